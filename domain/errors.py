@@ -1,0 +1,49 @@
+"""The domain's error tree.
+
+Every expected failure of a use case is a `DomainError`; the layers above translate each
+family into their own vocabulary (a GraphQL user error, a one-line CLI message)::
+
+    DomainError
+    ├── ValidationError        an input breaks a rule; names the field and the reason
+    │   └── WeakPassword       the password policy is not met
+    ├── Conflict               the change collides with existing data
+    │   └── DuplicateEmail     an account with this email already exists
+    └── NotFound               the object does not exist (or is not the caller's)
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every expected failure; `message` is fit to show to a user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(DomainError):
+    """An input value breaks a rule. `field` names the input, as the caller spelled it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class WeakPassword(ValidationError):
+    def __init__(self, message: str) -> None:
+        super().__init__("password", message)
+
+
+class Conflict(DomainError):
+    pass
+
+
+class DuplicateEmail(Conflict):
+    def __init__(self, email: str) -> None:
+        super().__init__(f"an account with the email {email} already exists")
+        self.email = email
+
+
+class NotFound(DomainError):
+    pass

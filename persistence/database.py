@@ -1,0 +1,119 @@
+"""Where the database is and how to talk to it: URL normalisation, the embedded fallback,
+the async engine and session factory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from persistence.embedded import EmbeddedPostgres
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATA_DIR = Path(".rise")
+EMBEDDED_DATABASE = "rise"
+_POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg"}
+
+
+class DatabaseUrlError(ValueError):
+    """DATABASE_URL is not a PostgreSQL URL we can use."""
+
+
+def normalize_url(raw: str) -> str:
+    """Accepts ``postgresql://`` and ``postgres://`` (as Heroku and others hand them out)
+    and returns the SQLAlchemy URL for the psycopg 3 driver."""
+    try:
+        url = make_url(raw.strip())
+    except ArgumentError as exc:
+        raise DatabaseUrlError(f"DATABASE_URL is not a valid URL: {_hide_password(raw)}") from exc
+    if url.drivername not in _POSTGRES_SCHEMES:
+        raise DatabaseUrlError(
+            f"DATABASE_URL must start with postgresql:// (got {url.drivername}://)"
+        )
+    if not url.database:
+        raise DatabaseUrlError("DATABASE_URL must name a database, as in postgresql://host/rise")
+    return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for logs and messages."""
+    parsed = make_url(url)
+    host = parsed.host or parsed.query.get("host") or "localhost"
+    if isinstance(host, tuple):
+        host = host[0]
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.database} on {host}{port} as {parsed.username or 'the current user'}"
+
+
+def _hide_password(raw: str) -> str:
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable>"
+
+
+@dataclass(frozen=True)
+class DatabaseLocation:
+    url: str
+    embedded: bool
+
+    def describe(self) -> str:
+        where = "embedded PostgreSQL" if self.embedded else "PostgreSQL"
+        return f"{where}: {describe(self.url)}"
+
+
+@contextlib.contextmanager
+def provide_database(database_url: str | None, data_dir: Path) -> Iterator[DatabaseLocation]:
+    """Yields where the database is for the duration of the block.
+
+    With a URL, that server is used as it is. Without one, the embedded cluster under
+    `data_dir` is started or joined, its `rise` database created if needed, and left (and
+    stopped if we were its last user) when the block ends.
+    """
+    if database_url:
+        yield DatabaseLocation(url=normalize_url(database_url), embedded=False)
+        return
+    with EmbeddedPostgres(data_dir) as cluster:
+        if cluster.ensure_database(EMBEDDED_DATABASE):
+            log.info("created database %s in the embedded cluster", EMBEDDED_DATABASE)
+        yield DatabaseLocation(url=cluster.url(EMBEDDED_DATABASE), embedded=True)
+
+
+def create_engine(
+    url: str, *, statement_timeout_ms: int, pool_size: int = 5, max_overflow: int = 15
+) -> AsyncEngine:
+    """The application's async engine; every connection gets the statement timeout."""
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c statement_timeout={statement_timeout_ms}"},
+    )
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def database_name(url: str) -> str:
+    return make_url(url).database or ""
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server and credentials, another database."""
+    parsed: URL = make_url(url).set(database=database)
+    return parsed.render_as_string(hide_password=False)

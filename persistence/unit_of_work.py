@@ -1,0 +1,47 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from persistence.repositories import SqlActivityLog, SqlUserRepository
+
+
+class SqlUnitOfWork:
+    users: SqlUserRepository
+    activity: SqlActivityLog
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `async with` block")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        self._session = self._session_factory()
+        self.users = SqlUserRepository(self._session)
+        self.activity = SqlActivityLog(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        self._session = None
+        try:
+            await session.rollback()  # a no-op after commit
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()

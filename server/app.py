@@ -1,0 +1,72 @@
+"""The Starlette application: health probes and the GraphQL endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from persistence.database import create_engine
+from server.graphql.schema import schema
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+READINESS_TIMEOUT_SECONDS = 2.0
+
+
+def create_app(settings: Settings, database_url: str) -> Starlette:
+    """Builds the app; the engine is created on start-up and disposed on shutdown."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(
+            database_url,
+            statement_timeout_ms=settings.db_statement_timeout_ms,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    graphql = GraphQL[None, None](
+        schema, graphql_ide="graphiql" if settings.graphiql_enabled else None
+    )
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness: the process answers."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: the database answers a query within two seconds."""
+    engine: AsyncEngine = request.app.state.engine
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure means "not ready"; the reason goes to the log
+        log.warning("readiness check failed: %s", exc)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ready", "database": "ok"})

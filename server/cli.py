@@ -1,0 +1,292 @@
+"""The `rise` command line: serve, database migrations, accounts, schema export.
+
+Settings are read once here and passed down. Expected failures end in one line on standard
+error (``rise: error: ...``) and exit status 1; usage mistakes exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FrameType
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from domain.accounts import check_password, clean_name, normalize_email
+from domain.errors import DomainError
+from domain.model import Role, User
+from domain.services.accounts import create_user
+from persistence import schema as migrations
+from persistence.database import (
+    DatabaseLocation,
+    DatabaseUrlError,
+    create_engine,
+    create_session_factory,
+    describe,
+    provide_database,
+)
+from persistence.embedded import EmbeddedDatabaseError
+from persistence.unit_of_work import SqlUnitOfWork
+from server.auth import Argon2PasswordHasher
+from server.logs import configure_logging
+from server.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("rise")
+
+PASSWORD_PROMPT_ATTEMPTS = 3
+
+
+class CliError(Exception):
+    """An expected failure, shown as one line."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.handler is None:
+        parser.print_help()
+        return 2
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level)
+        handler: Callable[[Settings, argparse.Namespace], int] = args.handler
+        return handler(settings, args)
+    except KeyboardInterrupt:
+        print("rise: interrupted", file=sys.stderr)
+        return 130
+    except (CliError, SettingsError, DatabaseUrlError, EmbeddedDatabaseError) as exc:
+        return _fail(str(exc))
+    except DomainError as exc:
+        return _fail(exc.message)
+    except DBAPIError as exc:
+        return _fail(_database_error(exc))
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # SystemExit unwinds every `with` block, so the embedded database is left cleanly.
+    raise SystemExit(0)
+
+
+def _fail(message: str) -> int:
+    print(f"rise: error: {message}", file=sys.stderr)
+    return 1
+
+
+def _database_error(exc: DBAPIError) -> str:
+    first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if isinstance(exc, OperationalError):
+        return f"cannot use the database: {first_line}"
+    return f"database error: {first_line}"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rise", description="Financial RISE assessment service.")
+    parser.set_defaults(handler=None)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="migrate the database, then serve the API")
+    serve.add_argument("--host", help="interface to listen on (default: RISE_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: RISE_PORT or 8000)")
+    serve.set_defaults(handler=_serve)
+
+    db = commands.add_parser("db", help="database migrations")
+    db.set_defaults(handler=None)
+    db_commands = db.add_subparsers(title="db commands", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="upgrade to the latest revision (or REV)")
+    upgrade.add_argument("revision", nargs="?", default="head", metavar="REV")
+    upgrade.set_defaults(handler=_db_upgrade)
+    downgrade = db_commands.add_parser("downgrade", help="downgrade to REV (base: remove all)")
+    downgrade.add_argument("revision", metavar="REV")
+    downgrade.set_defaults(handler=_db_downgrade)
+    current = db_commands.add_parser("current", help="show the database's revision")
+    current.set_defaults(handler=_db_current)
+
+    users = commands.add_parser("users", help="manage accounts")
+    users.set_defaults(handler=None)
+    user_commands = users.add_subparsers(title="users commands", metavar="ACTION", required=True)
+    create = user_commands.add_parser(
+        "create", help="create an account (password from RISE_PASSWORD or a prompt)"
+    )
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    create.add_argument("--first-name", required=True)
+    create.add_argument("--last-name", required=True)
+    create.set_defaults(handler=_users_create)
+
+    export = commands.add_parser("export-schema", help="write the GraphQL schema in SDL")
+    export.add_argument("--output", type=Path, default=Path("schema.graphql"))
+    export.set_defaults(handler=_export_schema)
+    return parser
+
+
+def _announce(location: DatabaseLocation) -> None:
+    log.info("database: %s", location.describe())
+
+
+# -- serve -----------------------------------------------------------------------------------
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    # The web stack is imported here, not at the top: the other commands start faster.
+    import uvicorn
+
+    from server.app import create_app
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    log.info("Financial RISE starting (%s)", settings.env)
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _announce(location)
+        _upgrade(location.url, "head")
+        app = create_app(settings, location.url)
+        config = uvicorn.Config(
+            app, host=host, port=port, log_config=None, lifespan="on", server_header=False
+        )
+        log.info("serving on http://%s:%d (GraphQL at /graphql)", host, port)
+        try:
+            # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a normal stop.
+            with contextlib.suppress(KeyboardInterrupt):
+                uvicorn.Server(config).run()
+        finally:
+            log.info("Financial RISE stopped")
+    return 0
+
+
+# -- db --------------------------------------------------------------------------------------
+
+
+def _upgrade(url: str, revision: str) -> None:
+    before = migrations.current_revision(url)
+    migrations.upgrade(url, revision)
+    after = migrations.current_revision(url)
+    if before == after:
+        log.info("database schema is up to date (revision %s)", after)
+    else:
+        log.info("database schema upgraded from %s to %s", before or "empty", after)
+
+
+def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _announce(location)
+        _upgrade(location.url, args.revision)
+    return 0
+
+
+def _db_downgrade(settings: Settings, args: argparse.Namespace) -> int:
+    revision: str = args.revision
+    if revision != "base" and not revision.startswith("-"):
+        _require_known_revision(revision)
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _announce(location)
+        migrations.downgrade(location.url, revision)
+        now = migrations.current_revision(location.url)
+        log.info("database schema is now at %s", now or "base (no tables)")
+    return 0
+
+
+def _require_known_revision(revision: str) -> None:
+    known = migrations.known_revisions()
+    if revision not in known:
+        raise CliError(f"unknown revision {revision!r} (known: {', '.join(sorted(known))}, base)")
+
+
+def _db_current(settings: Settings, args: argparse.Namespace) -> int:
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        current = migrations.current_revision(location.url)
+        head = migrations.head_revision()
+        if current is None:
+            state = "empty (run `rise db upgrade`)"
+        elif current == head:
+            state = "up to date"
+        else:
+            state = f"behind head {head} (run `rise db upgrade`)"
+        print(f"{current or 'base'} ({state}) on {describe(location.url)}")
+    return 0
+
+
+# -- users -----------------------------------------------------------------------------------
+
+
+def _users_create(settings: Settings, args: argparse.Namespace) -> int:
+    # Check what needs no database first, so a typo never waits for PostgreSQL to start.
+    email = normalize_email(args.email)
+    clean_name(args.first_name, field="first_name")
+    clean_name(args.last_name, field="last_name")
+    password = _password()
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _require_migrated(location.url)
+        user = asyncio.run(_create_user(settings, location.url, args, email, password))
+    print(f"created {user.role.value} {user.email} (id {user.id})")
+    return 0
+
+
+def _password() -> str:
+    from_env = os.environ.get("RISE_PASSWORD")
+    if from_env is not None:
+        return check_password(from_env)
+    if not sys.stdin.isatty():
+        raise CliError("no password: set RISE_PASSWORD or run the command in a terminal")
+    for attempt in range(1, PASSWORD_PROMPT_ATTEMPTS + 1):
+        password = getpass.getpass("Password: ")
+        try:
+            check_password(password)
+        except DomainError as exc:
+            if attempt == PASSWORD_PROMPT_ATTEMPTS:
+                raise
+            print(exc.message, file=sys.stderr)
+            continue
+        if getpass.getpass("Repeat password: ") == password:
+            return password
+        print("the passwords do not match", file=sys.stderr)
+    raise CliError("no password confirmed")
+
+
+def _require_migrated(url: str) -> None:
+    current = migrations.current_revision(url)
+    if current != migrations.head_revision():
+        state = "empty" if current is None else f"at revision {current}"
+        raise CliError(f"the database schema is {state}; run `rise db upgrade` first")
+
+
+async def _create_user(
+    settings: Settings, url: str, args: argparse.Namespace, email: str, password: str
+) -> User:
+    engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
+    try:
+        return await create_user(
+            uow=SqlUnitOfWork(create_session_factory(engine)),
+            hasher=Argon2PasswordHasher(),
+            email=email,
+            password=password,
+            role=Role(args.role),
+            first_name=args.first_name,
+            last_name=args.last_name,
+            source="cli",
+        )
+    finally:
+        await engine.dispose()
+
+
+# -- export-schema ---------------------------------------------------------------------------
+
+
+def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from server.graphql.schema import export_sdl
+
+    output: Path = args.output
+    output.write_text(export_sdl())
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

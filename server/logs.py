@@ -1,0 +1,24 @@
+"""Log set-up: one readable line per event on standard error, shared by uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(FORMAT, datefmt="%Y-%m-%d %H:%M:%S"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # uvicorn's access log repeats what a reverse proxy already records.
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.migration").addFilter(_alembic_chatter)
+
+
+def _alembic_chatter(record: logging.LogRecord) -> bool:
+    """Keeps alembic's "Running upgrade ..." progress lines, drops its set-up remarks."""
+    return not record.getMessage().startswith(("Context impl", "Will assume"))

@@ -1,0 +1,126 @@
+"""Configuration, read from the environment once by the entry point and passed down.
+
+Every setting has a documented default (README "Configuration"). In development the secret
+key is generated on first start and kept in ``<data dir>/secrets.json``; in production it
+must be given, and the service refuses to start without it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from persistence.database import DEFAULT_DATA_DIR
+
+SECRET_MIN_LENGTH = 32
+SECRETS_FILE = "secrets.json"
+
+
+class SettingsError(Exception):
+    """The configuration cannot be used; each line of the message names a variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RISE_", extra="ignore", frozen=True)
+
+    env: Literal["development", "production"] = "development"
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "database_url")
+    )
+    data_dir: Path = DEFAULT_DATA_DIR
+    secret_key: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    db_statement_timeout_ms: int = Field(default=15_000, ge=100)
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=15, ge=0)
+    graphiql: bool | None = None
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().absolute()
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else not self.is_production
+
+    def secret(self) -> str:
+        """The signing secret; `load_settings` guarantees it is set."""
+        if self.secret_key is None:
+            raise SettingsError("RISE_SECRET_KEY is not set")
+        return self.secret_key.get_secret_value()
+
+
+def load_settings() -> Settings:
+    """Reads the environment, checks it and fills in development secrets."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+    return _with_secret(settings)
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"])
+        variable = "DATABASE_URL" if name == "database_url" else f"RISE_{name.upper()}"
+        lines.append(f"{variable}: {error['msg']}")
+    return "; ".join(lines)
+
+
+def _with_secret(settings: Settings) -> Settings:
+    if settings.secret_key is not None:
+        if len(settings.secret_key.get_secret_value()) < SECRET_MIN_LENGTH:
+            raise SettingsError(f"RISE_SECRET_KEY must be at least {SECRET_MIN_LENGTH} characters")
+        return settings
+    if settings.is_production:
+        raise SettingsError(
+            "RISE_SECRET_KEY must be set when RISE_ENV=production "
+            '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )
+    secret = _development_secret(settings.data_dir)
+    return settings.model_copy(update={"secret_key": SecretStr(secret)})
+
+
+def _development_secret(data_dir: Path) -> str:
+    """Generated once and kept beside the embedded database, so tokens survive restarts."""
+    path = data_dir / SECRETS_FILE
+    try:
+        stored = json.loads(path.read_text())
+        value = stored.get("secret_key")
+        if isinstance(value, str) and len(value) >= SECRET_MIN_LENGTH:
+            return value
+    except FileNotFoundError:
+        pass
+    except (json.JSONDecodeError, AttributeError) as exc:
+        raise SettingsError(f"{path} is not valid JSON; delete it to generate a new one") from exc
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    # Created with 0600 from the start: the file is never readable by others, not even briefly.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump({"secret_key": value}, handle)
+    return value

@@ -1,0 +1,102 @@
+"""Settings: defaults, production's refusal without secrets, development's kept secret."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from server.settings import SettingsError, load_settings
+
+STRONG_SECRET = "s" * 48
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("DATABASE_URL", "RISE_ENV", "RISE_SECRET_KEY", "RISE_PORT", "RISE_GRAPHIQL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RISE_DATA_DIR", str(tmp_path / "data"))
+
+
+def test_development_defaults(tmp_path: Path) -> None:
+    settings = load_settings()
+    assert settings.env == "development"
+    assert settings.database_url is None
+    assert settings.data_dir == tmp_path / "data"
+    assert settings.port == 8000
+    assert settings.graphiql_enabled
+
+
+def test_development_generates_a_secret_once_and_keeps_it_private(tmp_path: Path) -> None:
+    first = load_settings().secret()
+    second = load_settings().secret()
+    assert first == second
+    assert len(first) >= 32
+    stored = tmp_path / "data" / "secrets.json"
+    assert json.loads(stored.read_text()) == {"secret_key": first}
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+
+
+def test_production_refuses_to_start_without_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RISE_ENV", "production")
+    with pytest.raises(SettingsError, match="RISE_SECRET_KEY must be set"):
+        load_settings()
+
+
+def test_production_refuses_a_short_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RISE_ENV", "production")
+    monkeypatch.setenv("RISE_SECRET_KEY", "too-short")
+    with pytest.raises(SettingsError, match="at least 32 characters"):
+        load_settings()
+
+
+def test_production_with_a_secret_turns_graphiql_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("RISE_ENV", "production")
+    monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    settings = load_settings()
+    assert settings.secret() == STRONG_SECRET
+    assert not settings.graphiql_enabled
+    assert not (tmp_path / "data" / "secrets.json").exists()
+
+
+def test_graphiql_can_be_enabled_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RISE_ENV", "production")
+    monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("RISE_GRAPHIQL", "true")
+    assert load_settings().graphiql_enabled
+
+
+def test_database_url_is_read_without_prefix_and_blank_means_unset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/rise")
+    assert load_settings().database_url == "postgres://u@db/rise"
+    monkeypatch.setenv("DATABASE_URL", "")
+    assert load_settings().database_url is None
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("RISE_ENV", "staging", "RISE_ENV"),
+        ("RISE_PORT", "eighty", "RISE_PORT"),
+        ("RISE_PORT", "70000", "RISE_PORT"),
+    ],
+)
+def test_bad_values_name_their_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=message):
+        load_settings()
+
+
+def test_corrupt_secrets_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "secrets.json").write_text("{not json")
+    with pytest.raises(SettingsError, match="not valid JSON"):
+        load_settings()
