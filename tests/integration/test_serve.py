@@ -1,0 +1,135 @@
+"""`rise serve` as an operator runs it: migrate, serve, answer probes, stop on SIGTERM, and
+on the embedded database find the same data after a restart."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.builders import unique_email
+from tests.conftest import PgServer
+from tests.integration.cli import REPO, environment, rise
+
+pytestmark = pytest.mark.slow
+
+READY_WITHIN_SECONDS = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = env | {"RISE_LOG_LEVEL": "INFO"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.log = ""
+
+    def wait_ready(self) -> float:
+        started = time.monotonic()
+        while time.monotonic() - started < READY_WITHIN_SECONDS:
+            if self.process.poll() is not None:
+                pytest.fail(f"rise serve exited early:\n{self.stop()}")
+            try:
+                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        pytest.fail(f"not ready within {READY_WITHIN_SECONDS} s:\n{self.stop()}")
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        out, _ = self.process.communicate(timeout=60)
+        self.log += out
+        return self.log
+
+
+@pytest.fixture
+def fresh_database(pg_server: PgServer) -> Iterator[str]:
+    url = pg_server.create_database()
+    try:
+        yield url
+    finally:
+        pg_server.drop_database(url)
+
+
+def test_serve_migrates_answers_probes_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, fresh_database: str
+) -> None:
+    server = Server(environment(tmp_path, DATABASE_URL=fresh_database))
+    try:
+        server.wait_ready()
+        assert httpx.get(f"{server.base}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"{server.base}/readyz").json() == {"status": "ready", "database": "ok"}
+        answer = httpx.post(f"{server.base}/graphql", json={"query": "{ serviceVersion }"})
+        assert answer.status_code == 200
+        assert answer.json()["data"]["serviceVersion"]
+    finally:
+        log = server.stop()
+    assert server.process.returncode == 0, log
+    assert f"database: PostgreSQL: {make_url(fresh_database).database} on " in log
+    assert "database schema upgraded from empty to 0001" in log
+    assert "Financial RISE stopped" in log
+    assert "Traceback" not in log
+
+
+def test_embedded_database_is_shared_and_keeps_data_across_restarts(tmp_path: Path) -> None:
+    data_dir = tmp_path / "rise-data"
+    env = environment(data_dir)
+    email = unique_email()
+
+    first = Server(env)
+    try:
+        first.wait_ready()
+        # A second `rise` process joins the running cluster.
+        created = rise(
+            "users", "create", "--email", email, "--role", "consultant",
+            "--first-name", "Ada", "--last-name", "Lovelace",
+            env=env | {"RISE_PASSWORD": "Ledger-Balance-42"},
+        )  # fmt: skip
+        assert created.code == 0, created.stderr
+        assert (data_dir / "postgres" / "postmaster.pid").exists()
+    finally:
+        log = first.stop()
+    assert first.process.returncode == 0, log
+    assert "database: embedded PostgreSQL" in log
+    assert not (data_dir / "postgres" / "postmaster.pid").exists(), "left the server running"
+
+    second = Server(env)
+    try:
+        second.wait_ready()
+        again = rise(
+            "users", "create", "--email", email, "--role", "consultant",
+            "--first-name", "Ada", "--last-name", "Lovelace",
+            env=env | {"RISE_PASSWORD": "Ledger-Balance-42"},
+        )  # fmt: skip
+        assert again.error_lines == [
+            f"rise: error: an account with the email {email} already exists"
+        ]
+    finally:
+        log = second.stop()
+    assert second.process.returncode == 0, log
+    assert "database schema is up to date (revision 0001)" in log
