@@ -1,0 +1,1 @@
+"""Reproducible benchmarks; each script writes its section of BENCHMARKS.md."""
