@@ -144,20 +144,24 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     log.info("Financial RISE starting (%s)", settings.env)
-    with provide_database(settings.database_url, settings.data_dir) as location:
-        _announce(location)
-        _upgrade(location.url, "head")
-        app = create_app(settings, location.url)
-        config = uvicorn.Config(
-            app, host=host, port=port, log_config=None, lifespan="on", server_header=False
-        )
-        log.info("serving on http://%s:%d (GraphQL at /graphql)", host, port)
-        try:
+    try:
+        with provide_database(settings.database_url, settings.data_dir) as location:
+            _announce(location)
+            _upgrade(location.url, "head")
+            config = uvicorn.Config(
+                create_app(settings, location.url),
+                host=host,
+                port=port,
+                log_config=None,
+                lifespan="on",
+                server_header=False,
+            )
+            log.info("serving on http://%s:%d (GraphQL at /graphql)", host, port)
             # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a normal stop.
             with contextlib.suppress(KeyboardInterrupt):
                 uvicorn.Server(config).run()
-        finally:
-            log.info("Financial RISE stopped")
+    finally:
+        log.info("Financial RISE stopped")
     return 0
 
 

@@ -59,9 +59,9 @@ class Server:
             time.sleep(0.2)
         pytest.fail(f"not ready within {READY_WITHIN_SECONDS} s:\n{self.stop()}")
 
-    def stop(self) -> str:
+    def stop(self, how: signal.Signals = signal.SIGTERM) -> str:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(how)
         out, _ = self.process.communicate(timeout=60)
         self.log += out
         return self.log
@@ -76,8 +76,9 @@ def fresh_database(pg_server: PgServer) -> Iterator[str]:
         pg_server.drop_database(url)
 
 
-def test_serve_migrates_answers_probes_and_stops_cleanly_on_sigterm(
-    tmp_path: Path, fresh_database: str
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_serve_migrates_answers_probes_and_stops_cleanly(
+    tmp_path: Path, fresh_database: str, how: signal.Signals
 ) -> None:
     server = Server(environment(tmp_path, DATABASE_URL=fresh_database))
     try:
@@ -88,7 +89,7 @@ def test_serve_migrates_answers_probes_and_stops_cleanly_on_sigterm(
         assert answer.status_code == 200
         assert answer.json()["data"]["serviceVersion"]
     finally:
-        log = server.stop()
+        log = server.stop(how)
     assert server.process.returncode == 0, log
     assert f"database: PostgreSQL: {make_url(fresh_database).database} on " in log
     assert "database schema upgraded from empty to 0001" in log

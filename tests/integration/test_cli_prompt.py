@@ -1,0 +1,87 @@
+"""`rise users create` at a terminal: the password prompt, its policy check and confirmation."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from tests.builders import unique_email
+from tests.integration.cli import REPO, environment
+
+pytestmark = pytest.mark.slow
+
+
+class Terminal:
+    """`rise` on a pseudo-terminal, so getpass prompts as it would for a person."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: becomes `rise` with the pty as its controlling terminal
+            os.chdir(REPO)
+            os.execve(sys.executable, [sys.executable, "-m", "server.cli", *args], env)
+        self.pid, self.fd, self.screen = pid, fd, ""
+        self.seen = 0  # how far `expect` has read the screen
+
+    def expect(self, text: str, timeout: float = 60) -> None:
+        """Waits for `text` after whatever the previous `expect` matched."""
+        deadline = time.monotonic() + timeout
+        while text not in self.screen[self.seen :]:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                pytest.fail(f"never saw {text!r}; screen:\n{self.screen}")
+            try:
+                self.screen += os.read(self.fd, 4096).decode()
+            except OSError:  # the child closed the terminal
+                pytest.fail(f"never saw {text!r}; screen:\n{self.screen}")
+        self.seen = self.screen.index(text, self.seen) + len(text)
+
+    def type(self, line: str) -> None:
+        os.write(self.fd, (line + "\n").encode())
+
+    def exit_code(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return os.waitstatus_to_exitcode(status)
+
+
+def test_prompt_rejects_a_weak_password_then_a_mismatch_then_accepts(
+    tmp_path: Path, database_url: str
+) -> None:
+    email = unique_email()
+    terminal = Terminal(
+        ["users", "create", "--email", email, "--role", "consultant",
+         "--first-name", "Ada", "--last-name", "Lovelace"],
+        environment(tmp_path, DATABASE_URL=database_url),
+    )  # fmt: skip
+    terminal.expect("Password: ")
+    terminal.type("weak")
+    terminal.expect("password must be at least 12 characters long")
+    terminal.expect("Password: ")
+    terminal.type("Ledger-Balance-42")
+    terminal.expect("Repeat password: ")
+    terminal.type("Ledger-Balance-43")
+    terminal.expect("the passwords do not match")
+    terminal.expect("Password: ")
+    terminal.type("Ledger-Balance-42")
+    terminal.expect("Repeat password: ")
+    terminal.type("Ledger-Balance-42")
+    terminal.expect(f"created consultant {email}")
+    assert terminal.exit_code() == 0
+    assert "Ledger-Balance-42" not in terminal.screen  # never echoed
+
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.connect() as connection:
+        stored = connection.scalar(
+            text("SELECT password_hash FROM users WHERE email = :e"), {"e": email}
+        )
+    engine.dispose()
+    assert stored is not None
+    assert stored.startswith("$argon2id$")
