@@ -4,34 +4,21 @@ errors a person gets for each mistake."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
 from persistence.database import with_database
 from tests.builders import unique_email
-from tests.conftest import PgServer
-from tests.integration.cli import environment, rise
+from tests.database import PgServer, query
+from tests.integration.cli import Result, environment, rise
 
 pytestmark = pytest.mark.slow
 
 PASSWORD = "Ledger-Balance-42"
 
 
-def _query(url: str, sql: str, **params: Any) -> list[Any]:
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(text(sql), params))
-    finally:
-        engine.dispose()
-
-
-def _create(env: dict[str, str], email: str, role: str = "consultant", *extra: str) -> Any:
+def _create(env: dict[str, str], email: str, role: str = "consultant", *extra: str) -> Result:
     return rise(
         "users", "create", "--email", email, "--role", role,
         "--first-name", "Ada", "--last-name", "Lovelace", *extra, env=env,
@@ -43,15 +30,6 @@ def env(database_url: str, tmp_path: Path) -> dict[str, str]:
     return environment(tmp_path, DATABASE_URL=database_url, RISE_PASSWORD=PASSWORD)
 
 
-@pytest.fixture
-def empty_database(pg_server: PgServer) -> Iterator[str]:
-    url = pg_server.create_database()
-    try:
-        yield url
-    finally:
-        pg_server.drop_database(url)
-
-
 def test_users_create_stores_an_argon2id_hash_and_an_audit_row(
     env: dict[str, str], database_url: str
 ) -> None:
@@ -59,7 +37,7 @@ def test_users_create_stores_an_argon2id_hash_and_an_audit_row(
     result = _create(env, email.upper(), "admin")
     assert result.code == 0, result.stderr
     assert result.stdout.startswith(f"created admin {email} (id ")
-    [row] = _query(
+    [row] = query(
         database_url,
         "SELECT id, role, first_name, password_hash FROM users WHERE email = :email",
         email=email,
@@ -68,7 +46,7 @@ def test_users_create_stores_an_argon2id_hash_and_an_audit_row(
     assert row.first_name == "Ada"
     assert row.password_hash.startswith("$argon2id$")
     assert PASSWORD not in row.password_hash
-    [audit] = _query(
+    [audit] = query(
         database_url,
         "SELECT event_type, event_category, metadata FROM activity_logs WHERE user_id = :id",
         id=row.id,
@@ -169,7 +147,7 @@ def test_db_commands_round_trip(tmp_path: Path, empty_database: str) -> None:
     assert unknown.error_lines == ["rise: error: unknown revision '9999' (known: 0001, base)"]
 
     assert rise("db", "downgrade", "base", env=env).code == 0
-    tables = _query(empty_database, "SELECT tablename FROM pg_tables WHERE schemaname='public'")
+    tables = query(empty_database, "SELECT tablename FROM pg_tables WHERE schemaname='public'")
     assert tables == []
 
 

@@ -10,10 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
 from tests.builders import unique_email
+from tests.database import query
 from tests.integration.cli import REPO, environment
 
 pytestmark = pytest.mark.slow
@@ -77,11 +76,5 @@ def test_prompt_rejects_a_weak_password_then_a_mismatch_then_accepts(
     assert terminal.exit_code() == 0
     assert "Ledger-Balance-42" not in terminal.screen  # never echoed
 
-    engine = create_engine(database_url, poolclass=NullPool)
-    with engine.connect() as connection:
-        stored = connection.scalar(
-            text("SELECT password_hash FROM users WHERE email = :e"), {"e": email}
-        )
-    engine.dispose()
-    assert stored is not None
+    [(stored,)] = query(database_url, "SELECT password_hash FROM users WHERE email = :e", e=email)
     assert stored.startswith("$argon2id$")

@@ -3,10 +3,8 @@ design's indexes, cascade rules and column types as the server reports them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import CheckConstraint, Connection, create_engine, text
@@ -14,7 +12,7 @@ from sqlalchemy.pool import NullPool
 
 from persistence import schema
 from persistence.models import Base
-from tests.conftest import PgServer
+from tests.database import query
 
 DESIGN_TABLES = {
     "users",
@@ -82,26 +80,8 @@ DESIGN_DELETE_RULES = {
 }
 
 
-@pytest.fixture
-def empty_database(pg_server: PgServer) -> Iterator[str]:
-    url = pg_server.create_database()
-    try:
-        yield url
-    finally:
-        pg_server.drop_database(url)
-
-
-def _rows(url: str, query: str) -> list[Any]:
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(text(query)))
-    finally:
-        engine.dispose()
-
-
 def _tables(url: str) -> set[str]:
-    rows = _rows(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    rows = query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
     return {row[0] for row in rows}
 
 
@@ -162,7 +142,7 @@ def test_check_constraints_match_the_models(database_url: str) -> None:
         for constraint in table.constraints
         if isinstance(constraint, CheckConstraint)
     }
-    rows = _rows(
+    rows = query(
         database_url,
         "SELECT conrelid::regclass::text, conname FROM pg_constraint "
         "WHERE contype = 'c' AND connamespace = 'public'::regnamespace",
@@ -172,7 +152,7 @@ def test_check_constraints_match_the_models(database_url: str) -> None:
 
 
 def test_every_design_index_exists(database_url: str) -> None:
-    rows = _rows(
+    rows = query(
         database_url,
         "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
     )
@@ -183,7 +163,7 @@ def test_every_design_index_exists(database_url: str) -> None:
 
 
 def test_cascade_rules_are_the_designs(database_url: str) -> None:
-    rows = _rows(
+    rows = query(
         database_url,
         """
         SELECT tc.table_name, kcu.column_name, rc.delete_rule
@@ -198,7 +178,7 @@ def test_cascade_rules_are_the_designs(database_url: str) -> None:
 
 
 def test_every_timestamp_has_a_time_zone(database_url: str) -> None:
-    rows = _rows(
+    rows = query(
         database_url,
         "SELECT table_name, column_name, data_type FROM information_schema.columns "
         "WHERE table_schema = 'public' AND data_type LIKE 'timestamp%'",
@@ -209,7 +189,7 @@ def test_every_timestamp_has_a_time_zone(database_url: str) -> None:
 
 
 def test_design_comments_are_present(database_url: str) -> None:
-    rows = _rows(
+    rows = query(
         database_url,
         "SELECT c.relname, obj_description(c.oid) FROM pg_class c "
         "WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace",

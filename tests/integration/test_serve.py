@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,8 +15,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.builders import unique_email
-from tests.conftest import PgServer
-from tests.integration.cli import REPO, environment, rise
+from tests.integration.cli import REPO, Result, environment, rise
 
 pytestmark = pytest.mark.slow
 
@@ -67,20 +65,19 @@ class Server:
         return self.log
 
 
-@pytest.fixture
-def fresh_database(pg_server: PgServer) -> Iterator[str]:
-    url = pg_server.create_database()
-    try:
-        yield url
-    finally:
-        pg_server.drop_database(url)
+def _create_user(env: dict[str, str], email: str) -> Result:
+    return rise(
+        "users", "create", "--email", email, "--role", "consultant",
+        "--first-name", "Ada", "--last-name", "Lovelace",
+        env=env | {"RISE_PASSWORD": "Ledger-Balance-42"},
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
 def test_serve_migrates_answers_probes_and_stops_cleanly(
-    tmp_path: Path, fresh_database: str, how: signal.Signals
+    tmp_path: Path, empty_database: str, how: signal.Signals
 ) -> None:
-    server = Server(environment(tmp_path, DATABASE_URL=fresh_database))
+    server = Server(environment(tmp_path, DATABASE_URL=empty_database))
     try:
         server.wait_ready()
         assert httpx.get(f"{server.base}/healthz").json() == {"status": "ok"}
@@ -91,7 +88,7 @@ def test_serve_migrates_answers_probes_and_stops_cleanly(
     finally:
         log = server.stop(how)
     assert server.process.returncode == 0, log
-    assert f"database: PostgreSQL: {make_url(fresh_database).database} on " in log
+    assert f"database: PostgreSQL: {make_url(empty_database).database} on " in log
     assert "database schema upgraded from empty to 0001" in log
     assert "Financial RISE stopped" in log
     assert "Traceback" not in log
@@ -106,11 +103,7 @@ def test_embedded_database_is_shared_and_keeps_data_across_restarts(tmp_path: Pa
     try:
         first.wait_ready()
         # A second `rise` process joins the running cluster.
-        created = rise(
-            "users", "create", "--email", email, "--role", "consultant",
-            "--first-name", "Ada", "--last-name", "Lovelace",
-            env=env | {"RISE_PASSWORD": "Ledger-Balance-42"},
-        )  # fmt: skip
+        created = _create_user(env, email)
         assert created.code == 0, created.stderr
         assert (data_dir / "postgres" / "postmaster.pid").exists()
     finally:
@@ -122,11 +115,7 @@ def test_embedded_database_is_shared_and_keeps_data_across_restarts(tmp_path: Pa
     second = Server(env)
     try:
         second.wait_ready()
-        again = rise(
-            "users", "create", "--email", email, "--role", "consultant",
-            "--first-name", "Ada", "--last-name", "Lovelace",
-            env=env | {"RISE_PASSWORD": "Ledger-Balance-42"},
-        )  # fmt: skip
+        again = _create_user(env, email)
         assert again.error_lines == [
             f"rise: error: an account with the email {email} already exists"
         ]
