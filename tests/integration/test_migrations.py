@@ -3,6 +3,8 @@ design's indexes, cascade rules and column types as the server reports them."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -12,6 +14,7 @@ from sqlalchemy.pool import NullPool
 
 from persistence import schema
 from persistence.models import Base
+from tests.conftest import REPO
 from tests.database import query
 
 DESIGN_TABLES = {
@@ -198,3 +201,22 @@ def test_design_comments_are_present(database_url: str) -> None:
     assert comments["users"] == "Consultant and administrator user accounts"
     assert comments["checklist_items"] == "Action item checklists for assessments (Phase 2)"
     assert all(comments[table] for table in DESIGN_TABLES | ADDED_TABLES)
+
+
+def test_concurrent_upgrades_take_turns(empty_database: str) -> None:
+    """Two processes starting at once (two replicas, serve beside db upgrade) both succeed."""
+    script = "import sys; from persistence import schema; schema.upgrade(sys.argv[1])"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, empty_database],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    assert schema.current_revision(empty_database) == schema.head_revision()
+    assert _tables(empty_database) == DESIGN_TABLES | ADDED_TABLES | {"alembic_version"}
