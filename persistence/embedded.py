@@ -215,8 +215,10 @@ class EmbeddedPostgres:
         owner = self._require_owner()
         # initdb into a scratch directory and rename, so an interrupted first start never
         # leaves a half-made cluster behind.
+        # We hold the lock, so scratch directories left here were abandoned (Ctrl-C, a crash).
+        for abandoned in self.data_dir.glob(".postgres-init-*"):
+            shutil.rmtree(abandoned, ignore_errors=True)
         scratch = self.data_dir / f".postgres-init-{os.getpid()}"
-        shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(mode=0o700)
         owner.chown(scratch)
         log.info("creating the embedded PostgreSQL cluster in %s", self.pgdata)

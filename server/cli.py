@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import getpass
 import logging
 import os
 import signal
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -38,10 +39,15 @@ from persistence.unit_of_work import SqlUnitOfWork
 from server.auth import Argon2PasswordHasher
 from server.logs import configure_logging
 from server.settings import Settings, SettingsError, load_settings
+from server.version import service_version
+
+if TYPE_CHECKING:
+    import uvicorn
 
 log = logging.getLogger("rise")
 
 PASSWORD_PROMPT_ATTEMPTS = 3
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class CliError(Exception):
@@ -69,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc.message)
     except DBAPIError as exc:
         return _fail(_database_error(exc))
+    except OSError as exc:  # an unusable data directory, a full disk, ...
+        where = f": {exc.filename}" if exc.filename else ""
+        return _fail(f"{exc.strerror or exc}{where}")
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -90,6 +99,7 @@ def _database_error(exc: DBAPIError) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rise", description="Financial RISE assessment service.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {service_version()}")
     parser.set_defaults(handler=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -144,6 +154,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     log.info("Financial RISE starting (%s)", settings.env)
+    # Claim the port first: if it is taken, say so before starting or migrating anything.
+    listener = _listen(host, port)
     try:
         with provide_database(settings.database_url, settings.data_dir) as location:
             _announce(location)
@@ -157,12 +169,43 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 server_header=False,
             )
             log.info("serving on http://%s:%d (GraphQL at /graphql)", host, port)
-            # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a normal stop.
-            with contextlib.suppress(KeyboardInterrupt):
-                uvicorn.Server(config).run()
+            _run_until_signalled(uvicorn.Server(config), listener)
     finally:
+        listener.close()
         log.info("Financial RISE stopped")
     return 0
+
+
+def _run_until_signalled(server: uvicorn.Server, listener: socket.socket) -> None:
+    """Serves until SIGINT or SIGTERM, then returns after uvicorn's graceful shutdown.
+
+    uvicorn re-raises the signal it caught once it has shut down, so that the handler it
+    found in place runs. That handler is this no-op: what follows the return (closing the
+    database) is the rest of our own shutdown, and a second Ctrl-C must not turn it into a
+    traceback.
+    """
+    previous = {sig: signal.signal(sig, _already_stopping) for sig in STOP_SIGNALS}
+    try:
+        server.run(sockets=[listener])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _already_stopping(signum: int, frame: FrameType | None) -> None:
+    return None
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        listener.close()
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return listener
 
 
 # -- db --------------------------------------------------------------------------------------

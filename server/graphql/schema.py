@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 import strawberry
 
-
-def _service_version() -> str:
-    try:
-        return version("financial-rise")
-    except PackageNotFoundError:
-        return "unknown"
+from server.version import service_version as _service_version
 
 
 @strawberry.type
