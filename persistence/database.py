@@ -37,8 +37,11 @@ def normalize_url(raw: str) -> str:
     and returns the SQLAlchemy URL for the psycopg 3 driver."""
     try:
         url = make_url(raw.strip())
-    except ArgumentError as exc:
-        raise DatabaseUrlError(f"DATABASE_URL is not a valid URL: {_hide_password(raw)}") from exc
+    except (ArgumentError, ValueError):
+        # Not echoed: an unparseable URL may still hold a password.
+        raise DatabaseUrlError(
+            "DATABASE_URL is not a valid URL (expected postgresql://user:password@host:port/db)"
+        ) from None
     if url.drivername not in _POSTGRES_SCHEMES:
         raise DatabaseUrlError(
             f"DATABASE_URL must start with postgresql:// (got {url.drivername}://)"
@@ -56,13 +59,6 @@ def describe(url: str) -> str:
         host = host[0]
     port = f":{parsed.port}" if parsed.port else ""
     return f"{parsed.database} on {host}{port} as {parsed.username or 'the current user'}"
-
-
-def _hide_password(raw: str) -> str:
-    try:
-        return make_url(raw).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparseable>"
 
 
 @dataclass(frozen=True)
@@ -95,13 +91,19 @@ def provide_database(database_url: str | None, data_dir: Path) -> Iterator[Datab
 def create_engine(
     url: str, *, statement_timeout_ms: int, pool_size: int = 5, max_overflow: int = 15
 ) -> AsyncEngine:
-    """The application's async engine; every connection gets the statement timeout."""
+    """The application's async engine; every connection gets the statement timeout, added
+    to any server options the URL already carries (``?options=-csearch_path%3Dapp``)."""
+    given = make_url(url).query.get("options")
+    if isinstance(given, tuple):
+        given = " ".join(given)
+    timeout = f"-c statement_timeout={statement_timeout_ms}"
+    options = f"{given} {timeout}" if given else timeout
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
-        connect_args={"options": f"-c statement_timeout={statement_timeout_ms}"},
+        connect_args={"options": options},
     )
 
 

@@ -30,9 +30,9 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def downgrade(url: str, revision: str) -> None:
-    """Downgrades to `revision`; at "base" the bookkeeping table goes too, leaving no table."""
+    """Downgrades to `revision`; at base the bookkeeping table goes too, leaving no table."""
     command.downgrade(alembic_config(url), revision)
-    if revision == "base":
+    if current_revision(url) is None:
         engine = create_engine(url, poolclass=NullPool)
         try:
             with engine.begin() as connection:

@@ -19,6 +19,8 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+import psycopg
+from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from domain.accounts import check_password, clean_name, normalize_email
@@ -48,6 +50,7 @@ log = logging.getLogger("rise")
 
 PASSWORD_PROMPT_ATTEMPTS = 3
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+LISTEN_BACKLOG = 2048  # uvicorn's default
 
 
 class CliError(Exception):
@@ -60,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.handler is None:
         parser.print_help()
         return 2
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         settings = load_settings()
         configure_logging(settings.log_level)
@@ -68,21 +71,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(settings, args)
     except KeyboardInterrupt:
         print("rise: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
+    except Terminated:
+        print("rise: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except (CliError, SettingsError, DatabaseUrlError, EmbeddedDatabaseError) as exc:
+        return _fail(str(exc))
+    except CommandError as exc:  # alembic: an unknown or unreachable revision
         return _fail(str(exc))
     except DomainError as exc:
         return _fail(exc.message)
     except DBAPIError as exc:
         return _fail(_database_error(exc))
+    except psycopg.Error as exc:
+        return _fail(f"cannot use the database: {_first_line(str(exc))}")
     except OSError as exc:  # an unusable data directory, a full disk, ...
         where = f": {exc.filename}" if exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}")
 
 
-def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    # SystemExit unwinds every `with` block, so the embedded database is left cleanly.
-    raise SystemExit(0)
+class Terminated(BaseException):
+    """SIGTERM arrived; unwinding every `with` block leaves the embedded database cleanly."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
 
 
 def _fail(message: str) -> int:
@@ -90,8 +103,13 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _first_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0] if lines else "no details"
+
+
 def _database_error(exc: DBAPIError) -> str:
-    first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    first_line = _first_line(str(exc.orig if exc.orig else exc))
     if isinstance(exc, OperationalError):
         return f"cannot use the database: {first_line}"
     return f"database error: {first_line}"
@@ -105,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="migrate the database, then serve the API")
     serve.add_argument("--host", help="interface to listen on (default: RISE_HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default: RISE_PORT or 8000)")
+    serve.add_argument("--port", type=_port, help="port to listen on (default: RISE_PORT or 8000)")
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="database migrations")
@@ -138,6 +156,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
+    return port
+
+
 def _announce(location: DatabaseLocation) -> None:
     log.info("database: %s", location.describe())
 
@@ -151,8 +179,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from server.app import create_app
 
-    host = args.host or settings.host
-    port = args.port or settings.port
+    host = args.host if args.host is not None else settings.host
+    port = args.port if args.port is not None else settings.port
     log.info("Financial RISE starting (%s)", settings.env)
     # Claim the port first: if it is taken, say so before starting or migrating anything.
     listener = _listen(host, port)
@@ -202,6 +230,8 @@ def _listen(host: str, port: int) -> socket.socket:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listener.bind((host, port))
+        # Listening now, not just bound: a second `rise serve` on this port fails here.
+        listener.listen(LISTEN_BACKLOG)
     except OSError as exc:
         listener.close()
         raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
@@ -282,6 +312,13 @@ def _password() -> str:
         return check_password(from_env)
     if not sys.stdin.isatty():
         raise CliError("no password: set RISE_PASSWORD or run the command in a terminal")
+    try:
+        return _prompt_password()
+    except EOFError:  # Ctrl-D at the prompt
+        raise CliError("no password given") from None
+
+
+def _prompt_password() -> str:
     for attempt in range(1, PASSWORD_PROMPT_ATTEMPTS + 1):
         password = getpass.getpass("Password: ")
         try:

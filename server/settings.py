@@ -7,9 +7,11 @@ must be given, and the service refuses to start without it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +44,11 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=15, ge=0)
     graphiql: bool | None = None
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        return DEFAULT_DATA_DIR if value == "" else value
 
     @field_validator("data_dir")
     @classmethod
@@ -106,21 +113,39 @@ def _with_secret(settings: Settings) -> Settings:
 
 
 def _development_secret(data_dir: Path) -> str:
-    """Generated once and kept beside the embedded database, so tokens survive restarts."""
+    """Generated once and kept beside the embedded database, so tokens survive restarts.
+
+    Several processes may start at once on a new data directory: each writes its candidate
+    to a private scratch file and links it into place, which only the first one manages; the
+    others read the winner's. A reader therefore never sees a half-written file.
+    """
     path = data_dir / SECRETS_FILE
+    existing = _read_secret(path)
+    if existing is not None:
+        return existing
+    data_dir.mkdir(parents=True, exist_ok=True)
+    descriptor, scratch = tempfile.mkstemp(prefix=".secrets-", dir=data_dir)  # mode 0600
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump({"secret_key": secrets.token_urlsafe(48)}, handle)
+        with contextlib.suppress(FileExistsError):
+            os.link(scratch, path)
+    finally:
+        os.unlink(scratch)
+    winner = _read_secret(path)
+    if winner is None:
+        raise SettingsError(f"{path} holds no usable secret_key; delete it to generate a new one")
+    return winner
+
+
+def _read_secret(path: Path) -> str | None:
     try:
         stored = json.loads(path.read_text())
-        value = stored.get("secret_key")
-        if isinstance(value, str) and len(value) >= SECRET_MIN_LENGTH:
-            return value
     except FileNotFoundError:
-        pass
-    except (json.JSONDecodeError, AttributeError) as exc:
-        raise SettingsError(f"{path} is not valid JSON; delete it to generate a new one") from exc
-    data_dir.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    # Created with 0600 from the start: the file is never readable by others, not even briefly.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump({"secret_key": value}, handle)
-    return value
+        return None
+    except json.JSONDecodeError:
+        raise SettingsError(f"{path} is not valid JSON; delete it to generate a new one") from None
+    value = stored.get("secret_key") if isinstance(stored, dict) else None
+    if isinstance(value, str) and len(value) >= SECRET_MIN_LENGTH:
+        return value
+    raise SettingsError(f"{path} holds no usable secret_key; delete it to generate a new one")

@@ -3,6 +3,7 @@ errors a person gets for each mistake."""
 
 from __future__ import annotations
 
+import socket
 import uuid
 from pathlib import Path
 
@@ -158,3 +159,55 @@ def test_production_without_a_secret_refuses_to_start(tmp_path: Path, database_u
     assert result.error_lines[0].startswith(
         "rise: error: RISE_SECRET_KEY must be set when RISE_ENV=production"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("db", "upgrade", "nonsense"),
+            "rise: error: Can't locate revision identified by 'nonsense'",
+        ),
+        (("db", "downgrade", "-1"), "rise: error: "),
+    ],
+    ids=["upgrade-to-unknown", "downgrade-below-base"],
+)
+def test_alembic_refusals_are_one_line(
+    tmp_path: Path, empty_database: str, args: tuple[str, ...], message: str
+) -> None:
+    result = rise(*args, env=environment(tmp_path, DATABASE_URL=empty_database))
+    assert result.code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(message)
+
+
+def test_unparseable_database_url_is_one_line_without_the_password(tmp_path: Path) -> None:
+    env = environment(tmp_path, DATABASE_URL="postgresql://rise:hunter2@db:abc/rise")
+    result = rise("db", "current", env=env)
+    assert result.code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("rise: error: DATABASE_URL is not a valid URL")
+    assert "hunter2" not in result.stderr
+
+
+@pytest.mark.parametrize("port", ["70000", "0", "-1", "http"])
+def test_serve_refuses_a_port_that_is_not_one(tmp_path: Path, port: str) -> None:
+    result = rise("serve", "--port", port, env=environment(tmp_path))
+    assert result.code == 2
+    assert "is not a port number" in result.stderr
+
+
+def test_serve_on_a_taken_port_fails_before_starting_anything(
+    tmp_path: Path, database_url: str
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        env = environment(tmp_path, DATABASE_URL=database_url, RISE_LOG_LEVEL="INFO")
+        result = rise("serve", "--port", port, env=env)
+    assert result.code == 1
+    assert result.error_lines == [
+        f"rise: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]
+    assert "database:" not in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import sys
 import time
 from pathlib import Path
@@ -78,3 +79,28 @@ def test_prompt_rejects_a_weak_password_then_a_mismatch_then_accepts(
 
     [(stored,)] = query(database_url, "SELECT password_hash FROM users WHERE email = :e", e=email)
     assert stored.startswith("$argon2id$")
+
+
+def _prompting(tmp_path: Path, database_url: str) -> Terminal:
+    terminal = Terminal(
+        ["users", "create", "--email", unique_email(), "--role", "consultant",
+         "--first-name", "Ada", "--last-name", "Lovelace"],
+        environment(tmp_path, DATABASE_URL=database_url),
+    )  # fmt: skip
+    terminal.expect("Password: ")
+    return terminal
+
+
+def test_ctrl_d_at_the_prompt_is_one_line(tmp_path: Path, database_url: str) -> None:
+    terminal = _prompting(tmp_path, database_url)
+    os.write(terminal.fd, b"\x04")  # Ctrl-D on an empty line: end of input
+    terminal.expect("rise: error: no password given")
+    assert terminal.exit_code() == 1
+    assert "Traceback" not in terminal.screen
+
+
+def test_sigterm_at_the_prompt_exits_as_terminated(tmp_path: Path, database_url: str) -> None:
+    terminal = _prompting(tmp_path, database_url)
+    os.kill(terminal.pid, signal.SIGTERM)
+    terminal.expect("rise: terminated")
+    assert terminal.exit_code() == 128 + signal.SIGTERM

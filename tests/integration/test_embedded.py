@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import psycopg
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from persistence.embedded import EmbeddedDatabaseError, EmbeddedPostgres
 from tests.integration.cli import REPO
@@ -132,3 +137,76 @@ def test_a_data_directory_that_is_not_a_cluster_is_refused(data_dir: Path) -> No
     (data_dir / "postgres" / "notes.txt").write_text("not a database")
     with pytest.raises(EmbeddedDatabaseError, match="holds no PostgreSQL cluster"):
         EmbeddedPostgres(data_dir).acquire()
+
+
+def test_two_handles_in_one_process_each_count(data_dir: Path) -> None:
+    outer = EmbeddedPostgres(data_dir)
+    inner = EmbeddedPostgres(data_dir)
+    with outer:
+        with inner:
+            pass
+        assert _answers(outer.conninfo("postgres")), "the inner handle stopped the server"
+    assert not (data_dir / "postgres" / "postmaster.pid").exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["with space", "o'brien", "c++ & 100%", "é" * 60],
+    ids=["space", "apostrophe", "url-special", "long-non-ascii"],
+)
+def test_awkward_data_directory_paths_work(tmp_path: Path, name: str) -> None:
+    data_dir = tmp_path / name / "rise-data"
+    with EmbeddedPostgres(data_dir) as cluster:
+        with psycopg.connect(cluster.conninfo("postgres")) as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+        engine = create_engine(cluster.url("postgres"), poolclass=NullPool)
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT 2")) == 2
+        engine.dispose()
+
+
+def test_a_socket_path_too_long_for_the_data_directory_gets_a_private_one(tmp_path: Path) -> None:
+    data_dir = tmp_path / ("d" * 90) / "rise-data"
+    with EmbeddedPostgres(data_dir) as cluster:
+        socket_dir = cluster.socket_dir
+        assert not socket_dir.is_relative_to(data_dir)
+        assert stat.S_IMODE(socket_dir.stat().st_mode) == 0o700
+        # A second process finds it through the running server, whatever it would choose.
+        joiner = Holder(data_dir)
+        assert f"host={socket_dir}" in joiner.conninfo
+        joiner.leave()
+        assert _answers(cluster.conninfo("postgres"))
+    assert not socket_dir.exists(), "the temporary socket directory was left behind"
+
+
+def test_a_crashed_server_is_restarted(data_dir: Path) -> None:
+    holder = Holder(data_dir)
+    pid = int((data_dir / "postgres" / "postmaster.pid").read_text().split()[0])
+    os.kill(pid, signal.SIGKILL)
+    holder.kill()
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with EmbeddedPostgres(data_dir) as cluster:
+        assert _answers(cluster.conninfo("postgres"))
+
+
+def test_an_interrupted_start_leaves_no_server_running(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = EmbeddedPostgres._start
+
+    def start_then_ctrl_c(self: EmbeddedPostgres) -> None:
+        started(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(EmbeddedPostgres, "_start", start_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        EmbeddedPostgres(data_dir).acquire()
+    assert not (data_dir / "postgres" / "postmaster.pid").exists()
+    assert not (data_dir / "postgres.users.json").exists(), "an interrupted start registered"
+
+
+def test_a_data_directory_pg_ctl_cannot_quote_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(EmbeddedDatabaseError, match="pg_ctl cannot quote"):
+        EmbeddedPostgres(tmp_path / "price$list").acquire()

@@ -191,18 +191,6 @@ def test_every_timestamp_has_a_time_zone(database_url: str) -> None:
     assert naive == []
 
 
-def test_design_comments_are_present(database_url: str) -> None:
-    rows = query(
-        database_url,
-        "SELECT c.relname, obj_description(c.oid) FROM pg_class c "
-        "WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace",
-    )
-    comments = {row[0]: row[1] for row in rows}
-    assert comments["users"] == "Consultant and administrator user accounts"
-    assert comments["checklist_items"] == "Action item checklists for assessments (Phase 2)"
-    assert all(comments[table] for table in DESIGN_TABLES | ADDED_TABLES)
-
-
 def test_concurrent_upgrades_take_turns(empty_database: str) -> None:
     """Two processes starting at once (two replicas, serve beside db upgrade) both succeed."""
     script = "import sys; from persistence import schema; schema.upgrade(sys.argv[1])"
@@ -220,3 +208,119 @@ def test_concurrent_upgrades_take_turns(empty_database: str) -> None:
     assert [process.returncode for process in processes] == [0, 0], outputs
     assert schema.current_revision(empty_database) == schema.head_revision()
     assert _tables(empty_database) == DESIGN_TABLES | ADDED_TABLES | {"alembic_version"}
+
+
+CATALOG_QUERIES = {
+    "constraints": """
+        SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+        FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+    """,
+    "indexes": "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+    "columns": """
+        SELECT c.table_name, c.column_name, c.data_type, c.character_maximum_length,
+               c.numeric_precision, c.numeric_scale, c.is_nullable, c.column_default,
+               col_description(format('%I', c.table_name)::regclass, c.ordinal_position)
+        FROM information_schema.columns c WHERE c.table_schema = 'public'
+    """,
+    "tables": """
+        SELECT relname, obj_description(oid) FROM pg_class
+        WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace
+    """,
+}
+
+
+def _catalog(url: str) -> dict[str, set[tuple[Any, ...]]]:
+    return {
+        name: {tuple(row) for row in query(url, sql) if row[0] != "alembic_version"}
+        for name, sql in CATALOG_QUERIES.items()
+    }
+
+
+def test_migration_and_models_build_the_same_catalog(
+    database_url: str, empty_database: str
+) -> None:
+    """Stricter than autogenerate, which ignores CHECK expressions and deferrability: the
+    server's own description of every constraint, index, column and comment is identical."""
+    engine = create_engine(empty_database, poolclass=NullPool)
+    try:
+        Base.metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    from_models, from_migration = _catalog(empty_database), _catalog(database_url)
+    for part in CATALOG_QUERIES:
+        assert from_models[part] == from_migration[part], part
+
+
+# database-design.md's COMMENT ON COLUMN lines, except the three its header overrides
+# (password_hash is argon2id; the reset and share tokens are stored as hashes).
+DESIGN_COLUMN_COMMENTS = {
+    ("users", "failed_login_attempts"): "Count of failed login attempts, reset on successful login",
+    ("users", "account_locked_until"): (
+        "Account lock expiration timestamp (set after 5 failed attempts)"
+    ),
+    ("assessments", "entity_type"): (
+        "Business entity type: Sole Proprietor, LLC, S-Corp, C-Corp, Partnership, etc."
+    ),
+    ("assessments", "is_s_corp_on_payroll"): (
+        "For S-Corp entities, tracks if owner is on payroll (compliance check)"
+    ),
+    ("assessments", "confidence_before"): "Client confidence rating before assessment (1-10 scale)",
+    ("assessments", "confidence_after"): "Client confidence rating after assessment (1-10 scale)",
+    ("questions", "disc_trait_mapping"): (
+        'JSON mapping of answer options to DISC traits: {"D": 3, "I": 1, "S": 0, "C": 2}'
+    ),
+    ("questions", "phase_weight_mapping"): (
+        'JSON mapping of answer options to phase weights: {"stabilize": 2, "organize": 1}'
+    ),
+    ("questions", "answer_options"): (
+        "JSON array of answer options for choice-based questions: "
+        '[{"value": "option1", "label": "Option 1"}]'
+    ),
+    ("questions", "conditional_trigger_value"): (
+        "Answer value that triggers conditional child questions"
+    ),
+    ("responses", "answer_value"): "Text response for text questions or selected option value",
+    ("responses", "answer_numeric"): "Numeric response for rating questions",
+    ("responses", "is_not_applicable"): "Flag for questions marked as N/A",
+    ("responses", "consultant_notes"): "Private notes added by consultant for this question",
+    ("disc_profiles", "dominance_score"): "D score (0-100)",
+    ("disc_profiles", "influence_score"): "I score (0-100)",
+    ("disc_profiles", "steadiness_score"): "S score (0-100)",
+    ("disc_profiles", "compliance_score"): "C score (0-100)",
+    ("disc_profiles", "secondary_type"): "Secondary DISC type if scores are close (optional)",
+    ("phase_results", "secondary_phases"): "Array of secondary phases if client is in transition",
+    ("reports", "file_url"): "S3 or cloud storage URL for PDF file",
+    ("reports", "view_count"): "Number of times report has been viewed (for shared links)",
+    ("activity_logs", "metadata"): "Additional event context in JSON format",
+    ("checklist_items", "completed_by"): "Who marked the item complete: consultant or client",
+    ("consultant_settings", "brand_color"): "Hex color code for custom branding (e.g., #4B006E)",
+    ("consultant_settings", "email_templates"): "JSON storage for custom email templates",
+    ("scheduler_links", "meeting_type_label"): (
+        "Display label: Initial Consultation, Follow-up Session, Deep Dive Review"
+    ),
+    ("scheduler_links", "recommended_for_phases"): (
+        "Array of phases this meeting type is recommended for"
+    ),
+}
+
+DESIGN_TABLE_COMMENTS = {
+    "users": "Consultant and administrator user accounts",
+    "assessments": "Client assessment records",
+    "questions": "Assessment question bank with DISC and phase mapping",
+    "responses": "Individual assessment question responses",
+    "disc_profiles": "Calculated DISC personality profiles for assessments",
+    "phase_results": "Calculated financial readiness phase results",
+    "reports": "Generated report metadata and storage links",
+    "activity_logs": "Audit trail of user activities and system events",
+    "checklist_items": "Action item checklists for assessments (Phase 2)",
+    "consultant_settings": "Consultant-specific settings and branding (Phase 2)",
+    "scheduler_links": "External scheduler integration links (Phase 2)",
+}
+
+
+def test_comments_are_the_designs(database_url: str) -> None:
+    catalog = _catalog(database_url)
+    tables = {row[0]: row[1] for row in catalog["tables"]}
+    columns = {(row[0], row[1]): row[8] for row in catalog["columns"]}
+    assert {t: tables[t] for t in DESIGN_TABLE_COMMENTS} == DESIGN_TABLE_COMMENTS
+    assert {c: columns[c] for c in DESIGN_COLUMN_COMMENTS} == DESIGN_COLUMN_COMMENTS

@@ -40,7 +40,10 @@ def test_description_never_shows_the_password() -> None:
     assert text == "rise on db.internal:5433 as rise"
 
 
-def test_refusal_never_shows_the_password() -> None:
-    with pytest.raises(DatabaseUrlError) as raised:
-        normalize_url("mysql://rise:hunter2@db/rise")
+@pytest.mark.parametrize(
+    "raw", ["postgresql://rise:hunter2@db:abc/rise", "postgresql://rise:hunter2@[::1/rise"]
+)
+def test_unparseable_url_is_refused_without_echoing_it(raw: str) -> None:
+    with pytest.raises(DatabaseUrlError, match="not a valid URL") as raised:
+        normalize_url(raw)
     assert "hunter2" not in str(raised.value)

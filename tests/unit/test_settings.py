@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,23 @@ def test_corrupt_secrets_file_is_reported(tmp_path: Path) -> None:
     (tmp_path / "data" / "secrets.json").write_text("{not json")
     with pytest.raises(SettingsError, match="not valid JSON"):
         load_settings()
+
+
+def test_concurrent_first_starts_agree_on_one_secret(tmp_path: Path) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        secrets = set(pool.map(lambda _: load_settings().secret(), range(8)))
+    assert len(secrets) == 1
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["secrets.json"]
+
+
+def test_a_stored_secret_that_is_too_short_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "secrets.json").write_text('{"secret_key": "short"}')
+    with pytest.raises(SettingsError, match="no usable secret_key"):
+        load_settings()
+
+
+def test_blank_data_dir_means_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RISE_DATA_DIR", "")
+    monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    assert load_settings().data_dir == Path(".rise").absolute()
