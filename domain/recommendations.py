@@ -1,0 +1,182 @@
+"""Recommendations, quick wins, the roadmap and the checklist (SCORING §6)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.model import PHASE_SEQUENCE, Answers, DiscType, Phase, Priority, Question
+from domain.questionnaire import visible_questions
+
+QUICK_WINS_MIN, QUICK_WINS_MAX = 3, 5
+NEUTRAL_TONE = "neutral"
+
+
+class Category(enum.StrEnum):
+    QUICK_WIN = "quick_win"  # 1-4 weeks
+    STRATEGIC = "strategic"  # 1-6 months
+    LONG_TERM = "long_term"  # 6+ months
+
+
+class Level(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+_IMPACT_FIRST = {Level.HIGH: 0, Level.MEDIUM: 1, Level.LOW: 2}
+_EFFORT_FIRST = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """Matches an answer choosing one of `values`, or a rating below `rating_below`."""
+
+    question_key: str
+    values: tuple[str, ...] = ()
+    rating_below: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    key: str
+    phase: Phase
+    category: Category
+    impact: Level
+    effort: Level
+    title: str
+    why: str
+    actions: tuple[str, ...]
+    triggers: tuple[Trigger, ...]
+    client_wording: Mapping[str, str]  # by tone: D, I, S, C, neutral
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapStep:
+    phase: Phase
+    readiness: Decimal
+    is_current: bool  # the primary phase: the focus now
+    recommendations: tuple[Recommendation, ...]  # its strategic and long-term ones that apply
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistDraft:
+    text: str
+    order: int
+    phase: Phase
+    priority: Priority
+
+
+def triggered(
+    trigger: Trigger, questions: Sequence[Question], answers: Answers, visible: set[str]
+) -> bool:
+    """An answer matches when its question is visible, answered and not N/A."""
+    answer = answers.get(trigger.question_key)
+    if answer is None or answer.not_applicable or trigger.question_key not in visible:
+        return False
+    if trigger.rating_below is not None:
+        return answer.rating is not None and answer.rating < trigger.rating_below
+    return bool({answer.value, *answer.values} & set(trigger.values))
+
+
+def applicable(
+    library: Sequence[Recommendation],
+    questions: Sequence[Question],
+    answers: Answers,
+    primary: Phase,
+    secondary: Sequence[Phase],
+) -> list[Recommendation]:
+    """§6: the recommendations one of whose triggers matches, primary phase first, then the
+    secondary phases, then the rest in sequence order; within a phase by impact (high first),
+    effort (low first), then key."""
+    visible = {q.key for q in visible_questions(questions, answers)}
+    chosen = [
+        r for r in library if any(triggered(t, questions, answers, visible) for t in r.triggers)
+    ]
+    return sorted(chosen, key=_order_key(primary, secondary))
+
+
+SortKey = Callable[["Recommendation"], tuple[tuple[int, int], int, int, str]]
+
+
+def _order_key(primary: Phase, secondary: Sequence[Phase]) -> SortKey:
+    phase_rank = {phase: (2, PHASE_SEQUENCE.index(phase)) for phase in PHASE_SEQUENCE}
+    for position, phase in enumerate(secondary):
+        phase_rank[phase] = (1, position)
+    phase_rank[primary] = (0, 0)
+
+    def key(r: Recommendation) -> tuple[tuple[int, int], int, int, str]:
+        return (phase_rank[r.phase], _IMPACT_FIRST[r.impact], _EFFORT_FIRST[r.effort], r.key)
+
+    return key
+
+
+def quick_wins(
+    applied: Sequence[Recommendation],
+    library: Sequence[Recommendation],
+    primary: Phase,
+    secondary: Sequence[Phase],
+) -> list[Recommendation]:
+    """§6: the client's 3-5 quick wins: the first five applicable quick wins in §6 order. When
+    fewer than three apply, the list is topped up with the library's quick wins of the primary
+    phase, then of the following phases, so that every client leaves with something to do."""
+    wins = [r for r in applied if r.category is Category.QUICK_WIN][:QUICK_WINS_MAX]
+    if len(wins) >= QUICK_WINS_MIN:
+        return wins
+    extra = sorted(
+        (r for r in library if r.category is Category.QUICK_WIN and r not in wins),
+        key=_order_key(primary, secondary),
+    )
+    return [*wins, *extra[: QUICK_WINS_MIN - len(wins)]]
+
+
+def roadmap(
+    applied: Sequence[Recommendation], readiness: Mapping[Phase, Decimal], primary: Phase
+) -> list[RoadmapStep]:
+    """§6: the primary phase and every phase after it in the sequence, each with the strategic
+    and long-term recommendations that apply to it."""
+    start = PHASE_SEQUENCE.index(primary)
+    return [
+        RoadmapStep(
+            phase=phase,
+            readiness=readiness[phase],
+            is_current=phase is primary,
+            recommendations=tuple(
+                r for r in applied if r.phase is phase and r.category is not Category.QUICK_WIN
+            ),
+        )
+        for phase in PHASE_SEQUENCE[start:]
+    ]
+
+
+def checklist(
+    applied: Sequence[Recommendation], primary: Phase, secondary: Sequence[Phase]
+) -> list[ChecklistDraft]:
+    """§6: one item per action of each applied recommendation, in §6 order; priority high
+    for the primary phase, medium for secondary phases, low otherwise."""
+    items: list[ChecklistDraft] = []
+    for recommendation in applied:
+        if recommendation.phase is primary:
+            priority = Priority.HIGH
+        elif recommendation.phase in secondary:
+            priority = Priority.MEDIUM
+        else:
+            priority = Priority.LOW
+        for action in recommendation.actions:
+            items.append(
+                ChecklistDraft(
+                    text=action,
+                    order=len(items) + 1,
+                    phase=recommendation.phase,
+                    priority=priority,
+                )
+            )
+    return items
+
+
+def tone_for(primary_type: DiscType | None) -> str:
+    """§6: the client report's wording follows the DISC primary type; neutral when the
+    profile is undetermined."""
+    return primary_type.value if primary_type is not None else NEUTRAL_TONE

@@ -1,0 +1,173 @@
+"""SCORING §6: which recommendations apply and in what order, the client's quick wins, the
+roadmap and the checklist, on a small hand-made library."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain.model import Condition, DiscType, Phase, Priority
+from domain.recommendations import (
+    Category,
+    Level,
+    Recommendation,
+    Trigger,
+    applicable,
+    checklist,
+    quick_wins,
+    roadmap,
+    tone_for,
+)
+from tests.unit.kit import answers, na, option, pick, rate, rating, single
+
+S, O, B, G, Y = Phase.STABILIZE, Phase.ORGANIZE, Phase.BUILD, Phase.GROW, Phase.SYSTEMIC  # noqa: E741
+Q = Category.QUICK_WIN
+H, M, L = Level.HIGH, Level.MEDIUM, Level.LOW
+
+BOOKS = single("BOOKS", option("current"), option("late"), option("never"), allows_na=True)
+ENTITY = single("ENTITY", option("llc"), option("s_corp"))
+PAYROLL = single("PAYROLL", option("yes"), option("no"), condition=Condition("ENTITY", "s_corp"))
+CONFIDENCE = rating("CONFIDENCE", systemic=4)
+QUESTIONS = [BOOKS, ENTITY, PAYROLL, CONFIDENCE]
+EVERYTHING = Trigger("BOOKS", values=("current", "late", "never"))
+
+
+def rec(
+    key: str,
+    phase: Phase,
+    category: Category = Q,
+    impact: Level = M,
+    effort: Level = M,
+    *triggers: Trigger,
+) -> Recommendation:
+    return Recommendation(
+        key=key,
+        phase=phase,
+        category=category,
+        impact=impact,
+        effort=effort,
+        title=f"Do {key}",
+        why="Because.",
+        actions=(f"{key} first step", f"{key} second step"),
+        triggers=triggers or (EVERYTHING,),
+        client_wording=dict.fromkeys(("D", "I", "S", "C", "neutral"), "Helps."),
+    )
+
+
+def keys(recommendations: list[Recommendation]) -> list[str]:
+    return [r.key for r in recommendations]
+
+
+def test_triggers_match_chosen_values_and_ratings_strictly_below() -> None:
+    late = rec("LATE", S, Q, M, M, Trigger("BOOKS", values=("late", "never")))
+    shaky = rec("SHAKY", Y, Q, M, M, Trigger("CONFIDENCE", rating_below=3))
+    library = [late, shaky]
+
+    def applied(*given: object) -> list[str]:
+        return keys(applicable(library, QUESTIONS, answers(*given), S, ()))  # type: ignore[arg-type]
+
+    assert applied(pick("BOOKS", "never"), rate("CONFIDENCE", 2)) == ["LATE", "SHAKY"]
+    assert applied(pick("BOOKS", "current"), rate("CONFIDENCE", 3)) == []
+    assert applied(na("BOOKS")) == []  # N/A matches nothing
+
+
+def test_answers_to_hidden_questions_trigger_nothing() -> None:
+    payroll = rec("PAYROLL", O, Q, H, L, Trigger("PAYROLL", values=("no",)))
+    hidden = answers(pick("ENTITY", "llc"), pick("PAYROLL", "no"))
+    assert applicable([payroll], QUESTIONS, hidden, S, ()) == []
+    shown = answers(pick("ENTITY", "s_corp"), pick("PAYROLL", "no"))
+    assert keys(applicable([payroll], QUESTIONS, shown, S, ())) == ["PAYROLL"]
+
+
+def test_order_is_primary_then_secondary_then_sequence_then_impact_effort_key() -> None:
+    """§6 order: primary phase first, then secondary phases, then the rest; within a phase
+    impact high first, then effort low first, then key."""
+    library = [
+        rec("S-1", S, Q, H, L),
+        rec("G-LOW", G, Q, L, L),
+        rec("G-HIGH-HARD", G, Q, H, H),
+        rec("G-HIGH-EASY-B", G, Q, H, L),
+        rec("G-HIGH-EASY-A", G, Q, H, L),
+        rec("O-1", O, Q, L, H),
+        rec("Y-1", Y, Q, H, L),
+        rec("B-1", B, Q, H, L),
+    ]
+    sheet = answers(pick("BOOKS", "late"))
+    ordered = applicable(library, QUESTIONS, sheet, primary=G, secondary=(O, Y))
+    assert keys(ordered) == [
+        "G-HIGH-EASY-A",
+        "G-HIGH-EASY-B",
+        "G-HIGH-HARD",
+        "G-LOW",
+        "O-1",
+        "Y-1",
+        "S-1",
+        "B-1",
+    ]
+
+
+def test_the_order_does_not_depend_on_the_librarys_order() -> None:
+    library = [rec("A", S, Q, L, L), rec("B", S, Q, H, H), rec("C", O, Q, H, L)]
+    sheet = answers(pick("BOOKS", "late"))
+    forward = applicable(library, QUESTIONS, sheet, O, ())
+    backward = applicable(list(reversed(library)), QUESTIONS, sheet, O, ())
+    assert keys(forward) == keys(backward) == ["C", "B", "A"]
+
+
+def _wins(applied: list[Recommendation], library: list[Recommendation]) -> list[str]:
+    return keys(quick_wins(applied, library, S, ()))
+
+
+def test_quick_wins_are_the_first_five_applicable_quick_wins() -> None:
+    library = [rec(f"S-{n}", S, Q, H, L) for n in range(7)]
+    library.append(rec("S-STRAT", S, Category.STRATEGIC, H, L))
+    applied = applicable(library, QUESTIONS, answers(pick("BOOKS", "late")), S, ())
+    assert _wins(applied, library) == ["S-0", "S-1", "S-2", "S-3", "S-4"]
+
+
+def test_fewer_than_three_quick_wins_are_topped_up_from_the_primary_phase_first() -> None:
+    """§6: the client report shows 3-5 quick wins, even when fewer apply."""
+    never = Trigger("BOOKS", values=("never",))
+    library = [
+        rec("S-APPLIES", S, Q, L, L),
+        rec("O-SPARE", O, Q, H, L, never),
+        rec("S-SPARE-LOW", S, Q, L, L, never),
+        rec("S-SPARE-HIGH", S, Q, H, L, never),
+    ]
+    applied = applicable(library, QUESTIONS, answers(pick("BOOKS", "late")), S, ())
+    assert keys(applied) == ["S-APPLIES"]
+    assert _wins(applied, library) == ["S-APPLIES", "S-SPARE-HIGH", "S-SPARE-LOW"]
+
+
+def test_roadmap_runs_from_the_primary_phase_to_systemic() -> None:
+    library = [
+        rec("B-STRAT", B, Category.STRATEGIC, H, M),
+        rec("B-QUICK", B, Q, H, L),
+        rec("G-LONG", G, Category.LONG_TERM, M, H),
+        rec("S-STRAT", S, Category.STRATEGIC, H, M),
+    ]
+    readiness = {S: Decimal(80), O: Decimal(75), B: Decimal(40), G: Decimal(30), Y: Decimal(20)}
+    applied = applicable(library, QUESTIONS, answers(pick("BOOKS", "late")), B, ())
+    steps = roadmap(applied, readiness, B)
+    assert [(step.phase, step.is_current) for step in steps] == [(B, True), (G, False), (Y, False)]
+    assert [keys(list(step.recommendations)) for step in steps] == [["B-STRAT"], ["G-LONG"], []]
+    assert steps[0].readiness == Decimal(40)
+
+
+def test_checklist_has_one_item_per_action_with_priority_by_phase() -> None:
+    """§6: high for the primary phase, medium for secondary phases, low otherwise."""
+    library = [rec("O-1", O), rec("B-1", B), rec("G-1", G)]
+    applied = applicable(library, QUESTIONS, answers(pick("BOOKS", "late")), O, (B,))
+    items = checklist(applied, O, (B,))
+    assert [(i.order, i.text, i.phase, i.priority) for i in items] == [
+        (1, "O-1 first step", O, Priority.HIGH),
+        (2, "O-1 second step", O, Priority.HIGH),
+        (3, "B-1 first step", B, Priority.MEDIUM),
+        (4, "B-1 second step", B, Priority.MEDIUM),
+        (5, "G-1 first step", G, Priority.LOW),
+        (6, "G-1 second step", G, Priority.LOW),
+    ]
+
+
+def test_tone_follows_the_primary_type_and_is_neutral_without_one() -> None:
+    assert tone_for(DiscType.S) == "S"
+    assert tone_for(None) == "neutral"
