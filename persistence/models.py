@@ -166,6 +166,7 @@ class QuestionRow(Base):
             name="question_type",
         ),
         CheckConstraint(f"section IN ({PHASES_SQL}, 'disc', 'metadata')", name="section"),
+        CheckConstraint("mirror IN ('entity_type', 's_corp_on_payroll')", name="mirror"),
         Index("idx_questions_section", "section"),
         Index("idx_questions_order", "order_index"),
         Index("idx_questions_conditional_parent", "conditional_parent_id"),
@@ -173,6 +174,9 @@ class QuestionRow(Base):
     )
 
     id: Mapped[uuid.UUID] = _id()
+    key: Mapped[str] = mapped_column(
+        String(20), unique=True, comment="Stable key from the bank file, e.g. STAB-003"
+    )
     question_text: Mapped[str] = mapped_column(Text)
     question_type: Mapped[str] = mapped_column(String(50))
     section: Mapped[str] = mapped_column(String(100))
@@ -195,6 +199,15 @@ class QuestionRow(Base):
         '[{"value": "option1", "label": "Option 1"}]',
     )
     help_text: Mapped[str | None] = mapped_column(Text)
+    allows_not_applicable: Mapped[bool] = mapped_column(
+        server_default=text("false"), comment="Whether N/A is an accepted answer"
+    )
+    phase_caps: Mapped[dict[str, Any] | None] = mapped_column(
+        comment='Multiple choice: maximum points per phase, e.g. {"organize": 5}'
+    )
+    mirror: Mapped[str | None] = mapped_column(
+        String(30), comment="Assessment column this answer is copied to"
+    )
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
     deleted_at: Mapped[datetime | None]

@@ -24,6 +24,7 @@ from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from domain.accounts import check_password, clean_name, normalize_email
+from domain.bank import BankError, load_bank
 from domain.errors import DomainError
 from domain.model import Role, User
 from domain.services.accounts import create_user
@@ -37,6 +38,7 @@ from persistence.database import (
     provide_database,
 )
 from persistence.embedded import EmbeddedDatabaseError
+from persistence.question_bank import load_bank_into
 from persistence.unit_of_work import SqlUnitOfWork
 from server.auth import Argon2PasswordHasher
 from server.logs import configure_logging
@@ -75,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated:
         print("rise: terminated", file=sys.stderr)
         return 128 + signal.SIGTERM
-    except (CliError, SettingsError, DatabaseUrlError, EmbeddedDatabaseError) as exc:
+    except (CliError, SettingsError, DatabaseUrlError, EmbeddedDatabaseError, BankError) as exc:
         return _fail(str(exc))
     except CommandError as exc:  # alembic: an unknown or unreachable revision
         return _fail(str(exc))
@@ -242,6 +244,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _upgrade(url: str, revision: str) -> None:
+    """Migrates, then (at the latest revision) loads the question bank."""
     before = migrations.current_revision(url)
     migrations.upgrade(url, revision)
     after = migrations.current_revision(url)
@@ -249,6 +252,10 @@ def _upgrade(url: str, revision: str) -> None:
         log.info("database schema is up to date (revision %s)", after)
     else:
         log.info("database schema upgraded from %s to %s", before or "empty", after)
+    if after == migrations.head_revision():
+        bank = load_bank()
+        result = load_bank_into(url, bank.questions)
+        log.info("question bank %s: %s", bank.version, result.describe())
 
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:

@@ -60,6 +60,7 @@ def assessment(consultant: UserRow, **overrides: Any) -> AssessmentRow:
 
 def question(**overrides: Any) -> QuestionRow:
     values: dict[str, Any] = {
+        "key": f"T-{uuid.uuid4().hex[:12]}",
         "question_text": "How current is your bookkeeping?",
         "question_type": "single_choice",
         "section": "stabilize",

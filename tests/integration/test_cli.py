@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from persistence import schema
 from persistence.database import with_database
 from tests.builders import unique_email
 from tests.database import PgServer, query
@@ -140,12 +141,14 @@ def test_db_commands_round_trip(tmp_path: Path, empty_database: str) -> None:
     assert before.stdout.startswith("base (empty (run `rise db upgrade`))")
 
     assert rise("db", "upgrade", env=env).code == 0
-    assert rise("db", "current", env=env).stdout.startswith("0001 (up to date)")
+    head = schema.head_revision()
+    assert rise("db", "current", env=env).stdout.startswith(f"{head} (up to date)")
     assert rise("db", "upgrade", env=env).code == 0  # a second upgrade is a no-op
 
     unknown = rise("db", "downgrade", "9999", env=env)
     assert unknown.code == 1
-    assert unknown.error_lines == ["rise: error: unknown revision '9999' (known: 0001, base)"]
+    known = ", ".join(sorted(schema.known_revisions()))
+    assert unknown.error_lines == [f"rise: error: unknown revision '9999' (known: {known}, base)"]
 
     assert rise("db", "downgrade", "base", env=env).code == 0
     tables = query(empty_database, "SELECT tablename FROM pg_tables WHERE schemaname='public'")

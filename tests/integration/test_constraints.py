@@ -84,6 +84,7 @@ REJECTED: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("questions", {"question_type": "essay"}, "ck_questions_question_type"),
     ("questions", {"section": "finance"}, "ck_questions_section"),
+    ("questions", {"mirror": "client_email"}, "ck_questions_mirror"),
     *[
         ("disc_profiles", {score: Decimal(bad)}, f"ck_disc_profiles_{score}_range")
         for score in DISC_SCORES
@@ -122,6 +123,7 @@ ACCEPTED: list[tuple[str, dict[str, Any]]] = [
         for t in ("single_choice", "multiple_choice", "rating", "text")
     ],
     *[("questions", {"section": s}) for s in [*PHASES, "disc", "metadata"]],
+    *[("questions", {"mirror": m}) for m in ("entity_type", "s_corp_on_payroll")],
     ("disc_profiles", dict.fromkeys(DISC_SCORES, Decimal("0"))),
     ("disc_profiles", dict.fromkeys(DISC_SCORES, Decimal("100"))),
     *[("disc_profiles", {"primary_type": t, "secondary_type": t}) for t in "DISC"],
@@ -211,6 +213,11 @@ async def test_one_per_parent(
 ) -> None:
     await b.add(session, make(world))
     assert await _violated_constraint(session, make(world)) == constraint
+
+
+async def test_question_keys_are_unique(session: AsyncSession) -> None:
+    first = await b.add(session, b.question())
+    assert await _violated_constraint(session, b.question(key=first.key)) == "uq_questions_key"
 
 
 async def test_share_tokens_and_refresh_tokens_are_unique(

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
+from persistence import schema
 from tests.builders import unique_email
 from tests.integration.cli import REPO, Result, environment, rise
 
@@ -89,7 +90,7 @@ def test_serve_migrates_answers_probes_and_stops_cleanly(
         log = server.stop(how)
     assert server.process.returncode == 0, log
     assert f"database: PostgreSQL: {make_url(empty_database).database} on " in log
-    assert "database schema upgraded from empty to 0001" in log
+    assert f"database schema upgraded from empty to {schema.head_revision()}" in log
     assert "Financial RISE stopped" in log
     assert "Traceback" not in log
 
@@ -122,4 +123,4 @@ def test_embedded_database_is_shared_and_keeps_data_across_restarts(tmp_path: Pa
     finally:
         log = second.stop()
     assert second.process.returncode == 0, log
-    assert "database schema is up to date (revision 0001)" in log
+    assert f"database schema is up to date (revision {schema.head_revision()})" in log
