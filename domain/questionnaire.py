@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from domain.errors import ValidationError
-from domain.model import Answer, Answers, Question, QuestionType
+from domain.model import Answer, Answers, Mirror, Question, QuestionType
 
 TEXT_MAX_LENGTH = 5_000
 NOTES_MAX_LENGTH = 5_000
@@ -185,3 +185,24 @@ def to_two_places(value: Fraction) -> Decimal:
 
 def answers_by_key(answers: Iterable[Answer]) -> dict[str, Answer]:
     return {answer.question_key: answer for answer in answers}
+
+
+def mirrored(questions: Sequence[Question], answers: Answers) -> dict[Mirror, str | bool | None]:
+    """SCORING §1 "Mirrors": what the assessment's entity_type and is_s_corp_on_payroll
+    columns hold. The entity type is the chosen option's label ("S-Corporation (S-Corp)");
+    payroll is True, False, or None when unsure, unanswered or hidden (a changed entity type
+    hides the follow-up, and its stale answer must not linger in the column)."""
+    result: dict[Mirror, str | bool | None] = {
+        Mirror.ENTITY_TYPE: None,
+        Mirror.S_CORP_ON_PAYROLL: None,
+    }
+    for question, answer in visible_answers(questions, answers):
+        if question.mirror is None or answer.not_applicable:
+            continue
+        option = question.option(answer.value or "")
+        if option is None:
+            continue
+        result[question.mirror] = (
+            option.label if question.mirror is Mirror.ENTITY_TYPE else option.mirror
+        )
+    return result

@@ -12,19 +12,17 @@ import getpass
 import logging
 import os
 import signal
-import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
 
 import psycopg
 from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from domain.accounts import check_password, clean_name, normalize_email
-from domain.bank import BankError, load_bank
+from domain.bank import BankError
 from domain.errors import DomainError
 from domain.model import Role, User
 from domain.services.accounts import create_user
@@ -38,25 +36,17 @@ from persistence.database import (
     provide_database,
 )
 from persistence.embedded import EmbeddedDatabaseError
-from persistence.question_bank import load_bank_into
 from persistence.unit_of_work import SqlUnitOfWork
 from server.auth import Argon2PasswordHasher
+from server.failure import Failure
 from server.logs import configure_logging
+from server.migrate import prepare_database
 from server.settings import Settings, SettingsError, load_settings
 from server.version import service_version
-
-if TYPE_CHECKING:
-    import uvicorn
 
 log = logging.getLogger("rise")
 
 PASSWORD_PROMPT_ATTEMPTS = 3
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-LISTEN_BACKLOG = 2048  # uvicorn's default
-
-
-class CliError(Exception):
-    """An expected failure, shown as one line."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated:
         print("rise: terminated", file=sys.stderr)
         return 128 + signal.SIGTERM
-    except (CliError, SettingsError, DatabaseUrlError, EmbeddedDatabaseError, BankError) as exc:
+    except (Failure, SettingsError, DatabaseUrlError, EmbeddedDatabaseError, BankError) as exc:
         return _fail(str(exc))
     except CommandError as exc:  # alembic: an unknown or unreachable revision
         return _fail(str(exc))
@@ -177,91 +167,21 @@ def _announce(location: DatabaseLocation) -> None:
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # The web stack is imported here, not at the top: the other commands start faster.
-    import uvicorn
-
-    from server.app import create_app
+    from server.serving import serve
 
     host = args.host if args.host is not None else settings.host
     port = args.port if args.port is not None else settings.port
-    log.info("Financial RISE starting (%s)", settings.env)
-    # Claim the port first: if it is taken, say so before starting or migrating anything.
-    listener = _listen(host, port)
-    try:
-        with provide_database(settings.database_url, settings.data_dir) as location:
-            _announce(location)
-            _upgrade(location.url, "head")
-            config = uvicorn.Config(
-                create_app(settings, location.url),
-                host=host,
-                port=port,
-                log_config=None,
-                lifespan="on",
-                server_header=False,
-            )
-            log.info("serving on http://%s:%d (GraphQL at /graphql)", host, port)
-            _run_until_signalled(uvicorn.Server(config), listener)
-    finally:
-        listener.close()
-        log.info("Financial RISE stopped")
+    serve(settings, host, port)
     return 0
-
-
-def _run_until_signalled(server: uvicorn.Server, listener: socket.socket) -> None:
-    """Serves until SIGINT or SIGTERM, then returns after uvicorn's graceful shutdown.
-
-    uvicorn re-raises the signal it caught once it has shut down, so that the handler it
-    found in place runs. That handler is this no-op: what follows the return (closing the
-    database) is the rest of our own shutdown, and a second Ctrl-C must not turn it into a
-    traceback.
-    """
-    previous = {sig: signal.signal(sig, _already_stopping) for sig in STOP_SIGNALS}
-    try:
-        server.run(sockets=[listener])
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _already_stopping(signum: int, frame: FrameType | None) -> None:
-    return None
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.socket(family, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listener.bind((host, port))
-        # Listening now, not just bound: a second `rise serve` on this port fails here.
-        listener.listen(LISTEN_BACKLOG)
-    except OSError as exc:
-        listener.close()
-        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    return listener
 
 
 # -- db --------------------------------------------------------------------------------------
 
 
-def _upgrade(url: str, revision: str) -> None:
-    """Migrates, then (at the latest revision) loads the question bank."""
-    before = migrations.current_revision(url)
-    migrations.upgrade(url, revision)
-    after = migrations.current_revision(url)
-    if before == after:
-        log.info("database schema is up to date (revision %s)", after)
-    else:
-        log.info("database schema upgraded from %s to %s", before or "empty", after)
-    if after == migrations.head_revision():
-        bank = load_bank()
-        result = load_bank_into(url, bank.questions)
-        log.info("question bank %s: %s", bank.version, result.describe())
-
-
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     with provide_database(settings.database_url, settings.data_dir) as location:
         _announce(location)
-        _upgrade(location.url, args.revision)
+        prepare_database(location.url, args.revision)
     return 0
 
 
@@ -280,7 +200,7 @@ def _db_downgrade(settings: Settings, args: argparse.Namespace) -> int:
 def _require_known_revision(revision: str) -> None:
     known = migrations.known_revisions()
     if revision not in known:
-        raise CliError(f"unknown revision {revision!r} (known: {', '.join(sorted(known))}, base)")
+        raise Failure(f"unknown revision {revision!r} (known: {', '.join(sorted(known))}, base)")
 
 
 def _db_current(settings: Settings, args: argparse.Namespace) -> int:
@@ -318,11 +238,11 @@ def _password() -> str:
     if from_env is not None:
         return check_password(from_env)
     if not sys.stdin.isatty():
-        raise CliError("no password: set RISE_PASSWORD or run the command in a terminal")
+        raise Failure("no password: set RISE_PASSWORD or run the command in a terminal")
     try:
         return _prompt_password()
     except EOFError:  # Ctrl-D at the prompt
-        raise CliError("no password given") from None
+        raise Failure("no password given") from None
 
 
 def _prompt_password() -> str:
@@ -338,14 +258,14 @@ def _prompt_password() -> str:
         if getpass.getpass("Repeat password: ") == password:
             return password
         print("the passwords do not match", file=sys.stderr)
-    raise CliError("no password confirmed")
+    raise Failure("no password confirmed")
 
 
 def _require_migrated(url: str) -> None:
     current = migrations.current_revision(url)
     if current != migrations.head_revision():
         state = "empty" if current is None else f"at revision {current}"
-        raise CliError(f"the database schema is {state}; run `rise db upgrade` first")
+        raise Failure(f"the database schema is {state}; run `rise db upgrade` first")
 
 
 async def _create_user(

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.model import Answer, Condition
+from domain.model import Answer, Condition, Mirror
 from domain.questionnaire import (
     InvalidAnswer,
+    mirrored,
     missing_required,
     progress,
     validate_answer,
@@ -170,3 +171,39 @@ def test_missing_required_lists_visible_required_unanswered_questions() -> None:
         pick("PAYROLL", "no"), pick("CRM", "daily"), na("INVENTORY"), rate("CONFIDENCE", 2)
     )
     assert missing_required(BANK, sheet) == []
+
+
+# -- §1 Mirrors -------------------------------------------------------------------------------
+
+MIRROR_ENTITY = single("M-ENTITY", option("llc"), option("s_corp"), mirror=Mirror.ENTITY_TYPE)
+MIRROR_PAYROLL = single(
+    "M-PAYROLL",
+    option("yes", mirror=True),
+    option("no", mirror=False),
+    option("not_sure", mirror=None),
+    condition=Condition("M-ENTITY", "s_corp"),
+    mirror=Mirror.S_CORP_ON_PAYROLL,
+)
+MIRROR_BANK = [MIRROR_ENTITY, MIRROR_PAYROLL]
+
+
+@pytest.mark.parametrize(
+    ("given", "entity", "payroll"),
+    [
+        ((), None, None),
+        ((pick("M-ENTITY", "llc"),), "Llc", None),
+        ((pick("M-ENTITY", "s_corp"), pick("M-PAYROLL", "yes")), "S_Corp", True),
+        ((pick("M-ENTITY", "s_corp"), pick("M-PAYROLL", "no")), "S_Corp", False),
+        ((pick("M-ENTITY", "s_corp"), pick("M-PAYROLL", "not_sure")), "S_Corp", None),
+        ((pick("M-ENTITY", "llc"), pick("M-PAYROLL", "no")), "Llc", None),  # hidden: cleared
+    ],
+)
+def test_mirrors_copy_the_entity_label_and_the_payroll_answer(
+    given: tuple[Answer, ...], entity: str | None, payroll: bool | None
+) -> None:
+    """SCORING §1 Mirrors: entity type to assessments.entity_type, payroll to
+    assessments.is_s_corp_on_payroll."""
+    assert mirrored(MIRROR_BANK, answers(*given)) == {
+        Mirror.ENTITY_TYPE: entity,
+        Mirror.S_CORP_ON_PAYROLL: payroll,
+    }
