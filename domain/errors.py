@@ -5,9 +5,12 @@ family into their own vocabulary (a GraphQL user error, a one-line CLI message):
 
     DomainError
     ├── ValidationError        an input breaks a rule; names the field and the reason
-    │   └── WeakPassword       the password policy is not met
+    │   ├── WeakPassword       the password policy is not met
+    │   └── InvalidAnswer      (domain.questionnaire) an answer breaks its question's rules
     ├── Conflict               the change collides with existing data
-    │   └── DuplicateEmail     an account with this email already exists
+    │   ├── DuplicateEmail     an account with this email already exists
+    │   └── AlreadyCompleted   the assessment is completed; its answers are read-only
+    ├── Incomplete             required questions are unanswered; names them
     └── NotFound               the object does not exist (or is not the caller's)
 """
 
@@ -47,3 +50,17 @@ class DuplicateEmail(Conflict):
 
 class NotFound(DomainError):
     pass
+
+
+class AlreadyCompleted(Conflict):
+    def __init__(self) -> None:
+        super().__init__("the assessment is completed; its answers can no longer change")
+
+
+class Incomplete(DomainError):
+    """Completion needs every visible required question answered (SCORING §5)."""
+
+    def __init__(self, missing_keys: list[str]) -> None:
+        shown = ", ".join(missing_keys)
+        super().__init__(f"{len(missing_keys)} required question(s) unanswered: {shown}")
+        self.missing_keys = missing_keys

@@ -305,6 +305,11 @@ class PhaseResultRow(Base):
     secondary_phases: Mapped[list[str] | None] = mapped_column(
         ARRAY(Text), comment="Array of secondary phases if client is in transition"
     )
+    flags: Mapped[list[str]] = mapped_column(
+        ARRAY(Text),
+        server_default=text("'{}'::text[]"),
+        comment="SCORING §3 flags, e.g. CRITICAL_STABILIZE, SCORP_PAYROLL_RISK",
+    )
     calculated_at: Mapped[datetime] = mapped_column(server_default=NOW)
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()

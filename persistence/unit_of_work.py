@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.model import Question
+from persistence.assessment_repositories import (
+    SqlAssessmentRepository,
+    SqlChecklistRepository,
+    SqlResponseRepository,
+    SqlResultRepository,
+)
 from persistence.repositories import SqlActivityLog, SqlUserRepository
 
 
 class SqlUnitOfWork:
     users: SqlUserRepository
     activity: SqlActivityLog
+    assessments: SqlAssessmentRepository
+    responses: SqlResponseRepository
+    results: SqlResultRepository
+    checklists: SqlChecklistRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        questions: Sequence[Question] = (),
+    ) -> None:
+        """`questions` is the bank in force, which answers are read against."""
         self._session_factory = session_factory
+        self._questions = questions
         self._session: AsyncSession | None = None
 
     @property
@@ -28,6 +46,10 @@ class SqlUnitOfWork:
         self._session = self._session_factory()
         self.users = SqlUserRepository(self._session)
         self.activity = SqlActivityLog(self._session)
+        self.assessments = SqlAssessmentRepository(self._session)
+        self.responses = SqlResponseRepository(self._session, self._questions)
+        self.results = SqlResultRepository(self._session)
+        self.checklists = SqlChecklistRepository(self._session)
         return self
 
     async def __aexit__(

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from domain.bank import load_bank
 from persistence import schema
 from persistence.database import normalize_url
 from persistence.embedded import EmbeddedPostgres
+from persistence.question_bank import load_bank_into
 from tests.database import PgServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,10 +36,11 @@ def pg_server() -> Iterator[PgServer]:
 
 @pytest.fixture(scope="session")
 def database_url(pg_server: PgServer) -> Iterator[str]:
-    """One fresh database for the whole session, migrated to head once."""
+    """One fresh database for the whole session, migrated to head and given the bank once."""
     url = pg_server.create_database()
     try:
         schema.upgrade(url)
+        load_bank_into(url, load_bank().questions)
         yield url
     finally:
         pg_server.drop_database(url)

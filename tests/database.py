@@ -49,3 +49,13 @@ def query(url: str, statement: str, **params: Any) -> list[Any]:
             return list(connection.execute(text(statement), params))
     finally:
         engine.dispose()
+
+
+def execute(url: str, statement: str, **params: Any) -> list[Any]:
+    """Runs one statement in its own committed transaction and returns the rows."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            return list(connection.execute(text(statement), params))
+    finally:
+        engine.dispose()
