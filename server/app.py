@@ -13,9 +13,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
 from persistence.database import create_engine
+from server.graphql.http import RiseGraphQL
 from server.graphql.schema import schema
 from server.settings import Settings
 
@@ -41,9 +41,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         finally:
             await engine.dispose()
 
-    graphql = GraphQL[None, None](
-        schema, graphql_ide="graphiql" if settings.graphiql_enabled else None
-    )
+    graphql = RiseGraphQL(schema, graphiql=settings.graphiql_enabled)
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),

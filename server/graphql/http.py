@@ -1,0 +1,85 @@
+"""GraphQL over HTTP (API.md, the graphql-http audit): media-type negotiation and status codes.
+
+A client that accepts ``application/graphql-response+json`` gets that media type, and for a
+request error (unparseable document, invalid document, bad variables) a 400 with no `data`
+entry. Other clients get ``application/json`` with 200, as before that specification. Every
+error leaves here with `extensions.code`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema import BaseSchema
+from strawberry.types import ExecutionResult
+
+from server.graphql.errors import format_error, is_request_error
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+
+
+def accepts_graphql_response_json(accept: str) -> bool:
+    """True when the Accept header names application/graphql-response+json (q > 0)."""
+    for part in accept.split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        if media.lower() != GRAPHQL_RESPONSE_JSON:
+            continue
+        quality = next((p.split("=", 1)[1] for p in params if p.startswith("q=")), "1")
+        try:
+            return float(quality) > 0
+        except ValueError:
+            return False
+    return False
+
+
+class RiseGraphQL(GraphQL[Any, None]):
+    def __init__(self, schema: BaseSchema, *, graphiql: bool) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        request.state.sub_response = sub_response
+        request.state.request_id = uuid.uuid4().hex[:16]
+        modern = accepts_graphql_response_json(request.headers.get("accept", ""))
+        sub_response.media_type = GRAPHQL_RESPONSE_JSON if modern else JSON
+        return sub_response
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        sub_response: Response = request.state.sub_response
+        errors = list(result.errors or [])
+        response: dict[str, Any] = {"data": result.data}
+        if errors:
+            request_id: str = request.state.request_id
+            response["errors"] = [format_error(error, request_id) for error in errors]
+        if result.extensions:
+            response["extensions"] = result.extensions
+        if sub_response.media_type == GRAPHQL_RESPONSE_JSON and is_request_error(
+            errors, result.data
+        ):
+            sub_response.status_code = 400
+            del response["data"]
+        return response  # type: ignore[return-value]
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = Response(
+            self.encode_json(response_data),
+            status_code=sub_response.status_code or 200,
+            media_type=sub_response.media_type or JSON,
+        )
+        for name, value in sub_response.headers.items():
+            if name.lower() not in ("content-type", "content-length"):
+                response.headers[name] = value
+        return response

@@ -1,0 +1,113 @@
+"""GraphQL over HTTP as a client sees it: media types, status codes, error codes, masking."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+import strawberry
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from server.graphql.http import GRAPHQL_RESPONSE_JSON, RiseGraphQL, accepts_graphql_response_json
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def hello(self) -> str:
+        return "hello"
+
+    @strawberry.field
+    def broken(self) -> str:
+        raise RuntimeError("database password is hunter2")
+
+
+APP = Starlette(
+    routes=[
+        Route(
+            "/graphql",
+            RiseGraphQL(strawberry.Schema(Query), graphiql=False),
+            methods=["GET", "POST"],
+        )
+    ]
+)
+MODERN = {"accept": f"{GRAPHQL_RESPONSE_JSON}, application/json;q=0.9"}
+LEGACY = {"accept": "application/json"}
+
+
+async def post(body: dict[str, object], headers: dict[str, str]) -> httpx.Response:
+    transport = httpx.ASGITransport(app=APP)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+        return await client.post("/graphql", json=body, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (GRAPHQL_RESPONSE_JSON, True),
+        ("application/json, application/graphql-response+json;q=0.5", True),
+        ("application/graphql-response+json;q=0", False),
+        ("application/json", False),
+        ("*/*", False),
+        ("", False),
+    ],
+)
+def test_accept_negotiation(accept: str, expected: bool) -> None:
+    assert accepts_graphql_response_json(accept) is expected
+
+
+async def test_success_uses_the_accepted_media_type() -> None:
+    modern = await post({"query": "{ hello }"}, MODERN)
+    assert modern.status_code == 200
+    assert modern.headers["content-type"].startswith(GRAPHQL_RESPONSE_JSON)
+    assert modern.json() == {"data": {"hello": "hello"}}
+    legacy = await post({"query": "{ hello }"}, LEGACY)
+    assert legacy.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("{ hello ", "GRAPHQL_PARSE_FAILED"), ("{ nope }", "GRAPHQL_VALIDATION_FAILED")],
+)
+async def test_request_errors_are_400_without_data_for_modern_clients(
+    query: str, code: str
+) -> None:
+    response = await post({"query": query}, MODERN)
+    assert response.status_code == 400
+    body = response.json()
+    assert "data" not in body
+    assert [e["extensions"]["code"] for e in body["errors"]] == [code]
+
+
+async def test_request_errors_are_200_with_null_data_for_legacy_clients() -> None:
+    response = await post({"query": "{ nope }"}, LEGACY)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_bad_variables_are_bad_user_input() -> None:
+    query = "query Q($n: Int!) { hello }"
+    response = await post({"query": query, "variables": {"n": "many"}}, MODERN)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_unexpected_errors_are_masked_and_logged_with_a_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="rise.graphql"):
+        response = await post({"query": "{ hello broken }"}, MODERN)
+    assert response.status_code == 200  # an execution error, not a request error
+    body = response.json()
+    assert body["data"] is None  # `broken` is non-null, so the error reaches the root
+    [error] = body["errors"]
+    assert error["message"] == "Internal server error"
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "hunter2" not in response.text
+    request_id = error["extensions"]["requestId"]
+    assert request_id in caplog.text
+    assert "hunter2" in caplog.text  # the operator sees what happened
