@@ -1,0 +1,75 @@
+"""Access tokens: what they carry, how long they last, and what they refuse."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from server.tokens import (
+    ACCESS_TOKEN_LIFETIME,
+    InvalidAccessToken,
+    issue_access_token,
+    read_access_token,
+    signing_key,
+)
+
+SECRET = "s" * 48
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def _claims() -> dict[str, object]:
+    return {
+        "sub": str(uuid.uuid4()),
+        "iss": "financial-rise",
+        "aud": "financial-rise-api",
+        "iat": int(NOW.timestamp()),
+        "exp": int((NOW + timedelta(minutes=5)).timestamp()),
+    }
+
+
+def test_a_token_names_its_user_and_session_and_lasts_fifteen_minutes() -> None:
+    user, session = uuid.uuid4(), uuid.uuid4()
+    issued = issue_access_token(secret=SECRET, user_id=user, session_id=session, now=NOW)
+    assert issued.expires_at == NOW + timedelta(minutes=15) == NOW + ACCESS_TOKEN_LIFETIME
+    claims = read_access_token(issued.token, secret=SECRET, now=NOW + timedelta(minutes=14))
+    assert (claims.user_id, claims.session_id) == (user, session)
+
+
+def test_an_expired_token_is_refused() -> None:
+    issued = issue_access_token(secret=SECRET, user_id=uuid.uuid4(), session_id=None, now=NOW)
+    with pytest.raises(InvalidAccessToken):
+        read_access_token(issued.token, secret=SECRET, now=NOW + ACCESS_TOKEN_LIFETIME)
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+        lambda token: "not-a-token",
+        lambda token: "",
+    ],
+)
+def test_forged_or_garbled_tokens_are_refused(tamper: object) -> None:
+    issued = issue_access_token(secret=SECRET, user_id=uuid.uuid4(), session_id=None, now=NOW)
+    with pytest.raises(InvalidAccessToken):
+        read_access_token(tamper(issued.token), secret=SECRET, now=NOW)  # type: ignore[operator]
+
+
+def test_a_token_signed_with_another_secret_or_for_another_purpose_is_refused() -> None:
+    issued = issue_access_token(secret=SECRET, user_id=uuid.uuid4(), session_id=None, now=NOW)
+    with pytest.raises(InvalidAccessToken):
+        read_access_token(issued.token, secret="t" * 48, now=NOW)
+    claims = _claims()
+    other_purpose = jwt.encode(claims, signing_key(SECRET, "download-link"), algorithm="HS256")
+    with pytest.raises(InvalidAccessToken):
+        read_access_token(other_purpose, secret=SECRET, now=NOW)
+
+
+def test_the_none_algorithm_is_refused() -> None:
+    claims = _claims()
+    unsigned = jwt.encode(claims, key=None, algorithm="none")
+    with pytest.raises(InvalidAccessToken):
+        read_access_token(unsigned, secret=SECRET, now=NOW)
