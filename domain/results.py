@@ -1,0 +1,59 @@
+"""What completion stored: the phase result and the DISC profile as read back, and the other
+records an assessment gathers (checklist items, reports)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from domain.model import DiscType, Phase, Priority, ReportType
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPhaseResult:
+    assessment_id: UUID
+    readiness: Mapping[Phase, Decimal]
+    primary: Phase
+    secondary: tuple[Phase, ...]
+    flags: tuple[str, ...]
+    calculated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDiscProfile:
+    assessment_id: UUID
+    scores: Mapping[DiscType, Decimal]
+    primary: DiscType
+    secondary: DiscType | None
+    calculated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    id: UUID
+    assessment_id: UUID
+    text: str
+    order: int
+    phase: Phase | None
+    priority: Priority | None
+    is_completed: bool
+    completed_at: datetime | None
+    due_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRecord:
+    id: UUID
+    assessment_id: UUID
+    report_type: ReportType
+    file_url: str
+    file_size_bytes: int | None
+    page_count: int | None
+    generated_by: UUID
+    is_shared: bool
+    share_expires_at: datetime | None
+    view_count: int
+    created_at: datetime

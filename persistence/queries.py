@@ -1,0 +1,251 @@
+"""Set-based reads for the API's data loaders and lists (API.md "Data access", "Pagination").
+
+Every batch function takes many ids and issues one statement (``WHERE x = ANY(:ids)``), so a
+nested query costs one statement per relation whatever the number of rows. Lists are paged
+in SQL on the keyset ``(created_at DESC, id DESC)``: a page never shifts when rows are added
+ahead of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.assessments import Assessment
+from domain.model import (
+    AssessmentStatus,
+    DiscType,
+    Phase,
+    Priority,
+    Question,
+    ReportType,
+    User,
+)
+from domain.ports import StoredResponse
+from domain.results import ChecklistItem, ReportRecord, StoredDiscProfile, StoredPhaseResult
+from persistence.assessment_repositories import SqlResponseRepository, assessment_from_row
+from persistence.models import (
+    AssessmentRow,
+    ChecklistItemRow,
+    DiscProfileRow,
+    PhaseResultRow,
+    ReportRow,
+    ResponseRow,
+    UserRow,
+)
+from persistence.repositories import user_from_row
+
+
+class InvalidCursor(ValueError):
+    """A pagination cursor that this service did not hand out."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[Assessment]
+    has_next: bool
+    total: int
+
+
+def encode_cursor(created_at: datetime, row_id: UUID) -> str:
+    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return datetime.fromisoformat(created), UUID(row_id)
+    except (ValueError, TypeError) as exc:
+        raise InvalidCursor("the `after` cursor is not one this service handed out") from exc
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentFilter:
+    consultant_id: UUID | None  # None: every consultant's (admins)
+    status: AssessmentStatus | None = None
+    search: str | None = None  # case-insensitive, in client name, business name or email
+
+
+def _filtered(query: Select, where: AssessmentFilter) -> Select:  # type: ignore[type-arg]
+    query = query.where(AssessmentRow.deleted_at.is_(None))
+    if where.consultant_id is not None:
+        query = query.where(AssessmentRow.consultant_id == where.consultant_id)
+    if where.status is not None:
+        query = query.where(AssessmentRow.status == where.status.value)
+    if where.search and where.search.strip():
+        pattern = _like(where.search.strip())
+        query = query.where(
+            or_(
+                AssessmentRow.client_name.ilike(pattern, escape="\\"),
+                AssessmentRow.client_business_name.ilike(pattern, escape="\\"),
+                AssessmentRow.client_email.ilike(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+async def assessment_page(
+    session: AsyncSession, where: AssessmentFilter, *, first: int, after: str | None = None
+) -> Page:
+    """Newest first, `first` at a time after the `after` cursor."""
+    query = _filtered(select(AssessmentRow), where)
+    if after is not None:
+        created, row_id = decode_cursor(after)
+        query = query.where(tuple_(AssessmentRow.created_at, AssessmentRow.id) < (created, row_id))
+    newest_first = (AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
+    rows = list(await session.scalars(query.order_by(*newest_first).limit(first + 1)))
+    total = await session.scalar(_filtered(select(func.count(AssessmentRow.id)), where))
+    return Page(
+        items=[assessment_from_row(row) for row in rows[:first]],
+        has_next=len(rows) > first,
+        total=int(total or 0),
+    )
+
+
+async def users_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, User]:
+    rows = await session.scalars(select(UserRow).where(UserRow.id.in_(ids)))
+    return {row.id: user_from_row(row) for row in rows}
+
+
+async def active_user(session: AsyncSession, user_id: UUID) -> User | None:
+    """The account if it may act now: it exists, is active and is not deleted."""
+    row = await session.scalar(
+        select(UserRow).where(
+            UserRow.id == user_id, UserRow.is_active.is_(True), UserRow.deleted_at.is_(None)
+        )
+    )
+    return user_from_row(row) if row else None
+
+
+async def assessments_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, Assessment]:
+    query = select(AssessmentRow).where(
+        and_(AssessmentRow.id.in_(ids), AssessmentRow.deleted_at.is_(None))
+    )
+    return {row.id: assessment_from_row(row) for row in await session.scalars(query)}
+
+
+async def responses_by_assessment(
+    session: AsyncSession, ids: Sequence[UUID], questions: Sequence[Question]
+) -> dict[UUID, list[StoredResponse]]:
+    """Answers to questions of the bank in force, in bank order."""
+    reader = SqlResponseRepository(session, questions)
+    order = {q.key: q.order for q in questions}
+    found: dict[UUID, list[StoredResponse]] = defaultdict(list)
+    for row in await session.scalars(select(ResponseRow).where(ResponseRow.assessment_id.in_(ids))):
+        answer = reader.answer_from_row(row)
+        if answer is not None:
+            found[row.assessment_id].append(StoredResponse(row.id, answer, row.updated_at))
+    for responses in found.values():
+        responses.sort(key=lambda r: order[r.answer.question_key])
+    return dict(found)
+
+
+async def phase_results_by_assessment(
+    session: AsyncSession, ids: Sequence[UUID]
+) -> dict[UUID, StoredPhaseResult]:
+    rows = await session.scalars(
+        select(PhaseResultRow).where(PhaseResultRow.assessment_id.in_(ids))
+    )
+    return {
+        row.assessment_id: StoredPhaseResult(
+            assessment_id=row.assessment_id,
+            readiness={p: getattr(row, f"{p.value}_score") for p in Phase},
+            primary=Phase(row.primary_phase),
+            secondary=tuple(Phase(p) for p in row.secondary_phases or ()),
+            flags=tuple(row.flags),
+            calculated_at=row.calculated_at,
+        )
+        for row in rows
+    }
+
+
+async def disc_profiles_by_assessment(
+    session: AsyncSession, ids: Sequence[UUID]
+) -> dict[UUID, StoredDiscProfile]:
+    rows = await session.scalars(
+        select(DiscProfileRow).where(DiscProfileRow.assessment_id.in_(ids))
+    )
+    return {
+        row.assessment_id: StoredDiscProfile(
+            assessment_id=row.assessment_id,
+            scores={
+                DiscType.D: row.dominance_score,
+                DiscType.I: row.influence_score,
+                DiscType.S: row.steadiness_score,
+                DiscType.C: row.compliance_score,
+            },
+            primary=DiscType(row.primary_type),
+            secondary=DiscType(row.secondary_type) if row.secondary_type else None,
+            calculated_at=row.calculated_at,
+        )
+        for row in rows
+    }
+
+
+async def checklist_by_assessment(
+    session: AsyncSession, ids: Sequence[UUID]
+) -> dict[UUID, list[ChecklistItem]]:
+    query = (
+        select(ChecklistItemRow)
+        .where(ChecklistItemRow.assessment_id.in_(ids), ChecklistItemRow.deleted_at.is_(None))
+        .order_by(ChecklistItemRow.item_order, ChecklistItemRow.id)
+    )
+    found: dict[UUID, list[ChecklistItem]] = defaultdict(list)
+    for row in await session.scalars(query):
+        found[row.assessment_id].append(
+            ChecklistItem(
+                id=row.id,
+                assessment_id=row.assessment_id,
+                text=row.item_text,
+                order=row.item_order,
+                phase=Phase(row.phase_category) if row.phase_category else None,
+                priority=Priority(row.priority) if row.priority else None,
+                is_completed=row.is_completed,
+                completed_at=row.completed_at,
+                due_date=row.due_date,
+            )
+        )
+    return dict(found)
+
+
+async def reports_by_assessment(
+    session: AsyncSession, ids: Sequence[UUID]
+) -> dict[UUID, list[ReportRecord]]:
+    query = (
+        select(ReportRow)
+        .where(ReportRow.assessment_id.in_(ids))
+        .order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
+    )
+    found: dict[UUID, list[ReportRecord]] = defaultdict(list)
+    for row in await session.scalars(query):
+        found[row.assessment_id].append(
+            ReportRecord(
+                id=row.id,
+                assessment_id=row.assessment_id,
+                report_type=ReportType(row.report_type),
+                file_url=row.file_url,
+                file_size_bytes=row.file_size_bytes,
+                page_count=row.page_count,
+                generated_by=row.generated_by,
+                is_shared=row.is_shared,
+                share_expires_at=row.share_expires_at,
+                view_count=row.view_count,
+                created_at=row.created_at,
+            )
+        )
+    return dict(found)
