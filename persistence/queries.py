@@ -86,7 +86,8 @@ def _filtered(query: Select, where: AssessmentFilter) -> Select:  # type: ignore
     if where.consultant_id is not None:
         query = query.where(AssessmentRow.consultant_id == where.consultant_id)
     if where.status is not None:
-        query = query.where(AssessmentRow.status == where.status.value)
+        # Accepts the member or its value: GraphQL arguments may arrive as either.
+        query = query.where(AssessmentRow.status == AssessmentStatus(where.status).value)
     if where.search and where.search.strip():
         pattern = _like(where.search.strip())
         query = query.where(

@@ -14,7 +14,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from persistence.database import create_engine
+from domain.bank import load_bank
+from persistence.database import create_engine, create_session_factory
+from server.clock import SystemClock
+from server.graphql.context import Context
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import schema
 from server.settings import Settings
@@ -36,12 +39,24 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             max_overflow=settings.db_max_overflow,
         )
         app.state.engine = engine
+        app.state.session_factory = create_session_factory(engine)
         try:
             yield
         finally:
             await engine.dispose()
 
-    graphql = RiseGraphQL(schema, graphiql=settings.graphiql_enabled)
+    bank, clock, secret = load_bank(), SystemClock(), settings.secret()
+
+    def context(request: Request) -> Context:
+        return Context.build(
+            request,
+            secret=secret,
+            session_factory=request.app.state.session_factory,
+            bank=bank,
+            clock=clock,
+        )
+
+    graphql = RiseGraphQL(schema, graphiql=settings.graphiql_enabled, context=context)
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),

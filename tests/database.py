@@ -56,6 +56,7 @@ def execute(url: str, statement: str, **params: Any) -> list[Any]:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.begin() as connection:
-            return list(connection.execute(text(statement), params))
+            result = connection.execute(text(statement), params)
+            return list(result) if result.returns_rows else []
     finally:
         engine.dispose()

@@ -9,6 +9,7 @@ error leaves here with `extensions.code`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -39,9 +40,22 @@ def accepts_graphql_response_json(accept: str) -> bool:
     return False
 
 
+ContextFactory = Callable[[Request], Any]
+
+
 class RiseGraphQL(GraphQL[Any, None]):
-    def __init__(self, schema: BaseSchema, *, graphiql: bool) -> None:
+    def __init__(
+        self, schema: BaseSchema, *, graphiql: bool, context: ContextFactory | None = None
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        self._context = context
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Any:
+        if self._context is None or not isinstance(request, Request):
+            return await super().get_context(request, response)
+        return self._context(request)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)

@@ -3,19 +3,118 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 
-from server.version import service_version as _service_version
+from domain.model import AssessmentStatus, Role, Section
+from domain.services.assessments import can_see
+from persistence.queries import AssessmentFilter
+from server.graphql.context import Context
+from server.graphql.errors import NotFoundError
+from server.graphql.ids import BadId, from_global_id
+from server.graphql.types import assessment_mutations as mutations
+from server.graphql.types.assessments import (
+    Assessment,
+    AssessmentConnection,
+    User,
+    assessment_connection,
+    assessment_type,
+    user_type,
+)
+from server.graphql.types.common import Node
+from server.graphql.types.questions import Question, question_type
+from server.version import service_version
+
+Info = strawberry.Info[Context, None]
+
+
+async def _assessment(info: Info, raw_id: str) -> Assessment:
+    """The assessment if the viewer may see it; otherwise NOT_FOUND, as if it did not exist."""
+    viewer = await info.context.require_viewer()
+    try:
+        kind, key = from_global_id(raw_id)
+    except BadId:
+        raise NotFoundError("assessment") from None
+    found = await info.context.loaders.assessments.load(key) if kind == "Assessment" else None
+    if found is None or not can_see(viewer, found):
+        raise NotFoundError("assessment")
+    return assessment_type(found)
 
 
 @strawberry.type
 class Query:
-    service_version: str = strawberry.field(
-        resolver=_service_version,
-        description="The version of the Financial RISE service answering.",
-    )
+    @strawberry.field
+    def service_version(self) -> str:
+        return service_version()
+
+    @strawberry.field
+    async def me(self, info: Info) -> User | None:
+        viewer = await info.context.viewer()
+        return user_type(viewer) if viewer else None
+
+    @strawberry.field
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        viewer = await info.context.require_viewer()
+        try:
+            kind, key = from_global_id(id)
+        except BadId:
+            raise NotFoundError("object") from None
+        if kind == "Assessment":
+            return await _assessment(info, id)
+        if kind == "Question":
+            question = next((q for q in info.context.bank.questions if q.id == key), None)
+            if question is not None:
+                return question_type(question, admin=viewer.role is Role.ADMIN)
+        if kind == "User" and (viewer.role is Role.ADMIN or viewer.id == key):
+            user = await info.context.loaders.users.load(key)
+            if user is not None:
+                return user_type(user)
+        raise NotFoundError("object")
+
+    @strawberry.field
+    async def questions(self, info: Info, section: Section | None = None) -> list[Question]:
+        viewer = await info.context.require_viewer()
+        admin = viewer.role is Role.ADMIN
+        return [
+            question_type(q, admin=admin)
+            for q in info.context.bank.questions
+            if section is None or q.section == section
+        ]
+
+    @strawberry.field
+    async def assessment(self, info: Info, id: strawberry.ID) -> Assessment | None:
+        return await _assessment(info, id)
+
+    @strawberry.field
+    async def assessments(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        status: AssessmentStatus | None = None,
+        search: str | None = None,
+    ) -> AssessmentConnection:
+        viewer = await info.context.require_viewer()
+        owner = None if viewer.role is Role.ADMIN else viewer.id
+        where = AssessmentFilter(consultant_id=owner, status=status, search=search)
+        return await assessment_connection(info, where, first, after)
 
 
-schema = strawberry.Schema(query=Query)
+@strawberry.type
+class Mutation:
+    create_assessment = strawberry.mutation(resolver=mutations.create_assessment)
+    update_assessment = strawberry.mutation(resolver=mutations.update_assessment)
+    delete_assessment = strawberry.mutation(resolver=mutations.delete_assessment)
+    archive_assessment = strawberry.mutation(resolver=mutations.archive_assessment)
+    save_responses = strawberry.mutation(resolver=mutations.save_responses)
+    complete_assessment = strawberry.mutation(resolver=mutations.complete_assessment)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[Question, Assessment, User],
+    config=StrawberryConfig(sort_schema=True),
+)
 
 
 def export_sdl() -> str:

@@ -1,0 +1,84 @@
+"""The request context: what every resolver may use, built once per HTTP request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+
+from domain.bank import Bank
+from domain.model import Role, User
+from domain.ports import Clock
+from persistence.queries import active_user
+from persistence.unit_of_work import SqlUnitOfWork
+from server.graphql.errors import Forbidden, Unauthenticated
+from server.graphql.loaders import Loaders, create_loaders
+from server.tokens import InvalidAccessToken, read_access_token
+
+_UNKNOWN: Any = object()
+
+
+@dataclass
+class Context:
+    request: Request
+    secret: str
+    session_factory: async_sessionmaker[AsyncSession]
+    bank: Bank
+    clock: Clock
+    loaders: Loaders
+    _viewer: User | None = field(default=_UNKNOWN)
+
+    @classmethod
+    def build(
+        cls,
+        request: Request,
+        *,
+        secret: str,
+        session_factory: async_sessionmaker[AsyncSession],
+        bank: Bank,
+        clock: Clock,
+    ) -> Context:
+        return cls(
+            request=request,
+            secret=secret,
+            session_factory=session_factory,
+            bank=bank,
+            clock=clock,
+            loaders=create_loaders(session_factory, bank.questions),
+        )
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory, self.bank.questions)
+
+    async def viewer(self) -> User | None:
+        """The signed-in user, checked against the database once per request: a deactivated
+        or deleted account stops working at once, whatever its token says."""
+        if self._viewer is _UNKNOWN:
+            self._viewer = await self._read_viewer()
+        return self._viewer
+
+    async def _read_viewer(self) -> User | None:
+        header = self.request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        try:
+            claims = read_access_token(token.strip(), secret=self.secret, now=self.clock.now())
+        except InvalidAccessToken:
+            return None
+        async with self.session_factory() as session:
+            return await active_user(session, claims.user_id)
+
+    async def require_viewer(self) -> User:
+        viewer = await self.viewer()
+        if viewer is None:
+            raise Unauthenticated()
+        return viewer
+
+    async def require_admin(self) -> User:
+        viewer = await self.require_viewer()
+        if viewer.role is not Role.ADMIN:
+            raise Forbidden()
+        return viewer

@@ -1,0 +1,1 @@
+"""GraphQL types, one module per aggregate; built from domain objects, never from rows."""

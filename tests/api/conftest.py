@@ -1,0 +1,76 @@
+"""The app over httpx's ASGI transport, against the session database, with signed-in users."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from starlette.applications import Starlette
+
+from server.app import create_app
+from server.settings import Settings
+from server.tokens import issue_access_token
+from tests.builders import unique_email
+from tests.database import execute
+
+SECRET = "api-tests-" + "s" * 40
+
+
+@dataclass(frozen=True)
+class Account:
+    id: UUID
+    email: str
+    token: str
+
+
+@pytest.fixture(scope="session")
+async def app(database_url: str) -> AsyncIterator[Starlette]:
+    application = create_app(Settings(secret_key=SecretStr(SECRET)), database_url)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    url: str
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: Account | None = None
+    ) -> dict[str, Any]:
+        headers = {"accept": "application/graphql-response+json"}
+        if as_ is not None:
+            headers["authorization"] = f"Bearer {as_.token}"
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        body: dict[str, Any] = response.json()
+        return body
+
+    def account(self, role: str = "consultant", *, active: bool = True) -> Account:
+        email = unique_email()
+        [(user_id,)] = execute(
+            self.url,
+            "INSERT INTO users (email, password_hash, role, first_name, last_name, is_active) "
+            "VALUES (:e, 'x', :r, 'Test', 'User', :a) RETURNING id",
+            e=email,
+            r=role,
+            a=active,
+        )
+        token = issue_access_token(
+            secret=SECRET, user_id=user_id, session_id=None, now=datetime.now(UTC)
+        ).token
+        return Account(user_id, email, token)
+
+
+@pytest.fixture
+async def api(app: Starlette, database_url: str) -> AsyncIterator[Api]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+        yield Api(client, database_url)

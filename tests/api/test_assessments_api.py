@@ -1,0 +1,290 @@
+"""Assessments through GraphQL as a client sees them: create, autosave, complete, read the
+nested result; ownership and sign-in enforced on every path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from starlette.applications import Starlette
+
+from domain.bank import load_bank
+from server.graphql.ids import to_global_id
+from tests.api.conftest import Api
+from tests.database import execute
+from tests.unit.test_client_stories import STORIES
+
+BANK = load_bank()
+QID = {q.key: str(to_global_id("Question", q.id)) for q in BANK.questions}
+
+CREATE = """
+mutation($input: CreateAssessmentInput!) {
+  createAssessment(input: $input) {
+    assessment { id status clientName progressPercentage consultant { email } }
+    userErrors { field message code }
+  }
+}"""
+SAVE = """
+mutation($input: SaveResponsesInput!) {
+  saveResponses(input: $input) {
+    assessment { status progressPercentage entityType isSCorpOnPayroll }
+    responses { question { key } value values rating notApplicable }
+    userErrors { field message code }
+  }
+}"""
+COMPLETE = """
+mutation($id: ID!) {
+  completeAssessment(id: $id) {
+    assessment { status completedAt }
+    userErrors { field message code }
+  }
+}"""
+NESTED = """
+query($id: ID!) {
+  assessment(id: $id) {
+    clientBusinessName status
+    consultant { email }
+    responses { question { key text } value }
+    discProfile { primaryType dominance }
+    phaseResult { primaryPhase secondaryPhases flags stabilize }
+    checklistItems { itemText priority phaseCategory }
+  }
+}"""
+
+
+def _input(**overrides: Any) -> dict[str, Any]:
+    return {
+        "clientName": "Grace Hopper",
+        "clientBusinessName": "Hopper Bakery",
+        "clientEmail": "grace@hopper.example",
+        "confidenceBefore": 4,
+    } | overrides
+
+
+def _responses(sheet: dict[str, Any]) -> list[dict[str, Any]]:
+    items = []
+    for key, answer in sheet.items():
+        item: dict[str, Any] = {"questionId": QID[key]}
+        if answer.value is not None:
+            item["value"] = answer.value
+        if answer.values:
+            item["values"] = list(answer.values)
+        if answer.rating is not None:
+            item["rating"] = answer.rating
+        if answer.not_applicable:
+            item["notApplicable"] = True
+        items.append(item)
+    return items
+
+
+async def test_the_full_journey(api: Api) -> None:
+    ann = api.account()
+    created = await api(CREATE, {"input": _input()}, as_=ann)
+    payload = created["data"]["createAssessment"]
+    assert payload["userErrors"] == []
+    assessment = payload["assessment"]
+    assert (assessment["status"], assessment["consultant"]["email"]) == ("DRAFT", ann.email)
+
+    story, phase, style = STORIES["manufacturer building systems who values stability"]
+    items = _responses(story.sheet())
+    # The entity type first: the S-Corp payroll follow-up then appears among the questions.
+    first = await api(
+        SAVE, {"input": {"assessmentId": assessment["id"], "responses": items[:5]}}, as_=ann
+    )
+    saved = first["data"]["saveResponses"]
+    assert saved["userErrors"] == []
+    assert saved["assessment"]["status"] == "IN_PROGRESS"
+    assert saved["assessment"]["entityType"] == "S-Corporation (S-Corp)"
+    visible = await api(
+        "query($id: ID!) { assessment(id: $id) { questions { key } } }",
+        {"id": assessment["id"]},
+        as_=ann,
+    )
+    assert "ORG-007" in [q["key"] for q in visible["data"]["assessment"]["questions"]]
+
+    for start in range(5, len(items), 20):
+        batch = await api(
+            SAVE,
+            {"input": {"assessmentId": assessment["id"], "responses": items[start : start + 20]}},
+            as_=ann,
+        )
+        assert batch["data"]["saveResponses"]["userErrors"] == []
+    done = await api(COMPLETE, {"id": assessment["id"]}, as_=ann)
+    assert done["data"]["completeAssessment"]["assessment"]["status"] == "COMPLETED"
+
+    nested = (await api(NESTED, {"id": assessment["id"]}, as_=ann))["data"]["assessment"]
+    assert nested["phaseResult"]["primaryPhase"] == phase.name
+    assert nested["discProfile"]["primaryType"] == style.name
+    assert nested["checklistItems"][0]["priority"] == "HIGH"
+    assert len(nested["responses"]) == len(items)
+
+
+async def test_autosave_reports_bad_items_by_position_and_saves_the_rest(api: Api) -> None:
+    ann = api.account()
+    assessment_id = (await api(CREATE, {"input": _input()}, as_=ann))["data"]["createAssessment"][
+        "assessment"
+    ]["id"]
+    result = await api(
+        SAVE,
+        {"input": {"assessmentId": assessment_id, "responses": [
+            {"questionId": QID["STAB-001"], "value": "current"},
+            {"questionId": QID["STAB-002"], "value": "sometimes"},
+            {"questionId": "not-an-id", "value": "x"},
+            {"questionId": QID["SYS-001"], "rating": 7},
+            {"questionId": QID["STAB-005"], "notApplicable": True},
+        ]}},
+        as_=ann,
+    )  # fmt: skip
+    payload = result["data"]["saveResponses"]
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["responses", "1", "value"], "VALIDATION"),
+        (["responses", "2", "questionId"], "VALIDATION"),
+        (["responses", "3", "rating"], "VALIDATION"),
+    ]
+    assert [r["question"]["key"] for r in payload["responses"]] == ["STAB-001", "STAB-005"]
+    assert payload["assessment"]["status"] == "IN_PROGRESS"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"clientName": "  "}, ["clientName"]),
+        ({"clientBusinessName": "b" * 201}, ["clientBusinessName"]),
+        ({"clientEmail": "grace@"}, ["clientEmail"]),
+        ({"confidenceBefore": 0}, ["confidenceBefore"]),
+    ],
+)
+async def test_bad_input_is_a_user_error(
+    api: Api, overrides: dict[str, Any], field: list[str]
+) -> None:
+    ann = api.account()
+    result = await api(CREATE, {"input": _input(**overrides)}, as_=ann)
+    payload = result["data"]["createAssessment"]
+    assert payload["assessment"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, "VALIDATION")]
+
+
+async def test_another_consultants_assessment_looks_missing(api: Api) -> None:
+    ann, bob = api.account(), api.account()
+    assessment_id = (await api(CREATE, {"input": _input()}, as_=ann))["data"]["createAssessment"][
+        "assessment"
+    ]["id"]
+    read = await api(NESTED, {"id": assessment_id}, as_=bob)
+    assert read["data"] == {"assessment": None}
+    assert read["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    for mutation, variables in [
+        (COMPLETE, {"id": assessment_id}),
+        (
+            SAVE,
+            {
+                "input": {
+                    "assessmentId": assessment_id,
+                    "responses": [{"questionId": QID["STAB-001"], "value": "current"}],
+                }
+            },
+        ),
+    ]:
+        result = await api(mutation, variables, as_=bob)
+        payload = next(iter(result["data"].values()))
+        assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"]
+    mine = await api(NESTED, {"id": assessment_id}, as_=ann)
+    assert mine["data"]["assessment"]["status"] == "DRAFT"  # untouched
+
+
+async def test_anonymous_callers_must_sign_in(api: Api) -> None:
+    result = await api(CREATE, {"input": _input()})
+    assert result["data"] is None
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await api("{ me { id } }"))["data"] == {"me": None}
+
+
+async def test_a_deactivated_account_stops_working_at_once(api: Api) -> None:
+    gone = api.account(active=False)
+    result = await api("{ assessments { totalCount } }", as_=gone)
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_weights_are_for_admins_only(api: Api) -> None:
+    query = "{ questions(section: STABILIZE) { key options { value phaseWeights { stabilize } } } }"
+    consultant = await api(query, as_=api.account())
+    admin = await api(query, as_=api.account("admin"))
+    stabilize = [q for q in BANK.questions if q.section.value == "stabilize"]
+    assert len(consultant["data"]["questions"]) == len(admin["data"]["questions"]) == len(stabilize)
+    assert all(
+        o["phaseWeights"] is None for q in consultant["data"]["questions"] for o in q["options"]
+    )
+    assert any(
+        o["phaseWeights"]["stabilize"] > 0 for q in admin["data"]["questions"] for o in q["options"]
+    )
+
+
+async def test_page_size_over_100_is_refused(api: Api) -> None:
+    result = await api("{ assessments(first: 101) { totalCount } }", as_=api.account())
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+NESTED_LIST = """
+{ assessments(first: 100) { totalCount edges { node {
+    clientName consultant { email }
+    responses { value question { key } }
+    discProfile { primaryType } phaseResult { primaryPhase flags }
+    reports { id reportType } checklistItems { itemText }
+} } } }"""
+
+
+def _seed(api: Api, owner_id: object, count: int) -> None:
+    execute(
+        api.url,
+        "INSERT INTO assessments (consultant_id, client_name, client_business_name, client_email) "
+        "SELECT :c, 'Client ' || n, 'Business ' || n, 'c' || n || '@example.com' "
+        "FROM generate_series(1, :n) AS n",
+        c=owner_id,
+        n=count,
+    )
+    execute(
+        api.url,
+        "INSERT INTO responses (assessment_id, question_id, answer_value) "
+        "SELECT a.id, q.id, 'current' FROM assessments a, questions q "
+        "WHERE a.consultant_id = :c AND q.key = 'STAB-001'",
+        c=owner_id,
+    )
+
+
+@pytest.mark.parametrize("count", [5, 50])
+async def test_a_nested_list_costs_the_same_few_statements_for_5_or_50(
+    api: Api, app: Starlette, count: int
+) -> None:
+    owner = api.account()
+    _seed(api, owner.id, count)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        result = await api(NESTED_LIST, as_=owner)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert result["data"]["assessments"]["totalCount"] == count
+    assert all(len(e["node"]["responses"]) == 1 for e in result["data"]["assessments"]["edges"])
+    assert len(statements) <= 10, statements
+    STATEMENTS_SEEN[count] = len(statements)
+    if len(STATEMENTS_SEEN) == 2:
+        assert STATEMENTS_SEEN[5] == STATEMENTS_SEEN[50]
+
+
+STATEMENTS_SEEN: dict[int, int] = {}
+
+
+async def test_status_filter(api: Api) -> None:
+    ann = api.account()
+    await api(CREATE, {"input": _input()}, as_=ann)
+    drafts = await api("{ assessments(status: DRAFT) { totalCount } }", as_=ann)
+    done = await api("{ assessments(status: COMPLETED) { totalCount } }", as_=ann)
+    assert (
+        drafts["data"]["assessments"]["totalCount"],
+        done["data"]["assessments"]["totalCount"],
+    ) == (1, 0)
