@@ -11,10 +11,16 @@ family into their own vocabulary (a GraphQL user error, a one-line CLI message):
     │   ├── DuplicateEmail     an account with this email already exists
     │   └── AlreadyCompleted   the assessment is completed; its answers are read-only
     ├── Incomplete             required questions are unanswered; names them
-    └── NotFound               the object does not exist (or is not the caller's)
+    ├── NotFound               the object does not exist (or is not the caller's)
+    └── AuthenticationError    signing in or presenting a token failed
+        ├── InvalidCredentials the email or password is wrong (never says which)
+        ├── AccountLocked      too many failed logins; says until when
+        └── InvalidToken       a refresh or password-reset token is unknown, used or expired
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 
 class DomainError(Exception):
@@ -64,3 +70,29 @@ class Incomplete(DomainError):
         shown = ", ".join(missing_keys)
         super().__init__(f"{len(missing_keys)} required question(s) unanswered: {shown}")
         self.missing_keys = missing_keys
+
+
+class AuthenticationError(DomainError):
+    """Signing in or presenting a token failed; the message never says which detail was wrong
+    beyond what the caller may know."""
+
+
+class InvalidCredentials(AuthenticationError):
+    """An unknown email, a wrong password and an account that may not sign in look the same."""
+
+    def __init__(self) -> None:
+        super().__init__("the email or password is incorrect")
+
+
+class AccountLocked(AuthenticationError):
+    def __init__(self, until: datetime) -> None:
+        shown = until.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        super().__init__(
+            f"the account is locked after too many failed logins; try again after {shown}"
+        )
+        self.until = until
+
+
+class InvalidToken(AuthenticationError):
+    def __init__(self, message: str = "the token is invalid or has expired") -> None:
+        super().__init__(message)

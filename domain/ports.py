@@ -1,12 +1,13 @@
 """Protocols that the outside world implements for the use cases.
 
 `persistence` provides the unit of work and its repositories; `server` provides the password
-hasher and the clock. Use cases depend on these shapes only, so they run over fakes in unit
-tests and over PostgreSQL in production.
+hasher, the mailer and the clock. Use cases depend on these shapes only, so they run over
+fakes in unit tests and over PostgreSQL in production.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,11 +22,25 @@ from domain.scoring import Scorecard
 
 
 class PasswordHasher(Protocol):
-    """argon2id in production. Both calls are slow on purpose and run off the event loop."""
+    """argon2id in production. Hashing and verifying are slow on purpose and run off the event
+    loop."""
 
     async def hash(self, password: str) -> str: ...
 
     async def verify(self, password_hash: str, password: str) -> bool: ...
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """True when the hash was made with other parameters than the hasher's current ones."""
+        ...
+
+    async def dummy_verify(self, password: str) -> None:
+        """Takes as long as a `verify` against a real hash and proves nothing: run for an
+        unknown email so that the response time does not tell whether an account exists."""
+        ...
+
+
+class Mailer(Protocol):
+    async def send(self, to: str, subject: str, body: str) -> None: ...
 
 
 class Clock(Protocol):
@@ -34,11 +49,134 @@ class Clock(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """An account with what signing in and password reset need to know about it."""
+
+    user: User
+    password_hash: str
+    failed_login_attempts: int = 0
+    locked_until: datetime | None = None
+    deleted_at: datetime | None = None
+    password_reset_expires: datetime | None = None
+
+    @property
+    def may_sign_in(self) -> bool:
+        return self.user.is_active and self.deleted_at is None
+
+
 class UserRepository(Protocol):
     async def email_exists(self, email: str) -> bool: ...
 
     async def add(self, user: NewUser) -> User:
         """Inserts the account; raises `DuplicateEmail` if the address is taken meanwhile."""
+        ...
+
+    async def get(self, user_id: UUID) -> User | None:
+        """The account, or None when it does not exist or is deleted (it may be inactive)."""
+        ...
+
+    async def credentials_by_email(self, email: str, *, lock: bool = False) -> Credentials | None:
+        """The account with this (normalized) email, deleted or not. `lock` holds the row until
+        the transaction ends, so concurrent logins of one account count their failures in turn."""
+        ...
+
+    async def credentials_by_id(
+        self, user_id: UUID, *, lock: bool = False
+    ) -> Credentials | None: ...
+
+    async def credentials_by_reset_token(
+        self, token_hash: str, *, lock: bool = False
+    ) -> Credentials | None:
+        """The account whose pending password reset has this token digest, expired or not."""
+        ...
+
+    async def record_login(
+        self, user_id: UUID, *, at: datetime, password_hash: str | None = None
+    ) -> User:
+        """A successful login: sets last_login_at, clears the failed attempts and the lock, and
+        stores `password_hash` when given (a re-hash with current parameters)."""
+        ...
+
+    async def record_failed_login(
+        self, user_id: UUID, *, attempts: int, locked_until: datetime | None
+    ) -> None:
+        """Stores the count of failures since the last success and the lock, if any."""
+        ...
+
+    async def set_password_reset(
+        self, user_id: UUID, *, token_hash: str, expires_at: datetime
+    ) -> None:
+        """Replaces any pending reset token with this one."""
+        ...
+
+    async def change_password(self, user_id: UUID, *, password_hash: str) -> None:
+        """Stores the new hash and clears the reset token, the failed attempts and the lock."""
+        ...
+
+
+class RevokedReason(enum.StrEnum):
+    """Why a refresh-token session ended; the values are the CHECK constraint's."""
+
+    ROTATED = "rotated"
+    LOGOUT = "logout"
+    REUSE_DETECTED = "reuse_detected"
+    PASSWORD_RESET = "password_reset"
+    DEACTIVATED = "deactivated"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class NewRefreshSession:
+    user_id: UUID
+    family_id: UUID
+    token_hash: str  # SHA-256 hex of the opaque token; the token itself is never stored
+    created_at: datetime
+    expires_at: datetime
+    ip_address: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSession:
+    """One issued refresh token. Every token rotated from one login shares its `family_id`."""
+
+    id: UUID
+    user_id: UUID
+    family_id: UUID
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    revoked_reason: RevokedReason | None = None
+
+
+class SessionRepository(Protocol):
+    async def add(self, session: NewRefreshSession) -> RefreshSession: ...
+
+    async def get(self, session_id: UUID) -> RefreshSession | None: ...
+
+    async def by_token_hash(self, token_hash: str, *, lock: bool = False) -> RefreshSession | None:
+        """`lock` holds the row, so two refreshes with one token take turns (the second one
+        then sees it rotated)."""
+        ...
+
+    async def revoke(self, session_id: UUID, *, at: datetime, reason: RevokedReason) -> bool:
+        """Ends the session if it is still active (a rotated one was last used at `at`);
+        False when it already ended."""
+        ...
+
+    async def revoke_family(self, family_id: UUID, *, at: datetime, reason: RevokedReason) -> int:
+        """Ends every still-active session of the family; returns how many."""
+        ...
+
+    async def revoke_all(self, user_id: UUID, *, at: datetime, reason: RevokedReason) -> int:
+        """Ends every still-active session of the user; returns how many."""
+        ...
+
+    async def login_active(self, user_id: UUID, session_id: UUID) -> bool:
+        """Whether `session_id` is the user's and its family still has an unrevoked session:
+        an access token issued for any session of a login is good until that login ends
+        (logout, reuse detection, password reset, deactivation), rotations notwithstanding."""
         ...
 
 
@@ -81,7 +219,13 @@ class ChecklistRepository(Protocol):
 
 
 class ActivityLog(Protocol):
-    async def record(self, event: ActivityEvent) -> None: ...
+    async def record(self, event: ActivityEvent, *, at: datetime | None = None) -> None:
+        """`at` is when it happened by the Clock; None lets the database stamp the row."""
+        ...
+
+    async def count(self, *, user_id: UUID, event_type: str, since: datetime) -> int:
+        """How many `event_type` rows of the user were recorded after `since`."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -92,6 +236,9 @@ class UnitOfWork(Protocol):
 
     @property
     def activity(self) -> ActivityLog: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
 
     @property
     def assessments(self) -> AssessmentRepository: ...

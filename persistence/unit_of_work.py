@@ -15,12 +15,13 @@ from persistence.assessment_repositories import (
     SqlResponseRepository,
     SqlResultRepository,
 )
-from persistence.repositories import SqlActivityLog, SqlUserRepository
+from persistence.repositories import SqlActivityLog, SqlSessionRepository, SqlUserRepository
 
 
 class SqlUnitOfWork:
     users: SqlUserRepository
     activity: SqlActivityLog
+    sessions: SqlSessionRepository
     assessments: SqlAssessmentRepository
     responses: SqlResponseRepository
     results: SqlResultRepository
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self._session = self._session_factory()
         self.users = SqlUserRepository(self._session)
         self.activity = SqlActivityLog(self._session)
+        self.sessions = SqlSessionRepository(self._session)
         self.assessments = SqlAssessmentRepository(self._session)
         self.responses = SqlResponseRepository(self._session, self._questions)
         self.results = SqlResultRepository(self._session)
