@@ -123,16 +123,6 @@ async def users_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, 
     return {row.id: user_from_row(row) for row in rows}
 
 
-async def active_user(session: AsyncSession, user_id: UUID) -> User | None:
-    """The account if it may act now: it exists, is active and is not deleted."""
-    row = await session.scalar(
-        select(UserRow).where(
-            UserRow.id == user_id, UserRow.is_active.is_(True), UserRow.deleted_at.is_(None)
-        )
-    )
-    return user_from_row(row) if row else None
-
-
 async def assessments_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, Assessment]:
     query = select(AssessmentRow).where(
         and_(AssessmentRow.id.in_(ids), AssessmentRow.deleted_at.is_(None))

@@ -16,10 +16,12 @@ from starlette.routing import Route
 
 from domain.bank import load_bank
 from persistence.database import create_engine, create_session_factory
+from server.auth import Argon2PasswordHasher
 from server.clock import SystemClock
 from server.graphql.context import Context
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import schema
+from server.mail import ConsoleMailer
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             await engine.dispose()
 
     bank, clock, secret = load_bank(), SystemClock(), settings.secret()
+    hasher, mailer = Argon2PasswordHasher(), ConsoleMailer()
 
     def context(request: Request) -> Context:
         return Context.build(
@@ -54,6 +57,9 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             session_factory=request.app.state.session_factory,
             bank=bank,
             clock=clock,
+            hasher=hasher,
+            mailer=mailer,
+            public_url=settings.public_url.rstrip("/"),
         )
 
     graphql = RiseGraphQL(schema, graphiql=settings.graphiql_enabled, context=context)

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=15, ge=0)
     graphiql: bool | None = None
+    public_url: str = "http://127.0.0.1:8000"  # where people reach the service (links in mail)
 
     @field_validator("data_dir", mode="before")
     @classmethod

@@ -10,12 +10,12 @@ from starlette.requests import Request
 
 from domain.bank import Bank
 from domain.model import Role, User
-from domain.ports import Clock
-from persistence.queries import active_user
+from domain.ports import Clock, Mailer, PasswordHasher
+from domain.services.auth import current_user
 from persistence.unit_of_work import SqlUnitOfWork
 from server.graphql.errors import Forbidden, Unauthenticated
 from server.graphql.loaders import Loaders, create_loaders
-from server.tokens import InvalidAccessToken, read_access_token
+from server.tokens import Claims, InvalidAccessToken, read_access_token
 
 _UNKNOWN: Any = object()
 
@@ -28,7 +28,11 @@ class Context:
     bank: Bank
     clock: Clock
     loaders: Loaders
+    hasher: PasswordHasher
+    mailer: Mailer
+    public_url: str
     _viewer: User | None = field(default=_UNKNOWN)
+    claims: Claims | None = None
 
     @classmethod
     def build(
@@ -39,6 +43,9 @@ class Context:
         session_factory: async_sessionmaker[AsyncSession],
         bank: Bank,
         clock: Clock,
+        hasher: PasswordHasher,
+        mailer: Mailer,
+        public_url: str,
     ) -> Context:
         return cls(
             request=request,
@@ -47,7 +54,18 @@ class Context:
             bank=bank,
             clock=clock,
             loaders=create_loaders(session_factory, bank.questions),
+            hasher=hasher,
+            mailer=mailer,
+            public_url=public_url,
         )
+
+    @property
+    def client_ip(self) -> str | None:
+        return self.request.client.host if self.request.client else None
+
+    @property
+    def user_agent(self) -> str | None:
+        return self.request.headers.get("user-agent")
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, self.bank.questions)
@@ -68,8 +86,10 @@ class Context:
             claims = read_access_token(token.strip(), secret=self.secret, now=self.clock.now())
         except InvalidAccessToken:
             return None
-        async with self.session_factory() as session:
-            return await active_user(session, claims.user_id)
+        self.claims = claims
+        return await current_user(
+            uow=self.uow(), user_id=claims.user_id, session_id=claims.session_id
+        )
 
     async def require_viewer(self) -> User:
         viewer = await self.viewer()

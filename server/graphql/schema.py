@@ -12,6 +12,7 @@ from server.graphql.context import Context
 from server.graphql.errors import NotFoundError
 from server.graphql.ids import BadId, from_global_id
 from server.graphql.types import assessment_mutations as mutations
+from server.graphql.types import auth_mutations
 from server.graphql.types.assessments import (
     Assessment,
     AssessmentConnection,
@@ -101,6 +102,12 @@ class Query:
 
 @strawberry.type
 class Mutation:
+    register = strawberry.mutation(resolver=auth_mutations.register)
+    login = strawberry.mutation(resolver=auth_mutations.login)
+    refresh_token = strawberry.mutation(resolver=auth_mutations.refresh_token)
+    logout = strawberry.mutation(resolver=auth_mutations.logout)
+    request_password_reset = strawberry.mutation(resolver=auth_mutations.request_password_reset)
+    reset_password = strawberry.mutation(resolver=auth_mutations.reset_password)
     create_assessment = strawberry.mutation(resolver=mutations.create_assessment)
     update_assessment = strawberry.mutation(resolver=mutations.update_assessment)
     delete_assessment = strawberry.mutation(resolver=mutations.delete_assessment)

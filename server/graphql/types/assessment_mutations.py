@@ -13,7 +13,7 @@ from domain.services import assessments as service
 from server.graphql.context import Context
 from server.graphql.ids import BadId, expect_id
 from server.graphql.types.assessments import Assessment, Response, assessment_type, response_type
-from server.graphql.types.common import UserError
+from server.graphql.types.common import OkPayload, UserError
 
 # Domain field names, as the API's inputs spell them.
 INPUT_NAMES = {
@@ -75,12 +75,6 @@ class AssessmentPayload:
 class SaveResponsesPayload:
     assessment: Assessment | None
     responses: list[Response]
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class OkPayload:
-    ok: bool
     user_errors: list[UserError]
 
 

@@ -40,3 +40,9 @@ class UserError:
     field: list[str] | None
     message: str
     code: str
+
+
+@strawberry.type
+class OkPayload:
+    ok: bool
+    user_errors: list[UserError]
