@@ -114,6 +114,19 @@ class UserRepository(Protocol):
         """Stores the new hash and clears the reset token, the failed attempts and the lock."""
         ...
 
+    async def update(self, user_id: UUID, changes: Mapping[str, object]) -> User:
+        """Sets profile fields (first_name, last_name, role, is_active) of a live account."""
+        ...
+
+    async def lock_active_admins(self) -> list[UUID]:
+        """The active administrators' ids, their rows locked until the transaction ends, so
+        that two demotions at once cannot leave the service without an administrator."""
+        ...
+
+    async def unlock(self, user_id: UUID) -> None:
+        """Clears the lockout: no lock, no failed attempts."""
+        ...
+
 
 class RevokedReason(enum.StrEnum):
     """Why a refresh-token session ended; the values are the CHECK constraint's."""

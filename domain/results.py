@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from domain.model import DiscType, Phase, Priority, ReportType
+from domain.model import DiscType, EventCategory, Phase, Priority, ReportType, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,4 +56,15 @@ class ReportRecord:
     is_shared: bool
     share_expires_at: datetime | None
     view_count: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRecord:
+    id: UUID
+    user_id: UUID | None
+    event_type: str
+    category: EventCategory
+    description: str
+    severity: Severity
     created_at: datetime

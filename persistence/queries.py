@@ -16,23 +16,33 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.assessments import Assessment
 from domain.model import (
     AssessmentStatus,
     DiscType,
+    EventCategory,
     Phase,
     Priority,
     Question,
     ReportType,
+    Role,
+    Severity,
     User,
 )
 from domain.ports import StoredResponse
-from domain.results import ChecklistItem, ReportRecord, StoredDiscProfile, StoredPhaseResult
+from domain.results import (
+    ActivityRecord,
+    ChecklistItem,
+    ReportRecord,
+    StoredDiscProfile,
+    StoredPhaseResult,
+)
 from persistence.assessment_repositories import SqlResponseRepository, assessment_from_row
 from persistence.models import (
+    ActivityLogRow,
     AssessmentRow,
     ChecklistItemRow,
     DiscProfileRow,
@@ -240,3 +250,86 @@ async def reports_by_assessment(
             )
         )
     return dict(found)
+
+
+@dataclass(frozen=True, slots=True)
+class UserPage:
+    items: list[User]
+    has_next: bool
+    total: int
+
+
+async def user_page(
+    session: AsyncSession,
+    *,
+    first: int,
+    after: str | None = None,
+    role: Role | None = None,
+    search: str | None = None,
+) -> UserPage:
+    """Accounts newest first; `search` in email, first or last name, case-insensitive."""
+    filters: list[ColumnElement[bool]] = [UserRow.deleted_at.is_(None)]
+    if role is not None:
+        filters.append(UserRow.role == Role(role).value)
+    if search and search.strip():
+        pattern = _like(search.strip())
+        filters.append(
+            or_(
+                UserRow.email.ilike(pattern, escape="\\"),
+                UserRow.first_name.ilike(pattern, escape="\\"),
+                UserRow.last_name.ilike(pattern, escape="\\"),
+            )
+        )
+    query = select(UserRow).where(*filters)
+    if after is not None:
+        created, row_id = decode_cursor(after)
+        query = query.where(tuple_(UserRow.created_at, UserRow.id) < (created, row_id))
+    newest_first = (UserRow.created_at.desc(), UserRow.id.desc())
+    rows = list(await session.scalars(query.order_by(*newest_first).limit(first + 1)))
+    total = await session.scalar(select(func.count(UserRow.id)).where(*filters))
+    return UserPage([user_from_row(r) for r in rows[:first]], len(rows) > first, int(total or 0))
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityPage:
+    items: list[ActivityRecord]
+    has_next: bool
+    total: int
+
+
+async def activity_page(
+    session: AsyncSession,
+    *,
+    first: int,
+    after: str | None = None,
+    category: EventCategory | None = None,
+    user_id: UUID | None = None,
+) -> ActivityPage:
+    """The audit trail newest first, by category and by user."""
+    filters: list[ColumnElement[bool]] = []
+    if category is not None:
+        filters.append(ActivityLogRow.event_category == EventCategory(category).value)
+    if user_id is not None:
+        filters.append(ActivityLogRow.user_id == user_id)
+    query = select(ActivityLogRow).where(*filters)
+    if after is not None:
+        created, row_id = decode_cursor(after)
+        query = query.where(
+            tuple_(ActivityLogRow.created_at, ActivityLogRow.id) < (created, row_id)
+        )
+    newest_first = (ActivityLogRow.created_at.desc(), ActivityLogRow.id.desc())
+    rows = list(await session.scalars(query.order_by(*newest_first).limit(first + 1)))
+    total = await session.scalar(select(func.count(ActivityLogRow.id)).where(*filters))
+    items = [
+        ActivityRecord(
+            id=r.id,
+            user_id=r.user_id,
+            event_type=r.event_type,
+            category=EventCategory(r.event_category),
+            description=r.description,
+            severity=Severity(r.severity),
+            created_at=r.created_at,
+        )
+        for r in rows[:first]
+    ]
+    return ActivityPage(items, len(rows) > first, int(total or 0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -67,6 +68,34 @@ class SqlUserRepository:
             select(UserRow).where(UserRow.id == user_id, UserRow.deleted_at.is_(None))
         )
         return user_from_row(row) if row else None
+
+    async def update(self, user_id: UUID, changes: Mapping[str, object]) -> User:
+        statement = (
+            update(UserRow)
+            .where(UserRow.id == user_id, UserRow.deleted_at.is_(None))
+            .values({**changes, "updated_at": func.now()})
+            .returning(UserRow)
+        )
+        return user_from_row((await self._session.execute(statement)).scalar_one())
+
+    async def lock_active_admins(self) -> list[UUID]:
+        query = (
+            select(UserRow.id)
+            .where(
+                UserRow.role == Role.ADMIN.value,
+                UserRow.is_active.is_(True),
+                UserRow.deleted_at.is_(None),
+            )
+            .with_for_update()
+        )
+        return list(await self._session.scalars(query))
+
+    async def unlock(self, user_id: UUID) -> None:
+        await self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(failed_login_attempts=0, account_locked_until=None, updated_at=func.now())
+        )
 
     async def credentials_by_email(self, email: str, *, lock: bool = False) -> Credentials | None:
         return await self._credentials(UserRow.email == email, lock)

@@ -11,8 +11,8 @@ from persistence.queries import AssessmentFilter
 from server.graphql.context import Context
 from server.graphql.errors import NotFoundError
 from server.graphql.ids import BadId, from_global_id
+from server.graphql.types import admin, auth_mutations
 from server.graphql.types import assessment_mutations as mutations
-from server.graphql.types import auth_mutations
 from server.graphql.types.assessments import (
     Assessment,
     AssessmentConnection,
@@ -99,6 +99,9 @@ class Query:
         where = AssessmentFilter(consultant_id=owner, status=status, search=search)
         return await assessment_connection(info, where, first, after)
 
+    users = strawberry.field(resolver=admin.users)
+    activity_logs = strawberry.field(resolver=admin.activity_logs)
+
 
 @strawberry.type
 class Mutation:
@@ -114,6 +117,10 @@ class Mutation:
     archive_assessment = strawberry.mutation(resolver=mutations.archive_assessment)
     save_responses = strawberry.mutation(resolver=mutations.save_responses)
     complete_assessment = strawberry.mutation(resolver=mutations.complete_assessment)
+
+    create_user = strawberry.mutation(resolver=admin.create_user)
+    update_user = strawberry.mutation(resolver=admin.update_user)
+    unlock_user = strawberry.mutation(resolver=admin.unlock_user)
 
 
 schema = strawberry.Schema(
