@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -20,7 +21,8 @@ from server.auth import Argon2PasswordHasher
 from server.clock import SystemClock
 from server.graphql.context import Context
 from server.graphql.http import RiseGraphQL
-from server.graphql.schema import schema
+from server.graphql.schema import build_schema
+from server.limits import BodyLimit
 from server.mail import ConsoleMailer
 from server.settings import Settings
 
@@ -62,6 +64,9 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             public_url=settings.public_url.rstrip("/"),
         )
 
+    schema = build_schema(
+        production=settings.is_production, introspection=settings.introspection_enabled
+    )
     graphql = RiseGraphQL(schema, graphiql=settings.graphiql_enabled, context=context)
     return Starlette(
         routes=[
@@ -70,6 +75,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodyLimit)],
     )
 
 

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     def graphiql_enabled(self) -> bool:
         return self.graphiql if self.graphiql is not None else not self.is_production
 
+    @property
+    def introspection_enabled(self) -> bool:
+        """GraphiQL needs introspection; production has both off unless enabled."""
+        return self.graphiql_enabled
+
     def secret(self) -> str:
         """The signing secret; `load_settings` guarantees it is set."""
         if self.secret_key is None:

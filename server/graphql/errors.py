@@ -92,7 +92,17 @@ def _is_graphql_error(error: BaseException) -> bool:
     return isinstance(error, GraphQLError)
 
 
+# The limiters' messages (strawberry's depth, alias and token limiters, graphql-core's parser).
+_TOO_COMPLEX = (
+    "exceeds maximum operation depth",
+    "aliases found. Allowed",
+    "Document contains more than",
+)
+
+
 def _request_error_code(error: GraphQLError) -> str:
+    if any(marker in error.message for marker in _TOO_COMPLEX):
+        return QUERY_TOO_COMPLEX
     if error.message.startswith("Syntax Error"):
         return PARSE_FAILED
     if error.message.startswith("Variable "):

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from domain.model import AssessmentStatus, Role, Section
@@ -123,12 +131,38 @@ class Mutation:
     unlock_user = strawberry.mutation(resolver=admin.unlock_user)
 
 
-schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
-    types=[Question, Assessment, User],
-    config=StrawberryConfig(sort_schema=True),
-)
+MAX_DEPTH = 10
+MAX_ALIASES = 15
+MAX_TOKENS = 2_000
+MAX_BATCH = 5
+
+
+def build_schema(*, production: bool = False, introspection: bool = True) -> strawberry.Schema:
+    """The schema with API.md's limits on: depth 10, aliases 15, tokens 2,000, batches of at
+    most 5 operations. In production, no field suggestions in error messages, and no
+    introspection unless it is enabled."""
+    # Factories: strawberry builds fresh extensions for every request.
+    extensions: list[Any] = [
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Question, Assessment, User],
+        extensions=extensions,
+        config=StrawberryConfig(
+            sort_schema=True,
+            disable_field_suggestions=production,
+            batching_config={"max_operations": MAX_BATCH},
+        ),
+    )
+
+
+schema = build_schema()
 
 
 def export_sdl() -> str:

@@ -11,6 +11,8 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from server.graphql.http import GRAPHQL_RESPONSE_JSON, RiseGraphQL, accepts_graphql_response_json
+from server.graphql.schema import build_schema
+from server.limits import BodyLimit
 
 
 @strawberry.type
@@ -111,3 +113,68 @@ async def test_unexpected_errors_are_masked_and_logged_with_a_request_id(
     request_id = error["extensions"]["requestId"]
     assert request_id in caplog.text
     assert "hunter2" in caplog.text  # the operator sees what happened
+
+
+# -- limits, on the real schema (API.md "Limits") ----------------------------------------------
+
+LIMITED = Starlette(
+    routes=[Route("/graphql", RiseGraphQL(build_schema(), graphiql=False), methods=["POST"])]
+)
+
+
+async def post_limited(body: object) -> httpx.Response:
+    transport = httpx.ASGITransport(app=LIMITED)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+        return await client.post("/graphql", json=body, headers=MODERN)
+
+
+def _nested(depth: int) -> str:
+    # me { assessments { edges { node { consultant { assessments ... } } } } }: 4 levels a turn
+    inner = "id"
+    for _ in range(depth):
+        inner = f"assessments {{ edges {{ node {{ consultant {{ {inner} }} }} }} }}"
+    return f"{{ me {{ {inner} }} }}"
+
+
+@pytest.mark.parametrize(
+    ("query", "allowed"),
+    [
+        (_nested(2), True),  # depth 9
+        (_nested(3), False),  # depth 13
+        ("{ " + " ".join(f"a{i}: serviceVersion" for i in range(15)) + " }", True),
+        ("{ " + " ".join(f"a{i}: serviceVersion" for i in range(16)) + " }", False),
+        ("{ " + "serviceVersion " * 1990 + "}", True),
+        ("{ " + "serviceVersion " * 2001 + "}", False),
+    ],
+    ids=["depth-9", "depth-13", "aliases-15", "aliases-16", "tokens-1992", "tokens-2003"],
+)
+async def test_depth_alias_and_token_limits(query: str, allowed: bool) -> None:
+    response = await post_limited({"query": query})
+    codes = [e["extensions"]["code"] for e in response.json().get("errors", [])]
+    if allowed:
+        assert "QUERY_TOO_COMPLEX" not in codes, codes
+    else:
+        assert response.status_code == 400
+        assert codes == ["QUERY_TOO_COMPLEX"]
+
+
+async def test_batches_of_up_to_five_operations() -> None:
+    five = await post_limited([{"query": "{ serviceVersion }"}] * 5)
+    assert five.status_code == 200
+    assert len(five.json()) == 5
+    six = await post_limited([{"query": "{ serviceVersion }"}] * 6)
+    assert six.status_code == 400
+
+
+async def test_a_body_over_one_mebibyte_is_refused_before_it_is_read() -> None:
+    app = BodyLimit(LIMITED)
+    transport = httpx.ASGITransport(app=app)
+    padding = "#" + "x" * (1024 * 1024) + "\n"
+    async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+        big = await client.post("/graphql", json={"query": padding + "{ serviceVersion }"})
+        small = await client.post(
+            "/graphql", json={"query": "#" + "x" * 1000 + "\n{ serviceVersion }"}
+        )
+    assert big.status_code == 413
+    assert big.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert small.status_code == 200
