@@ -22,7 +22,7 @@ from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from domain.accounts import check_password, clean_name, normalize_email
-from domain.bank import BankError
+from domain.bank import BankError, load_bank
 from domain.errors import DomainError
 from domain.model import Role, User
 from domain.services.accounts import create_user
@@ -141,6 +141,11 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--first-name", required=True)
     create.add_argument("--last-name", required=True)
     create.set_defaults(handler=_users_create)
+
+    demo = commands.add_parser(
+        "demo", help="load an admin, a consultant and sample assessments (development only)"
+    )
+    demo.set_defaults(handler=_demo)
 
     export = commands.add_parser("export-schema", help="write the GraphQL schema in SDL")
     export.add_argument("--output", type=Path, default=Path("schema.graphql"))
@@ -283,6 +288,32 @@ async def _create_user(
             last_name=args.last_name,
             source="cli",
         )
+    finally:
+        await engine.dispose()
+
+
+# -- demo ------------------------------------------------------------------------------------
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.is_production:
+        raise Failure("rise demo loads known passwords; it refuses to run with RISE_ENV=production")
+
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _announce(location)
+        prepare_database(location.url)
+        print(asyncio.run(_run_demo(settings, location.url)))
+    return 0
+
+
+async def _run_demo(settings: Settings, url: str) -> str:
+    from server.demo import load_demo
+
+    bank = load_bank()
+    engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
+    try:
+        factory = create_session_factory(engine)
+        return await load_demo(lambda: SqlUnitOfWork(factory, bank.questions), bank)
     finally:
         await engine.dispose()
 

@@ -214,3 +214,26 @@ def test_serve_on_a_taken_port_fails_before_starting_anything(
         f"rise: error: cannot listen on 127.0.0.1:{port}: Address already in use"
     ]
     assert "database:" not in result.stderr
+
+
+def test_demo_loads_every_state_once(tmp_path: Path, empty_database: str) -> None:
+    env = environment(tmp_path, DATABASE_URL=empty_database)
+    first = rise("demo", env=env)
+    assert first.code == 0, first.stderr
+    assert "consultant@demo.financial-rise.example" in first.stdout
+    states = query(empty_database, "SELECT status, count(*) FROM assessments GROUP BY status")
+    assert dict(states) == {"draft": 1, "in_progress": 1, "completed": 2}
+    phases = query(empty_database, "SELECT primary_phase FROM phase_results ORDER BY primary_phase")
+    assert [p[0] for p in phases] == ["build", "stabilize"]
+    again = rise("demo", env=env)
+    assert again.code == 0
+    assert "already there" in again.stdout
+    assert query(empty_database, "SELECT count(*) FROM assessments") == [(4,)]
+
+
+def test_demo_refuses_production(tmp_path: Path, empty_database: str) -> None:
+    env = environment(tmp_path, DATABASE_URL=empty_database, RISE_ENV="production",
+                      RISE_SECRET_KEY="p" * 40)  # fmt: skip
+    result = rise("demo", env=env)
+    assert result.code == 1
+    assert "refuses to run with RISE_ENV=production" in result.stderr
