@@ -24,6 +24,7 @@ from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
 from server.limits import BodyLimit
 from server.mail import ConsoleMailer
+from server.rate_limits import RateLimiter
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,9 @@ log = logging.getLogger(__name__)
 READINESS_TIMEOUT_SECONDS = 2.0
 
 
-def create_app(settings: Settings, database_url: str) -> Starlette:
+def create_app(
+    settings: Settings, database_url: str, *, limiter: RateLimiter | None = None
+) -> Starlette:
     """Builds the app; the engine is created on start-up and disposed on shutdown."""
 
     @contextlib.asynccontextmanager
@@ -50,7 +53,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             await engine.dispose()
 
     bank, clock, secret = load_bank(), SystemClock(), settings.secret()
-    hasher, mailer = Argon2PasswordHasher(), ConsoleMailer()
+    hasher, mailer, limiter = Argon2PasswordHasher(), ConsoleMailer(), limiter or RateLimiter()
 
     def context(request: Request) -> Context:
         return Context.build(
@@ -62,6 +65,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             hasher=hasher,
             mailer=mailer,
             public_url=settings.public_url.rstrip("/"),
+            limiter=limiter,
         )
 
     schema = build_schema(

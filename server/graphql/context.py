@@ -13,8 +13,9 @@ from domain.model import Role, User
 from domain.ports import Clock, Mailer, PasswordHasher
 from domain.services.auth import current_user
 from persistence.unit_of_work import SqlUnitOfWork
-from server.graphql.errors import Forbidden, Unauthenticated
+from server.graphql.errors import RATE_LIMITED, ApiError, Forbidden, Unauthenticated
 from server.graphql.loaders import Loaders, create_loaders
+from server.rate_limits import RateLimited, RateLimiter
 from server.tokens import Claims, InvalidAccessToken, read_access_token
 
 _UNKNOWN: Any = object()
@@ -31,6 +32,7 @@ class Context:
     hasher: PasswordHasher
     mailer: Mailer
     public_url: str
+    limiter: RateLimiter
     _viewer: User | None = field(default=_UNKNOWN)
     claims: Claims | None = None
 
@@ -46,6 +48,7 @@ class Context:
         hasher: PasswordHasher,
         mailer: Mailer,
         public_url: str,
+        limiter: RateLimiter,
     ) -> Context:
         return cls(
             request=request,
@@ -57,7 +60,15 @@ class Context:
             hasher=hasher,
             mailer=mailer,
             public_url=public_url,
+            limiter=limiter,
         )
+
+    def limit(self, action: str, account: str | None = None) -> None:
+        """Counts an attempt at `action`; RATE_LIMITED once the client or account is over."""
+        try:
+            self.limiter.check(action, address=self.client_ip, account=account)
+        except RateLimited as exc:
+            raise ApiError(str(exc), code=RATE_LIMITED) from exc
 
     @property
     def client_ip(self) -> str | None:

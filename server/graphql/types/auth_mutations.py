@@ -96,6 +96,7 @@ def signed_in(context: Context, signed: auth.SignIn) -> AuthPayload:
 async def register(info: Info, input: RegisterInput) -> AuthPayload:
     """Always creates a consultant; only admins create admins (createUser)."""
     context = info.context
+    context.limit("register", input.email)
     try:
         signed = await auth.register(
             uow=context.uow(),
@@ -115,6 +116,7 @@ async def register(info: Info, input: RegisterInput) -> AuthPayload:
 
 async def login(info: Info, input: LoginInput) -> AuthPayload:
     context = info.context
+    context.limit("login", input.email)
     try:
         signed = await auth.login(
             uow=context.uow(),
@@ -168,6 +170,7 @@ async def logout(info: Info) -> OkPayload:
 async def request_password_reset(info: Info, email: str) -> OkPayload:
     """The same answer whether or not an account has this email."""
     context = info.context
+    context.limit("password_reset", email)
     try:
         await password_reset.request_password_reset(
             uow=context.uow(),
@@ -185,6 +188,7 @@ async def request_password_reset(info: Info, email: str) -> OkPayload:
 
 async def reset_password(info: Info, token: str, new_password: str) -> OkPayload:
     context = info.context
+    context.limit("password_reset")
     try:
         await password_reset.reset_password(
             uow=context.uow(),
