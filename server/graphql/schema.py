@@ -97,7 +97,7 @@ class Query:
     async def assessments(
         self,
         info: Info,
-        first: int = 20,
+        first: int | None = 20,
         after: str | None = None,
         status: AssessmentStatus | None = None,
         search: str | None = None,

@@ -288,3 +288,8 @@ async def test_status_filter(api: Api) -> None:
         drafts["data"]["assessments"]["totalCount"],
         done["data"]["assessments"]["totalCount"],
     ) == (1, 0)
+
+
+async def test_an_explicit_null_page_size_means_the_default(api: Api) -> None:
+    result = await api("{ assessments(first: null) { totalCount } }", as_=api.account())
+    assert result["data"]["assessments"]["totalCount"] == 0

@@ -115,13 +115,13 @@ def _page_info(cursors: list[str], has_next: bool, after: str | None) -> PageInf
 
 async def users(
     info: Info,
-    first: int = 20,
+    first: int | None = 20,
     after: str | None = None,
     role: Role | None = None,
     search: str | None = None,
 ) -> UserConnection:
     await info.context.require_admin()
-    check_page_size(first)
+    first = check_page_size(first)
     async with info.context.session_factory() as session:
         try:
             page = await user_page(session, first=first, after=after, role=role, search=search)
@@ -139,13 +139,13 @@ async def users(
 
 async def activity_logs(
     info: Info,
-    first: int = 50,
+    first: int | None = 50,
     after: str | None = None,
     category: EventCategory | None = None,
     user_id: strawberry.ID | None = None,
 ) -> ActivityLogConnection:
     await info.context.require_admin()
-    check_page_size(first)
+    first = check_page_size(first, default=50)
     try:
         who = expect_id(user_id, "User") if user_id is not None else None
     except BadId as exc:

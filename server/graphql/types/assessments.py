@@ -256,15 +256,21 @@ class AssessmentConnection:
     total_count: int
 
 
-def check_page_size(first: int) -> None:
-    if not 1 <= first <= MAX_PAGE:
-        raise ApiError(f"`first` must be from 1 to {MAX_PAGE}, not {first}")
+DEFAULT_PAGE = 20
+
+
+def check_page_size(first: int | None, default: int = DEFAULT_PAGE) -> int:
+    """The page size asked for (an explicit null means the default); 1-100 or BAD_USER_INPUT."""
+    size = default if first is None else first
+    if not 1 <= size <= MAX_PAGE:
+        raise ApiError(f"`first` must be from 1 to {MAX_PAGE}, not {size}")
+    return size
 
 
 async def assessment_connection(
-    info: strawberry.Info, where: AssessmentFilter, first: int, after: str | None
+    info: strawberry.Info, where: AssessmentFilter, first: int | None, after: str | None
 ) -> AssessmentConnection:
-    check_page_size(first)
+    first = check_page_size(first)
     async with info.context.session_factory() as session:
         try:
             page = await assessment_page(session, where, first=first, after=after)
@@ -302,7 +308,7 @@ class User(Node):
     async def assessments(
         self,
         info: strawberry.Info,
-        first: int = 20,
+        first: int | None = 20,
         after: str | None = None,
         status: AssessmentStatus | None = None,
         search: str | None = None,
