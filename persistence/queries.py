@@ -14,9 +14,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.assessments import Assessment
@@ -91,41 +92,55 @@ class AssessmentFilter:
     search: str | None = None  # case-insensitive, in client name, business name or email
 
 
-def _filtered(query: Select, where: AssessmentFilter) -> Select:  # type: ignore[type-arg]
-    query = query.where(AssessmentRow.deleted_at.is_(None))
+def _conditions(where: AssessmentFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [AssessmentRow.deleted_at.is_(None)]
     if where.consultant_id is not None:
-        query = query.where(AssessmentRow.consultant_id == where.consultant_id)
+        conditions.append(AssessmentRow.consultant_id == where.consultant_id)
     if where.status is not None:
         # Accepts the member or its value: GraphQL arguments may arrive as either.
-        query = query.where(AssessmentRow.status == AssessmentStatus(where.status).value)
+        conditions.append(AssessmentRow.status == AssessmentStatus(where.status).value)
     if where.search and where.search.strip():
         pattern = _like(where.search.strip())
-        query = query.where(
+        conditions.append(
             or_(
                 AssessmentRow.client_name.ilike(pattern, escape="\\"),
                 AssessmentRow.client_business_name.ilike(pattern, escape="\\"),
                 AssessmentRow.client_email.ilike(pattern, escape="\\"),
             )
         )
-    return query
+    return conditions
+
+
+Keyed = TypeVar("Keyed", AssessmentRow, UserRow, ActivityLogRow)
+
+
+async def _newest_first(
+    session: AsyncSession,
+    row_type: type[Keyed],
+    conditions: list[ColumnElement[bool]],
+    *,
+    first: int,
+    after: str | None,
+) -> tuple[list[Keyed], bool, int]:
+    """One keyset page on (created_at DESC, id DESC), whether there is more, and the total."""
+    query = select(row_type).where(*conditions)
+    if after is not None:
+        created, row_id = decode_cursor(after)
+        query = query.where(tuple_(row_type.created_at, row_type.id) < (created, row_id))
+    ordered = query.order_by(row_type.created_at.desc(), row_type.id.desc()).limit(first + 1)
+    rows = list(await session.scalars(ordered))
+    total = await session.scalar(select(func.count(row_type.id)).where(*conditions))
+    return rows[:first], len(rows) > first, int(total or 0)
 
 
 async def assessment_page(
     session: AsyncSession, where: AssessmentFilter, *, first: int, after: str | None = None
 ) -> Page:
     """Newest first, `first` at a time after the `after` cursor."""
-    query = _filtered(select(AssessmentRow), where)
-    if after is not None:
-        created, row_id = decode_cursor(after)
-        query = query.where(tuple_(AssessmentRow.created_at, AssessmentRow.id) < (created, row_id))
-    newest_first = (AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
-    rows = list(await session.scalars(query.order_by(*newest_first).limit(first + 1)))
-    total = await session.scalar(_filtered(select(func.count(AssessmentRow.id)), where))
-    return Page(
-        items=[assessment_from_row(row) for row in rows[:first]],
-        has_next=len(rows) > first,
-        total=int(total or 0),
+    rows, has_next, total = await _newest_first(
+        session, AssessmentRow, _conditions(where), first=first, after=after
     )
+    return Page([assessment_from_row(row) for row in rows], has_next, total)
 
 
 async def users_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, User]:
@@ -280,14 +295,8 @@ async def user_page(
                 UserRow.last_name.ilike(pattern, escape="\\"),
             )
         )
-    query = select(UserRow).where(*filters)
-    if after is not None:
-        created, row_id = decode_cursor(after)
-        query = query.where(tuple_(UserRow.created_at, UserRow.id) < (created, row_id))
-    newest_first = (UserRow.created_at.desc(), UserRow.id.desc())
-    rows = list(await session.scalars(query.order_by(*newest_first).limit(first + 1)))
-    total = await session.scalar(select(func.count(UserRow.id)).where(*filters))
-    return UserPage([user_from_row(r) for r in rows[:first]], len(rows) > first, int(total or 0))
+    rows, has_next, total = await _newest_first(session, UserRow, filters, first=first, after=after)
+    return UserPage([user_from_row(row) for row in rows], has_next, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,15 +320,9 @@ async def activity_page(
         filters.append(ActivityLogRow.event_category == EventCategory(category).value)
     if user_id is not None:
         filters.append(ActivityLogRow.user_id == user_id)
-    query = select(ActivityLogRow).where(*filters)
-    if after is not None:
-        created, row_id = decode_cursor(after)
-        query = query.where(
-            tuple_(ActivityLogRow.created_at, ActivityLogRow.id) < (created, row_id)
-        )
-    newest_first = (ActivityLogRow.created_at.desc(), ActivityLogRow.id.desc())
-    rows = list(await session.scalars(query.order_by(*newest_first).limit(first + 1)))
-    total = await session.scalar(select(func.count(ActivityLogRow.id)).where(*filters))
+    rows, has_next, total = await _newest_first(
+        session, ActivityLogRow, filters, first=first, after=after
+    )
     items = [
         ActivityRecord(
             id=r.id,
@@ -330,6 +333,6 @@ async def activity_page(
             severity=Severity(r.severity),
             created_at=r.created_at,
         )
-        for r in rows[:first]
+        for r in rows
     ]
-    return ActivityPage(items, len(rows) > first, int(total or 0))
+    return ActivityPage(items, has_next, total)
