@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.assessments import Assessment
 from domain.model import (
@@ -59,9 +60,12 @@ class InvalidCursor(ValueError):
     """A pagination cursor that this service did not hand out."""
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True, slots=True)
-class Page:
-    items: list[Assessment]
+class Page(Generic[T]):
+    items: list[T]
     has_next: bool
     total: int
 
@@ -80,9 +84,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         raise InvalidCursor("the `after` cursor is not one this service handed out") from exc
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _contains(term: str, *columns: InstrumentedAttribute[str]) -> ColumnElement[bool]:
+    """Any of `columns` contains `term`, case-insensitively; % and _ in it are literal."""
+    escaped = term.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(*(column.ilike(f"%{escaped}%", escape="\\") for column in columns))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +105,12 @@ def _conditions(where: AssessmentFilter) -> list[ColumnElement[bool]]:
         # Accepts the member or its value: GraphQL arguments may arrive as either.
         conditions.append(AssessmentRow.status == AssessmentStatus(where.status).value)
     if where.search and where.search.strip():
-        pattern = _like(where.search.strip())
         conditions.append(
-            or_(
-                AssessmentRow.client_name.ilike(pattern, escape="\\"),
-                AssessmentRow.client_business_name.ilike(pattern, escape="\\"),
-                AssessmentRow.client_email.ilike(pattern, escape="\\"),
+            _contains(
+                where.search,
+                AssessmentRow.client_name,
+                AssessmentRow.client_business_name,
+                AssessmentRow.client_email,
             )
         )
     return conditions
@@ -135,7 +140,7 @@ async def _newest_first(
 
 async def assessment_page(
     session: AsyncSession, where: AssessmentFilter, *, first: int, after: str | None = None
-) -> Page:
+) -> Page[Assessment]:
     """Newest first, `first` at a time after the `after` cursor."""
     rows, has_next, total = await _newest_first(
         session, AssessmentRow, _conditions(where), first=first, after=after
@@ -267,13 +272,6 @@ async def reports_by_assessment(
     return dict(found)
 
 
-@dataclass(frozen=True, slots=True)
-class UserPage:
-    items: list[User]
-    has_next: bool
-    total: int
-
-
 async def user_page(
     session: AsyncSession,
     *,
@@ -281,29 +279,15 @@ async def user_page(
     after: str | None = None,
     role: Role | None = None,
     search: str | None = None,
-) -> UserPage:
+) -> Page[User]:
     """Accounts newest first; `search` in email, first or last name, case-insensitive."""
     filters: list[ColumnElement[bool]] = [UserRow.deleted_at.is_(None)]
     if role is not None:
         filters.append(UserRow.role == Role(role).value)
     if search and search.strip():
-        pattern = _like(search.strip())
-        filters.append(
-            or_(
-                UserRow.email.ilike(pattern, escape="\\"),
-                UserRow.first_name.ilike(pattern, escape="\\"),
-                UserRow.last_name.ilike(pattern, escape="\\"),
-            )
-        )
+        filters.append(_contains(search, UserRow.email, UserRow.first_name, UserRow.last_name))
     rows, has_next, total = await _newest_first(session, UserRow, filters, first=first, after=after)
-    return UserPage([user_from_row(row) for row in rows], has_next, total)
-
-
-@dataclass(frozen=True, slots=True)
-class ActivityPage:
-    items: list[ActivityRecord]
-    has_next: bool
-    total: int
+    return Page([user_from_row(row) for row in rows], has_next, total)
 
 
 async def activity_page(
@@ -313,7 +297,7 @@ async def activity_page(
     after: str | None = None,
     category: EventCategory | None = None,
     user_id: UUID | None = None,
-) -> ActivityPage:
+) -> Page[ActivityRecord]:
     """The audit trail newest first, by category and by user."""
     filters: list[ColumnElement[bool]] = []
     if category is not None:
@@ -335,4 +319,4 @@ async def activity_page(
         )
         for r in rows
     ]
-    return ActivityPage(items, has_next, total)
+    return Page(items, has_next, total)
