@@ -17,6 +17,7 @@ from domain.model import AssessmentStatus, Role, Section
 from domain.services.assessments import can_see
 from persistence.queries import AssessmentFilter
 from server.graphql.context import Context
+from server.graphql.cost import MAX_NODES, CostLimiter
 from server.graphql.errors import NotFoundError
 from server.graphql.ids import BadId, from_global_id
 from server.graphql.types import admin, auth_mutations
@@ -138,14 +139,15 @@ MAX_BATCH = 5
 
 
 def build_schema(*, production: bool = False, introspection: bool = True) -> strawberry.Schema:
-    """The schema with API.md's limits on: depth 10, aliases 15, tokens 2,000, batches of at
-    most 5 operations. In production, no field suggestions in error messages, and no
-    introspection unless it is enabled."""
+    """The schema with API.md's limits on: depth 10, aliases 15, tokens 2,000, a cost of
+    10,000 nodes, batches of at most 5 operations. In production, no field suggestions in
+    error messages, and no introspection unless it is enabled."""
     # Factories: strawberry builds fresh extensions for every request.
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: CostLimiter(limit=MAX_NODES),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

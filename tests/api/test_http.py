@@ -158,6 +158,45 @@ async def test_depth_alias_and_token_limits(query: str, allowed: bool) -> None:
         assert codes == ["QUERY_TOO_COMPLEX"]
 
 
+NESTED = (
+    "query($outer: Int, $inner: Int) {{ assessments(first: $outer) {{ edges {{ node {{"
+    " consultant {{ assessments(first: $inner) {{ totalCount }} }} }} }} }} {extra} }}"
+)
+
+
+@pytest.mark.parametrize(
+    ("variables", "extra", "cost"),
+    [
+        ({"outer": 100, "inner": 99}, "", 100 + 100 * 99),
+        ({"outer": 100, "inner": 100}, "", 100 + 100 * 100),
+        ({"outer": 100}, "", 100 + 100 * 20),  # the inner default page of 20
+        ({}, "users(first: 100) { totalCount }", 20 + 20 * 20 + 100),
+        ({"outer": 50, "inner": 100}, "...more", 2 * (50 + 50 * 100)),
+        ({"outer": 4, "inner": 100}, "activityLogs { totalCount }", 4 + 4 * 100 + 50),
+    ],
+    ids=["9,999+1", "10,100", "default-inner", "siblings-add", "fragments-count", "default-50"],
+)
+async def test_the_cost_budget_is_ten_thousand_nodes(
+    variables: dict[str, int], extra: str, cost: int
+) -> None:
+    query = NESTED.format(extra=extra)
+    if extra == "...more":
+        query += (
+            " fragment more on Query { a: assessments(first: $outer) { edges { node {"
+            " consultant { ... on User { assessments(first: $inner) { totalCount } } } } } } }"
+        )
+    response = await post_limited({"query": query, "variables": variables})
+    errors = response.json().get("errors", [])
+    codes = [e["extensions"]["code"] for e in errors]
+    if cost <= 10_000:
+        assert "QUERY_TOO_COMPLEX" not in codes, errors
+    else:
+        assert response.status_code == 400
+        assert codes == ["QUERY_TOO_COMPLEX"]
+        assert errors[0]["extensions"]["cost"] == cost
+        assert f"{cost:,} nodes" in errors[0]["message"]
+
+
 async def test_batches_of_up_to_five_operations() -> None:
     five = await post_limited([{"query": "{ serviceVersion }"}] * 5)
     assert five.status_code == 200
