@@ -228,20 +228,22 @@ async def checklist_by_assessment(
     )
     found: dict[UUID, list[ChecklistItem]] = defaultdict(list)
     for row in await session.scalars(query):
-        found[row.assessment_id].append(
-            ChecklistItem(
-                id=row.id,
-                assessment_id=row.assessment_id,
-                text=row.item_text,
-                order=row.item_order,
-                phase=Phase(row.phase_category) if row.phase_category else None,
-                priority=Priority(row.priority) if row.priority else None,
-                is_completed=row.is_completed,
-                completed_at=row.completed_at,
-                due_date=row.due_date,
-            )
-        )
+        found[row.assessment_id].append(_checklist_item(row))
     return dict(found)
+
+
+def _checklist_item(row: ChecklistItemRow) -> ChecklistItem:
+    return ChecklistItem(
+        id=row.id,
+        assessment_id=row.assessment_id,
+        text=row.item_text,
+        order=row.item_order,
+        phase=Phase(row.phase_category) if row.phase_category else None,
+        priority=Priority(row.priority) if row.priority else None,
+        is_completed=row.is_completed,
+        completed_at=row.completed_at,
+        due_date=row.due_date,
+    )
 
 
 async def reports_by_assessment(
@@ -254,22 +256,24 @@ async def reports_by_assessment(
     )
     found: dict[UUID, list[ReportRecord]] = defaultdict(list)
     for row in await session.scalars(query):
-        found[row.assessment_id].append(
-            ReportRecord(
-                id=row.id,
-                assessment_id=row.assessment_id,
-                report_type=ReportType(row.report_type),
-                file_url=row.file_url,
-                file_size_bytes=row.file_size_bytes,
-                page_count=row.page_count,
-                generated_by=row.generated_by,
-                is_shared=row.is_shared,
-                share_expires_at=row.share_expires_at,
-                view_count=row.view_count,
-                created_at=row.created_at,
-            )
-        )
+        found[row.assessment_id].append(report_record(row))
     return dict(found)
+
+
+def report_record(row: ReportRow) -> ReportRecord:
+    return ReportRecord(
+        id=row.id,
+        assessment_id=row.assessment_id,
+        report_type=ReportType(row.report_type),
+        file_url=row.file_url,
+        file_size_bytes=row.file_size_bytes,
+        page_count=row.page_count,
+        generated_by=row.generated_by,
+        is_shared=row.is_shared,
+        share_expires_at=row.share_expires_at,
+        view_count=row.view_count,
+        created_at=row.created_at,
+    )
 
 
 async def user_page(
@@ -307,16 +311,51 @@ async def activity_page(
     rows, has_next, total = await _newest_first(
         session, ActivityLogRow, filters, first=first, after=after
     )
-    items = [
-        ActivityRecord(
-            id=r.id,
-            user_id=r.user_id,
-            event_type=r.event_type,
-            category=EventCategory(r.event_category),
-            description=r.description,
-            severity=Severity(r.severity),
-            created_at=r.created_at,
-        )
-        for r in rows
-    ]
-    return Page(items, has_next, total)
+    return Page([_activity_record(r) for r in rows], has_next, total)
+
+
+def _activity_record(row: ActivityLogRow) -> ActivityRecord:
+    return ActivityRecord(
+        id=row.id,
+        user_id=row.user_id,
+        event_type=row.event_type,
+        category=EventCategory(row.event_category),
+        description=row.description,
+        severity=Severity(row.severity),
+        created_at=row.created_at,
+    )
+
+
+# Single objects by their own ids, for node(id:). Each comes with the assessment it belongs
+# to, so that the caller can check who may see it.
+
+
+async def responses_by_id(
+    session: AsyncSession, ids: Sequence[UUID], questions: Sequence[Question]
+) -> dict[UUID, tuple[UUID, StoredResponse]]:
+    reader = SqlResponseRepository(session, questions)
+    found: dict[UUID, tuple[UUID, StoredResponse]] = {}
+    for row in await session.scalars(select(ResponseRow).where(ResponseRow.id.in_(ids))):
+        answer = reader.answer_from_row(row)
+        if answer is not None:
+            found[row.id] = (row.assessment_id, StoredResponse(row.id, answer, row.updated_at))
+    return found
+
+
+async def reports_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, ReportRecord]:
+    rows = await session.scalars(select(ReportRow).where(ReportRow.id.in_(ids)))
+    return {row.id: report_record(row) for row in rows}
+
+
+async def checklist_items_by_id(
+    session: AsyncSession, ids: Sequence[UUID]
+) -> dict[UUID, ChecklistItem]:
+    query = select(ChecklistItemRow).where(
+        ChecklistItemRow.id.in_(ids), ChecklistItemRow.deleted_at.is_(None)
+    )
+    return {row.id: _checklist_item(row) for row in await session.scalars(query)}
+
+
+async def activity_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, ActivityRecord]:
+    rows = await session.scalars(select(ActivityLogRow).where(ActivityLogRow.id.in_(ids)))
+    return {row.id: _activity_record(row) for row in rows}

@@ -14,7 +14,13 @@ from strawberry.dataloader import DataLoader
 from domain.assessments import Assessment
 from domain.model import Question, User
 from domain.ports import StoredResponse
-from domain.results import ChecklistItem, ReportRecord, StoredDiscProfile, StoredPhaseResult
+from domain.results import (
+    ActivityRecord,
+    ChecklistItem,
+    ReportRecord,
+    StoredDiscProfile,
+    StoredPhaseResult,
+)
 from persistence import queries
 
 V = TypeVar("V")
@@ -50,6 +56,11 @@ class Loaders:
     disc_profiles: DataLoader[UUID, StoredDiscProfile | None]
     checklists: DataLoader[UUID, list[ChecklistItem]]
     reports: DataLoader[UUID, list[ReportRecord]]
+    # Objects by their own ids, for node(id:)
+    response: DataLoader[UUID, tuple[UUID, StoredResponse] | None]
+    report: DataLoader[UUID, ReportRecord | None]
+    checklist_item: DataLoader[UUID, ChecklistItem | None]
+    activity: DataLoader[UUID, ActivityRecord | None]
 
 
 def create_loaders(
@@ -60,6 +71,11 @@ def create_loaders(
     ) -> dict[UUID, list[StoredResponse]]:
         return await queries.responses_by_assessment(session, ids, questions)
 
+    async def response(
+        session: AsyncSession, ids: Sequence[UUID]
+    ) -> dict[UUID, tuple[UUID, StoredResponse]]:
+        return await queries.responses_by_id(session, ids, questions)
+
     return Loaders(
         users=_one(factory, queries.users_by_id),
         assessments=_one(factory, queries.assessments_by_id),
@@ -68,4 +84,8 @@ def create_loaders(
         disc_profiles=_one(factory, queries.disc_profiles_by_assessment),
         checklists=_many(factory, queries.checklist_by_assessment),
         reports=_many(factory, queries.reports_by_assessment),
+        response=_one(factory, response),
+        report=_one(factory, queries.reports_by_id),
+        checklist_item=_one(factory, queries.checklist_items_by_id),
+        activity=_one(factory, queries.activity_by_id),
     )

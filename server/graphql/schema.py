@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import strawberry
 from strawberry.extensions import (
@@ -14,6 +15,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from domain.model import AssessmentStatus, Role, Section
+from domain.model import User as DomainUser
 from domain.services.assessments import can_see
 from persistence.queries import AssessmentFilter
 from server.graphql.context import Context
@@ -25,9 +27,15 @@ from server.graphql.types import assessment_mutations as mutations
 from server.graphql.types.assessments import (
     Assessment,
     AssessmentConnection,
+    ChecklistItem,
+    Report,
+    Response,
     User,
     assessment_connection,
     assessment_type,
+    checklist_item_type,
+    report_type,
+    response_type,
     user_type,
 )
 from server.graphql.types.common import Node
@@ -50,6 +58,47 @@ async def _assessment(info: Info, raw_id: str) -> Assessment:
     return assessment_type(found)
 
 
+async def _owned(info: Info, viewer: DomainUser, assessment_id: UUID) -> bool:
+    """Whether the viewer may see what hangs off this (not deleted) assessment."""
+    assessment = await info.context.loaders.assessments.load(assessment_id)
+    return assessment is not None and can_see(viewer, assessment)
+
+
+async def _node(info: Info, viewer: DomainUser, kind: str, key: UUID) -> Node | None:
+    """The object of that type and key, or None when missing or not the viewer's to see."""
+    loaders = info.context.loaders
+    is_admin = viewer.role is Role.ADMIN
+    if kind == "Assessment":
+        assessment = await loaders.assessments.load(key)
+        if assessment is not None and can_see(viewer, assessment):
+            return assessment_type(assessment)
+    elif kind == "Question":
+        question = next((q for q in info.context.bank.questions if q.id == key), None)
+        if question is not None:
+            return question_type(question, admin=is_admin)
+    elif kind == "User":
+        user = await loaders.users.load(key) if is_admin or viewer.id == key else None
+        if user is not None:
+            return user_type(user)
+    elif kind == "Response":
+        response = await loaders.response.load(key)
+        if response is not None and await _owned(info, viewer, response[0]):
+            return response_type(response[1])
+    elif kind == "Report":
+        report = await loaders.report.load(key)
+        if report is not None and await _owned(info, viewer, report.assessment_id):
+            return report_type(report)
+    elif kind == "ChecklistItem":
+        item = await loaders.checklist_item.load(key)
+        if item is not None and await _owned(info, viewer, item.assessment_id):
+            return checklist_item_type(item)
+    elif kind == "ActivityLog":
+        record = await loaders.activity.load(key) if is_admin else None
+        if record is not None:
+            return admin.activity_type(record)
+    return None
+
+
 @strawberry.type
 class Query:
     @strawberry.field
@@ -68,17 +117,10 @@ class Query:
             kind, key = from_global_id(id)
         except BadId:
             raise NotFoundError("object") from None
-        if kind == "Assessment":
-            return await _assessment(info, id)
-        if kind == "Question":
-            question = next((q for q in info.context.bank.questions if q.id == key), None)
-            if question is not None:
-                return question_type(question, admin=viewer.role is Role.ADMIN)
-        if kind == "User" and (viewer.role is Role.ADMIN or viewer.id == key):
-            user = await info.context.loaders.users.load(key)
-            if user is not None:
-                return user_type(user)
-        raise NotFoundError("object")
+        found = await _node(info, viewer, kind, key)
+        if found is None:
+            raise NotFoundError("object")
+        return found
 
     @strawberry.field
     async def questions(self, info: Info, section: Section | None = None) -> list[Question]:
@@ -154,7 +196,7 @@ def build_schema(*, production: bool = False, introspection: bool = True) -> str
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[Question, Assessment, User],
+        types=[Question, Assessment, User, Response, Report, ChecklistItem, admin.ActivityLog],
         extensions=extensions,
         config=StrawberryConfig(
             sort_schema=True,
