@@ -10,8 +10,9 @@ from sqlalchemy import event
 from starlette.applications import Starlette
 
 from domain.bank import load_bank
-from server.graphql.ids import to_global_id
-from tests.api.conftest import Api
+from server.graphql.ids import expect_id, to_global_id
+from tests.api.conftest import Account, Api
+from tests.builders import unique_email
 from tests.database import execute
 from tests.unit.test_client_stories import STORIES
 
@@ -78,8 +79,30 @@ def _responses(sheet: dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
+REGISTER = """
+mutation($input: RegisterInput!) {
+  register(input: $input) { accessToken user { id email role } userErrors { code } }
+}"""
+
+
 async def test_the_full_journey(api: Api) -> None:
-    ann = api.account()
+    email = unique_email()
+    registered = await api(
+        REGISTER,
+        {
+            "input": {
+                "email": email,
+                "password": "Correct-Horse-9-Battery",
+                "firstName": "Ann",
+                "lastName": "Lovelace",
+            }
+        },
+    )
+    account = registered["data"]["register"]
+    assert account["userErrors"] == []
+    assert account["user"]["role"] == "CONSULTANT"
+    ann = Account(expect_id(account["user"]["id"], "User"), email, account["accessToken"])
+
     created = await api(CREATE, {"input": _input()}, as_=ann)
     payload = created["data"]["createAssessment"]
     assert payload["userErrors"] == []
@@ -118,6 +141,7 @@ async def test_the_full_journey(api: Api) -> None:
     assert nested["discProfile"]["primaryType"] == style.name
     assert nested["checklistItems"][0]["priority"] == "HIGH"
     assert len(nested["responses"]) == len(items)
+    assert nested["consultant"]["email"] == email
 
 
 async def test_autosave_reports_bad_items_by_position_and_saves_the_rest(api: Api) -> None:

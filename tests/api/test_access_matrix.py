@@ -1,0 +1,260 @@
+"""Who may reach what, over every query and mutation that takes an id (API.md "Roles").
+
+Consultant A owns a completed assessment (answers, results, checklist, a report) and one in
+progress. Consultant B, who owns nothing of it, gets NOT_FOUND everywhere, exactly as for an
+object that does not exist, and A's rows are byte for byte the same afterwards. Anonymous
+callers get UNAUTHENTICATED, consultants FORBIDDEN on administrator operations, and an
+administrator reaches all of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from server.graphql.ids import expect_id, to_global_id
+from tests.api.conftest import Account, Api
+from tests.api.test_assessments_api import COMPLETE, CREATE, SAVE, _input, _responses
+from tests.database import execute, query
+from tests.unit.test_client_stories import STORIES
+
+
+@dataclass(frozen=True)
+class World:
+    owner: Account
+    completed: str  # global ids
+    in_progress: str
+    response: str
+    report: str
+    checklist_item: str
+    activity: str
+
+    @property
+    def owner_id(self) -> str:
+        return to_global_id("User", self.owner.id)
+
+
+async def _world(api: Api) -> World:
+    ann = api.account()
+    story = next(iter(STORIES.values()))[0]
+    ids = []
+    for _ in range(2):
+        created = await api(CREATE, {"input": _input()}, as_=ann)
+        ids.append(created["data"]["createAssessment"]["assessment"]["id"])
+    done, going = ids
+    items = _responses(story.sheet())
+    saved = await api(SAVE, {"input": {"assessmentId": done, "responses": items}}, as_=ann)
+    assert saved["data"]["saveResponses"]["userErrors"] == []
+    completed = await api(COMPLETE, {"id": done}, as_=ann)
+    assert completed["data"]["completeAssessment"]["userErrors"] == []
+    await api(SAVE, {"input": {"assessmentId": going, "responses": items[:3]}}, as_=ann)
+
+    def one(sql: str) -> UUID:
+        [(found,)] = query(api.url, sql, owner=ann.id)
+        return UUID(str(found))
+
+    [(report_id,)] = execute(
+        api.url,
+        "INSERT INTO reports (assessment_id, report_type, file_url, generated_by) "
+        "SELECT a.id, 'client', 'reports/x.pdf', a.consultant_id FROM assessments a "
+        "WHERE a.consultant_id = :owner AND a.status = 'completed' RETURNING id",
+        owner=ann.id,
+    )
+    done_key = "a.consultant_id = :owner AND a.status = 'completed'"
+    return World(
+        owner=ann,
+        completed=done,
+        in_progress=going,
+        response=to_global_id(
+            "Response",
+            one(f"SELECT r.id FROM responses r JOIN assessments a ON a.id = r.assessment_id "
+                f"WHERE {done_key} LIMIT 1"),
+        ),
+        report=to_global_id("Report", report_id),
+        checklist_item=to_global_id(
+            "ChecklistItem",
+            one(f"SELECT c.id FROM checklist_items c JOIN assessments a "
+                f"ON a.id = c.assessment_id WHERE {done_key} LIMIT 1"),
+        ),
+        activity=to_global_id(
+            "ActivityLog", one("SELECT id FROM activity_logs WHERE user_id = :owner LIMIT 1")
+        ),
+    )  # fmt: skip
+
+
+def _snapshot(api: Api, owner: UUID) -> list[Any]:
+    """Every row of the owner's, in full."""
+    theirs = "t.assessment_id IN (SELECT id FROM assessments WHERE consultant_id = :owner)"
+    tables = {
+        "users": "t.id = :owner",
+        "assessments": "t.consultant_id = :owner",
+        **dict.fromkeys(
+            ["responses", "disc_profiles", "phase_results", "checklist_items", "reports"], theirs
+        ),
+    }
+    rows: list[Any] = []
+    for table, where in tables.items():
+        rows += query(
+            api.url,
+            f"SELECT to_jsonb(t)::text FROM {table} t WHERE {where} ORDER BY id",
+            owner=owner,
+        )
+    return rows
+
+
+# (name, operation, variables from the world). Each names one object of A's by id.
+OWNED: list[tuple[str, str, Any]] = [
+    ("assessment", "query($id: ID!) { assessment(id: $id) { id } }", lambda w: {"id": w.completed}),
+    *[
+        (
+            f"node({kind})",
+            "query($id: ID!) { node(id: $id) { id } }",
+            lambda w, attr=attr: {"id": getattr(w, attr)},
+        )
+        for kind, attr in [
+            ("Assessment", "completed"),
+            ("Response", "response"),
+            ("Report", "report"),
+            ("ChecklistItem", "checklist_item"),
+            ("ActivityLog", "activity"),
+            ("User", "owner_id"),
+        ]
+    ],
+    (
+        "updateAssessment",
+        "mutation($input: UpdateAssessmentInput!) { updateAssessment(input: $input) {"
+        " assessment { id } userErrors { code } } }",
+        lambda w: {"input": {"id": w.in_progress, "clientName": "Changed by someone else"}},
+    ),
+    (
+        "deleteAssessment",
+        "mutation($id: ID!) { deleteAssessment(id: $id) { ok userErrors { code } } }",
+        lambda w: {"id": w.in_progress},
+    ),
+    (
+        "archiveAssessment",
+        "mutation($id: ID!) { archiveAssessment(id: $id) {"
+        " assessment { id } userErrors { code } } }",
+        lambda w: {"id": w.completed},
+    ),
+    (
+        "saveResponses",
+        SAVE,
+        lambda w: {
+            "input": {
+                "assessmentId": w.in_progress,
+                "responses": _responses(next(iter(STORIES.values()))[0].sheet())[:2],
+            }
+        },
+    ),
+    ("completeAssessment", COMPLETE, lambda w: {"id": w.in_progress}),
+]
+
+ADMIN_ONLY: list[tuple[str, str, Any]] = [
+    ("users", "{ users { totalCount } }", lambda w: {}),
+    ("activityLogs", "{ activityLogs { totalCount } }", lambda w: {}),
+    (
+        "createUser",
+        "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }",
+        lambda w: {
+            "input": {
+                "email": f"new-{uuid4().hex[:8]}@example.com",
+                "password": "Correct-Horse-9-Battery",
+                "firstName": "New",
+                "lastName": "Admin",
+                "role": "ADMIN",
+            }
+        },
+    ),
+    (
+        "updateUser",
+        "mutation($input: UpdateUserInput!) { updateUser(input: $input) { user { id } } }",
+        lambda w: {"input": {"id": w.owner_id, "isActive": False}},
+    ),
+    (
+        "unlockUser",
+        "mutation($id: ID!) { unlockUser(id: $id) { user { id } } }",
+        lambda w: {"id": w.owner_id},
+    ),
+]
+
+
+def _codes(result: dict[str, Any]) -> list[str]:
+    """Top-level error codes, then the codes of the payload's user errors."""
+    codes = [e["extensions"]["code"] for e in result.get("errors", [])]
+    for payload in (result.get("data") or {}).values():
+        if isinstance(payload, dict):
+            codes += [e["code"] for e in payload.get("userErrors", [])]
+    return codes
+
+
+def _nothing(result: dict[str, Any]) -> bool:
+    """No object came back: a null field, or a payload with no object and ok false."""
+    data = result.get("data")
+    if data is None:
+        return True
+    [value] = data.values()
+    if value is None:
+        return True
+    return all(v in (None, False, []) for k, v in value.items() if k != "userErrors")
+
+
+async def test_another_consultant_finds_nothing_and_changes_nothing(api: Api) -> None:
+    world = ids = await _world(api)
+    bob = api.account()
+    before = _snapshot(api, world.owner.id)
+    for name, operation, variables in OWNED:
+        result = await api(operation, variables(ids), as_=bob)
+        assert _codes(result) == ["NOT_FOUND"], (name, result)
+        assert _nothing(result), (name, result)
+        # ... exactly as for an id that names nothing at all
+        missing = await api(operation, _with_missing_ids(variables(ids)), as_=bob)
+        assert _codes(missing) == ["NOT_FOUND"], (name, missing)
+    assert _snapshot(api, world.owner.id) == before
+
+
+def _with_missing_ids(variables: Any) -> Any:
+    """The same variables with every global id swapped for one of the same type naming nothing."""
+    if isinstance(variables, dict):
+        return {k: _with_missing_ids(v) for k, v in variables.items()}
+    if isinstance(variables, list):
+        return [_with_missing_ids(v) for v in variables]
+    if isinstance(variables, str):
+        for kind in ("Assessment", "Response", "Report", "ChecklistItem", "ActivityLog", "User"):
+            try:
+                expect_id(variables, kind)
+            except ValueError:
+                continue
+            return to_global_id(kind, uuid4())
+    return variables
+
+
+async def test_anonymous_callers_must_sign_in_everywhere(api: Api) -> None:
+    ids = await _world(api)
+    for name, operation, variables in OWNED + ADMIN_ONLY:
+        result = await api(operation, variables(ids))
+        assert _codes(result) == ["UNAUTHENTICATED"], (name, result)
+        assert _nothing(result), (name, result)
+
+
+async def test_consultants_are_forbidden_administrator_operations(api: Api) -> None:
+    world = ids = await _world(api)
+    before = _snapshot(api, world.owner.id)
+    for name, operation, variables in ADMIN_ONLY:
+        result = await api(operation, variables(ids), as_=world.owner)
+        assert _codes(result) == ["FORBIDDEN"], (name, result)
+        assert _nothing(result), (name, result)
+    assert _snapshot(api, world.owner.id) == before
+
+
+@pytest.mark.parametrize("name", [name for name, *_ in OWNED if not name.endswith("Assessment")])
+async def test_an_administrator_reaches_everything(api: Api, name: str) -> None:
+    ids = await _world(api)
+    admin = api.account("admin")
+    _, operation, variables = next(case for case in OWNED if case[0] == name)
+    result = await api(operation, variables(ids), as_=admin)
+    assert _codes(result) == [], (name, result)
+    assert not _nothing(result), (name, result)
