@@ -85,6 +85,11 @@ class UserRow(Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('consultant', 'admin')", name="role"),
+        Index(
+            "idx_users_password_reset_token",
+            "password_reset_token",
+            postgresql_where=text("password_reset_token IS NOT NULL"),
+        ),
         {"comment": "Consultant and administrator user accounts"},
     )
 
