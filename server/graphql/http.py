@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -21,6 +21,7 @@ from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
 
 from server.graphql.errors import format_error, is_request_error
+from server.graphql.explorer import explorer_html
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -49,6 +50,10 @@ class RiseGraphQL(GraphQL[Any, None]):
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
         self._context = context
+        self._explorer = explorer_html() if graphiql else ""
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._explorer)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
