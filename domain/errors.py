@@ -11,6 +11,8 @@ family into their own vocabulary (a GraphQL user error, a one-line CLI message):
     │   ├── DuplicateEmail     an account with this email already exists
     │   └── AlreadyCompleted   the assessment is completed; its answers are read-only
     ├── Incomplete             required questions are unanswered; names them
+    ├── NotCompleted           reports need a completed assessment
+    ├── NotShareable           only client reports get a public link
     ├── NotFound               the object does not exist (or is not the caller's)
     └── AuthenticationError    signing in or presenting a token failed
         ├── InvalidCredentials the email or password is wrong (never says which)
@@ -70,6 +72,16 @@ class Incomplete(DomainError):
         shown = ", ".join(missing_keys)
         super().__init__(f"{len(missing_keys)} required question(s) unanswered: {shown}")
         self.missing_keys = missing_keys
+
+
+class NotCompleted(DomainError):
+    def __init__(self) -> None:
+        super().__init__("reports are generated once the assessment is completed")
+
+
+class NotShareable(DomainError):
+    def __init__(self) -> None:
+        super().__init__("only client reports can be shared; the consultant report is confidential")
 
 
 class AuthenticationError(DomainError):

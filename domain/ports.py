@@ -16,8 +16,10 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from domain.assessments import Assessment, ClientDetails
-from domain.model import ActivityEvent, Answer, NewUser, User
+from domain.model import ActivityEvent, Answer, NewUser, ReportType, User
 from domain.recommendations import ChecklistDraft
+from domain.reports import Branding, ReportDocument, SchedulerLink
+from domain.results import ReportRecord, StoredDiscProfile, StoredPhaseResult
 from domain.scoring import Scorecard
 
 
@@ -231,6 +233,70 @@ class ChecklistRepository(Protocol):
     async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedReport:
+    """A report turned into a PDF."""
+
+    content: bytes
+    page_count: int
+
+
+class ReportRenderer(Protocol):
+    async def render(self, document: ReportDocument) -> RenderedReport:
+        """The PDF of the document; may wait for a free renderer."""
+        ...
+
+
+class ReportStore(Protocol):
+    """Where report files live, by keys the service makes (never from user input)."""
+
+    async def put(self, key: str, content: bytes) -> None: ...
+
+    async def get(self, key: str) -> bytes | None:
+        """The file, or None when there is none under the key."""
+        ...
+
+    async def delete(self, keys: Sequence[str]) -> None:
+        """Removes these files; keys with no file are skipped."""
+        ...
+
+
+class ReportRepository(Protocol):
+    async def add(
+        self,
+        *,
+        report_id: UUID,
+        assessment_id: UUID,
+        report_type: ReportType,
+        key: str,
+        file_size_bytes: int,
+        page_count: int,
+        generated_by: UUID,
+    ) -> ReportRecord: ...
+
+    async def get(self, report_id: UUID, *, lock: bool = False) -> ReportRecord | None: ...
+
+    async def share(
+        self, report_id: UUID, *, token_hash: str, expires_at: datetime
+    ) -> ReportRecord: ...
+
+    async def revoke(self, report_id: UUID) -> ReportRecord: ...
+
+    async def shared(self, token_hash: str, *, at: datetime) -> ReportRecord | None:
+        """The live shared client report under this token hash, its view counted."""
+        ...
+
+    async def keys_of(self, assessment_ids: Sequence[UUID]) -> list[str]: ...
+
+    async def results(
+        self, assessment_id: UUID
+    ) -> tuple[StoredPhaseResult | None, StoredDiscProfile | None]: ...
+
+    async def branding(
+        self, consultant_id: UUID
+    ) -> tuple[Branding | None, tuple[SchedulerLink, ...]]: ...
+
+
 class ActivityLog(Protocol):
     async def record(self, event: ActivityEvent, *, at: datetime | None = None) -> None:
         """`at` is when it happened by the Clock; None lets the database stamp the row."""
@@ -264,6 +330,9 @@ class UnitOfWork(Protocol):
 
     @property
     def checklists(self) -> ChecklistRepository: ...
+
+    @property
+    def reports(self) -> ReportRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

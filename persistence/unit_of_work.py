@@ -15,6 +15,7 @@ from persistence.assessment_repositories import (
     SqlResponseRepository,
     SqlResultRepository,
 )
+from persistence.report_repositories import SqlReportRepository
 from persistence.repositories import SqlActivityLog, SqlSessionRepository, SqlUserRepository
 
 
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
     responses: SqlResponseRepository
     results: SqlResultRepository
     checklists: SqlChecklistRepository
+    reports: SqlReportRepository
 
     def __init__(
         self,
@@ -52,6 +54,7 @@ class SqlUnitOfWork:
         self.responses = SqlResponseRepository(self._session, self._questions)
         self.results = SqlResultRepository(self._session)
         self.checklists = SqlChecklistRepository(self._session)
+        self.reports = SqlReportRepository(self._session)
         return self
 
     async def __aexit__(

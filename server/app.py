@@ -1,4 +1,4 @@
-"""The Starlette application: health probes and the GraphQL endpoint."""
+"""The Starlette application: health probes, the GraphQL endpoint and the report files."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ from server.graphql.schema import build_schema
 from server.limits import BodyLimit
 from server.mail import ConsoleMailer
 from server.rate_limits import RateLimiter
+from server.reports_http import PdfRenderer, ReportServices, report_routes
 from server.settings import Settings
+from server.storage import LocalReportStore
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,9 @@ def create_app(
 
     bank, clock, secret = load_bank(), SystemClock(), settings.secret()
     hasher, mailer, limiter = Argon2PasswordHasher(), ConsoleMailer(), limiter or RateLimiter()
+    reports = ReportServices(
+        store=LocalReportStore(settings.data_dir / "reports"), renderer=PdfRenderer()
+    )
 
     def context(request: Request) -> Context:
         return Context.build(
@@ -66,6 +71,7 @@ def create_app(
             mailer=mailer,
             public_url=settings.public_url.rstrip("/"),
             limiter=limiter,
+            reports=reports,
         )
 
     schema = build_schema(
@@ -77,6 +83,7 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *report_routes(secret=secret, bank=bank, clock=clock, reports=reports),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit)],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -83,3 +84,39 @@ def read_access_token(token: str, *, secret: str, now: datetime) -> Claims:
         return Claims(user_id=UUID(claims["sub"]), session_id=UUID(session) if session else None)
     except (jwt.InvalidTokenError, ValueError, KeyError) as exc:
         raise InvalidAccessToken("the access token is not valid") from exc
+
+
+# -- signed download links --------------------------------------------------------------------
+
+DOWNLOAD_LINK_LIFETIME = timedelta(minutes=5)
+
+
+def sign_download(*, secret: str, report_id: UUID, user_id: UUID, now: datetime) -> dict[str, str]:
+    """The query parameters of a download link for `user_id`, valid for five minutes."""
+    expires = int((now + DOWNLOAD_LINK_LIFETIME).timestamp())
+    return {
+        "user": str(user_id),
+        "expires": str(expires),
+        "signature": _download_signature(secret, report_id, user_id, expires),
+    }
+
+
+def verify_download(
+    *, secret: str, report_id: UUID, params: Mapping[str, str], now: datetime
+) -> UUID | None:
+    """The user a download link was signed for, or None when it is forged or expired."""
+    try:
+        user_id = UUID(params["user"])
+        expires = int(params["expires"])
+        signature = params["signature"]
+    except (KeyError, ValueError):
+        return None
+    expected = _download_signature(secret, report_id, user_id, expires)
+    if not hmac.compare_digest(expected, signature) or now.timestamp() > expires:
+        return None
+    return user_id
+
+
+def _download_signature(secret: str, report_id: UUID, user_id: UUID, expires: int) -> str:
+    message = f"{report_id}:{user_id}:{expires}".encode()
+    return hmac.new(signing_key(secret, "download-link"), message, hashlib.sha256).hexdigest()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
@@ -17,6 +17,9 @@ from server.graphql.errors import RATE_LIMITED, ApiError, Forbidden, Unauthentic
 from server.graphql.loaders import Loaders, create_loaders
 from server.rate_limits import RateLimited, RateLimiter
 from server.tokens import Claims, InvalidAccessToken, read_access_token
+
+if TYPE_CHECKING:
+    from server.reports_http import ReportServices
 
 _UNKNOWN: Any = object()
 
@@ -33,6 +36,7 @@ class Context:
     mailer: Mailer
     public_url: str
     limiter: RateLimiter
+    reports: ReportServices
     _viewer: User | None = field(default=_UNKNOWN)
     claims: Claims | None = None
 
@@ -49,6 +53,7 @@ class Context:
         mailer: Mailer,
         public_url: str,
         limiter: RateLimiter,
+        reports: ReportServices,
     ) -> Context:
         return cls(
             request=request,
@@ -61,6 +66,7 @@ class Context:
             mailer=mailer,
             public_url=public_url,
             limiter=limiter,
+            reports=reports,
         )
 
     def limit(self, action: str, account: str | None = None) -> None:

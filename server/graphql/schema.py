@@ -22,7 +22,7 @@ from server.graphql.context import Context
 from server.graphql.cost import MAX_NODES, CostLimiter
 from server.graphql.errors import NotFoundError
 from server.graphql.ids import BadId, from_global_id
-from server.graphql.types import admin, auth_mutations
+from server.graphql.types import admin, auth_mutations, report_mutations
 from server.graphql.types import assessment_mutations as mutations
 from server.graphql.types.assessments import (
     Assessment,
@@ -172,6 +172,10 @@ class Mutation:
     create_user = strawberry.mutation(resolver=admin.create_user)
     update_user = strawberry.mutation(resolver=admin.update_user)
     unlock_user = strawberry.mutation(resolver=admin.unlock_user)
+
+    generate_reports = strawberry.mutation(resolver=report_mutations.generate_reports)
+    share_report = strawberry.mutation(resolver=report_mutations.share_report)
+    revoke_report_share = strawberry.mutation(resolver=report_mutations.revoke_report_share)
 
 
 MAX_DEPTH = 10

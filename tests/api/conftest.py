@@ -31,11 +31,14 @@ class Account:
 
 
 @pytest.fixture(scope="session")
-async def app(database_url: str) -> AsyncIterator[Starlette]:
+async def app(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Starlette]:
     # The suite signs in far more often than a person: its own, roomier limits. The limits
     # themselves are tested in test_rate_limits.py.
     roomy = RateLimiter(rules=dict.fromkeys(RULES, ("10000/minute", "10000/minute")))
-    application = create_app(Settings(secret_key=SecretStr(SECRET)), database_url, limiter=roomy)
+    settings = Settings(secret_key=SecretStr(SECRET), data_dir=tmp_path_factory.mktemp("data"))
+    application = create_app(settings, database_url, limiter=roomy)
     async with application.router.lifespan_context(application):
         yield application
 

@@ -151,6 +151,24 @@ OWNED: list[tuple[str, str, Any]] = [
         },
     ),
     ("completeAssessment", COMPLETE, lambda w: {"id": w.in_progress}),
+    (
+        "generateReports",
+        "mutation($id: ID!) { generateReports(input: {assessmentId: $id}) {"
+        " reports { id } userErrors { code } } }",
+        lambda w: {"id": w.completed},
+    ),
+    (
+        "shareReport",
+        "mutation($id: ID!) { shareReport(input: {reportId: $id}) {"
+        " report { id } userErrors { code } } }",
+        lambda w: {"id": w.report},
+    ),
+    (
+        "revokeReportShare",
+        "mutation($id: ID!) { revokeReportShare(reportId: $id) {"
+        " report { id } userErrors { code } } }",
+        lambda w: {"id": w.report},
+    ),
 ]
 
 ADMIN_ONLY: list[tuple[str, str, Any]] = [

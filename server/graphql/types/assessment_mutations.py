@@ -7,7 +7,15 @@ from uuid import UUID
 
 import strawberry
 
-from domain.errors import AlreadyCompleted, DomainError, Incomplete, NotFound, ValidationError
+from domain.errors import (
+    AlreadyCompleted,
+    DomainError,
+    Incomplete,
+    NotCompleted,
+    NotFound,
+    NotShareable,
+    ValidationError,
+)
 from domain.model import Answer
 from domain.services import assessments as service
 from server.graphql.context import Context
@@ -91,6 +99,10 @@ def user_error(error: DomainError, *, id_field: str = "id") -> UserError:
         return UserError(field=None, message=error.message, code="INCOMPLETE")
     if isinstance(error, AlreadyCompleted):
         return UserError(field=None, message=error.message, code="ALREADY_COMPLETED")
+    if isinstance(error, NotCompleted):
+        return UserError(field=None, message=error.message, code="NOT_COMPLETED")
+    if isinstance(error, NotShareable):
+        return UserError(field=[id_field], message=error.message, code="NOT_SHAREABLE")
     return UserError(field=None, message=error.message, code="CONFLICT")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlencode
 from uuid import UUID
 
 import strawberry
@@ -19,6 +20,7 @@ from server.graphql.errors import ApiError
 from server.graphql.ids import to_global_id
 from server.graphql.types.common import Node, PageInfo
 from server.graphql.types.questions import Question, question_type
+from server.tokens import sign_download
 
 MAX_PAGE = 100
 
@@ -118,8 +120,15 @@ class Report(Node):
     generated_by_id: strawberry.Private[UUID]
 
     @strawberry.field
-    def download_url(self) -> str:
-        return f"/reports/{self.id}/download"
+    async def download_url(self, info: strawberry.Info) -> str:
+        """The file's path, signed for the viewer for five minutes; the same path without
+        the query works with the viewer's bearer token."""
+        context = info.context
+        viewer = await context.require_viewer()
+        params = sign_download(
+            secret=context.secret, report_id=self.raw_id, user_id=viewer.id, now=context.clock.now()
+        )
+        return f"/reports/{self.id}/download?{urlencode(params)}"
 
     @strawberry.field
     async def generated_by(self, info: strawberry.Info) -> User | None:
@@ -127,14 +136,16 @@ class Report(Node):
         return user_type(user) if user else None
 
 
-def report_type(record: ReportRecord) -> Report:
+def report_type(record: ReportRecord, *, share_token: str | None = None) -> Report:
+    """`share_token` is known only to the shareReport call that made it: the database keeps
+    its hash alone, so later reads of a shared report have no shareUrl."""
     return Report(
         id=to_global_id("Report", record.id),
         report_type=record.report_type,
         file_size_bytes=record.file_size_bytes,
         page_count=record.page_count,
         is_shared=record.is_shared,
-        share_url=None,  # the share token is stored only as a hash; shown once when shared
+        share_url=f"/shared/{share_token}" if share_token and record.is_shared else None,
         share_expires_at=record.share_expires_at,
         view_count=record.view_count,
         created_at=record.created_at,

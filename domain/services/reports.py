@@ -1,0 +1,231 @@
+"""Report use cases: generate the PDFs of a completed assessment, share a client report by a
+public link, revoke the link, open a shared report, and fetch a file for download.
+
+Reports follow their assessment's ownership: a consultant reaches only the reports of their
+own assessments, an admin every one, and anything else is `NotFound`. Rendering takes a
+second or so, so it happens between two short transactions rather than inside one: the first
+reads what the reports show, the second records the files once they are stored, with an
+activity row each. If recording fails, the stored files are removed again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+from domain.assessments import Assessment
+from domain.bank import Bank
+from domain.errors import NotCompleted, NotFound, NotShareable, ValidationError
+from domain.model import ActivityEvent, AssessmentStatus, EventCategory, ReportType, User
+from domain.ports import Clock, ReportRenderer, ReportStore, UnitOfWork
+from domain.reports import ReportInputs, build_report, report_file_name
+from domain.results import ReportRecord
+from domain.services.assessments import can_see
+
+SHARE_DAYS = range(1, 91)
+SHARE_TOKEN_BYTES = 32
+
+
+def report_key(assessment_id: UUID, report_id: UUID) -> str:
+    """Where a report's file is stored: made of ids only, never of anything a user typed."""
+    return f"reports/{assessment_id}/{report_id}.pdf"
+
+
+def share_token_hash(token: str) -> str:
+    """What is stored of a share token: its SHA-256. The token itself is random (32 bytes),
+    so a plain hash is enough to make the stored value useless for opening the report."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _event(
+    actor: User | UUID | None, report: ReportRecord, kind: str, description: str
+) -> ActivityEvent:
+    return ActivityEvent(
+        event_type=f"report.{kind}",
+        category=EventCategory.REPORT,
+        description=description,
+        user_id=actor.id if isinstance(actor, User) else actor,
+        metadata={
+            "report_id": str(report.id),
+            "assessment_id": str(report.assessment_id),
+            "report_type": report.report_type.value,
+        },
+    )
+
+
+async def _reachable_assessment(uow: UnitOfWork, actor: User, assessment_id: UUID) -> Assessment:
+    assessment = await uow.assessments.get(assessment_id)
+    if assessment is None or not can_see(actor, assessment):
+        raise NotFound("no such assessment")
+    return assessment
+
+
+async def _reachable_report(
+    uow: UnitOfWork, actor: User, report_id: UUID, *, lock: bool = False
+) -> tuple[ReportRecord, Assessment]:
+    report = await uow.reports.get(report_id, lock=lock)
+    assessment = await uow.assessments.get(report.assessment_id) if report else None
+    if report is None or assessment is None or not can_see(actor, assessment):
+        raise NotFound("no such report")
+    return report, assessment
+
+
+async def generate_reports(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    bank: Bank,
+    store: ReportStore,
+    renderer: ReportRenderer,
+    actor: User,
+    assessment_id: UUID,
+    types: Sequence[ReportType],
+) -> list[ReportRecord]:
+    """New reports of a completed assessment, one per type asked for (in that order). Earlier
+    reports stay: generating again adds to the history."""
+    wanted = list(dict.fromkeys(types))
+    if not wanted:
+        raise ValidationError("types", "ask for at least one report type")
+    async with uow:
+        assessment = await _reachable_assessment(uow, actor, assessment_id)
+        if assessment.status is not AssessmentStatus.COMPLETED:
+            raise NotCompleted
+        answers = await uow.responses.answers(assessment_id)
+        phases, disc = await uow.reports.results(assessment_id)
+        consultant = await uow.users.get(assessment.consultant_id)
+        branding, links = await uow.reports.branding(assessment.consultant_id)
+    if phases is None or consultant is None:  # completion stores both with the status
+        raise NotCompleted
+    now = clock.now()
+    inputs = ReportInputs(
+        assessment=assessment,
+        answers=answers,
+        phases=phases,
+        disc=disc,
+        consultant=consultant,
+        bank=bank,
+        on=now.date(),
+        branding=branding,
+        scheduler_links=links,
+    )
+    rendered = await asyncio.gather(
+        *(renderer.render(build_report(inputs, kind)) for kind in wanted)
+    )
+    files = [(uuid4(), kind, pdf) for kind, pdf in zip(wanted, rendered, strict=True)]
+    keys = [report_key(assessment_id, report_id) for report_id, _, _ in files]
+    try:
+        for key, (_, _, pdf) in zip(keys, files, strict=True):
+            await store.put(key, pdf.content)
+        async with uow:
+            # The assessment may have been deleted while the files were rendered.
+            await _reachable_assessment(uow, actor, assessment_id)
+            records = []
+            for key, (report_id, kind, pdf) in zip(keys, files, strict=True):
+                record = await uow.reports.add(
+                    report_id=report_id,
+                    assessment_id=assessment_id,
+                    report_type=kind,
+                    key=key,
+                    file_size_bytes=len(pdf.content),
+                    page_count=pdf.page_count,
+                    generated_by=actor.id,
+                )
+                await uow.activity.record(
+                    _event(actor, record, "generated", f"{kind.value} report generated")
+                )
+                records.append(record)
+            await uow.commit()
+    except BaseException:
+        await store.delete(keys)
+        raise
+    return records
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    report: ReportRecord
+    token: str  # shown once; only its hash is stored
+
+
+async def share_report(
+    *, uow: UnitOfWork, clock: Clock, actor: User, report_id: UUID, expires_in_days: int
+) -> Shared:
+    """A public link to a client report, valid for 1-90 days. Sharing again replaces the
+    link: the earlier one stops working."""
+    if expires_in_days not in SHARE_DAYS:
+        raise ValidationError(
+            "expiresInDays", f"a link lasts from 1 to 90 days, not {expires_in_days}"
+        )
+    token = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+    async with uow:
+        report, _ = await _reachable_report(uow, actor, report_id, lock=True)
+        if report.report_type is not ReportType.CLIENT:
+            raise NotShareable
+        expires_at = clock.now() + timedelta(days=expires_in_days)
+        report = await uow.reports.share(
+            report_id, token_hash=share_token_hash(token), expires_at=expires_at
+        )
+        await uow.activity.record(
+            _event(actor, report, "shared", f"client report shared for {expires_in_days} days")
+        )
+        await uow.commit()
+    return Shared(report, token)
+
+
+async def revoke_report_share(*, uow: UnitOfWork, actor: User, report_id: UUID) -> ReportRecord:
+    """Ends the public link at once. Revoking a report that is not shared changes nothing."""
+    async with uow:
+        report, _ = await _reachable_report(uow, actor, report_id, lock=True)
+        if report.is_shared:
+            report = await uow.reports.revoke(report_id)
+            await uow.activity.record(_event(actor, report, "share_revoked", "share link revoked"))
+            await uow.commit()
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFile:
+    report: ReportRecord
+    file_name: str
+    content: bytes
+
+
+async def _file(store: ReportStore, report: ReportRecord, assessment: Assessment) -> ReportFile:
+    content = await store.get(report.file_url)
+    if content is None:
+        raise NotFound("the report's file is missing")
+    name = report_file_name(
+        assessment.client_business_name, report.report_type, report.created_at.date()
+    )
+    return ReportFile(report, name, content)
+
+
+async def download_report(
+    *, uow: UnitOfWork, store: ReportStore, actor: User, report_id: UUID
+) -> ReportFile:
+    """The file of a report the actor may see, with an activity row for the download."""
+    async with uow:
+        report, assessment = await _reachable_report(uow, actor, report_id)
+        await uow.activity.record(_event(actor, report, "downloaded", "report downloaded"))
+        await uow.commit()
+    return await _file(store, report, assessment)
+
+
+async def open_shared_report(
+    *, uow: UnitOfWork, clock: Clock, store: ReportStore, token: str
+) -> ReportFile:
+    """The client report shared under `token`, counting the view; NotFound when the token is
+    unknown, revoked or expired."""
+    async with uow:
+        report = await uow.reports.shared(share_token_hash(token), at=clock.now())
+        assessment = await uow.assessments.get(report.assessment_id) if report else None
+        if report is None or assessment is None:
+            raise NotFound("no such shared report")
+        await uow.activity.record(_event(None, report, "viewed", "shared report viewed"))
+        await uow.commit()
+    return await _file(store, report, assessment)

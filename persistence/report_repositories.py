@@ -1,0 +1,156 @@
+"""Reports, and what a report reads besides the assessment: the stored results and the
+consultant's branding and booking links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.model import Phase, ReportType
+from domain.reports import Branding, SchedulerLink
+from domain.results import ReportRecord, StoredDiscProfile, StoredPhaseResult
+from persistence.models import (
+    AssessmentRow,
+    ConsultantSettingsRow,
+    ReportRow,
+    SchedulerLinkRow,
+)
+from persistence.queries import (
+    disc_profiles_by_assessment,
+    phase_results_by_assessment,
+    report_record,
+)
+
+
+class SqlReportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        *,
+        report_id: UUID,
+        assessment_id: UUID,
+        report_type: ReportType,
+        key: str,
+        file_size_bytes: int,
+        page_count: int,
+        generated_by: UUID,
+    ) -> ReportRecord:
+        row = ReportRow(
+            id=report_id,
+            assessment_id=assessment_id,
+            report_type=report_type.value,
+            file_url=key,
+            file_size_bytes=file_size_bytes,
+            page_count=page_count,
+            generated_by=generated_by,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        await self._session.refresh(row)
+        return report_record(row)
+
+    async def get(self, report_id: UUID, *, lock: bool = False) -> ReportRecord | None:
+        query = select(ReportRow).where(ReportRow.id == report_id)
+        if lock:
+            query = query.with_for_update()
+        row = await self._session.scalar(query)
+        return report_record(row) if row else None
+
+    async def share(
+        self, report_id: UUID, *, token_hash: str, expires_at: datetime
+    ) -> ReportRecord:
+        return await self._set(
+            report_id, is_shared=True, share_token=token_hash, share_expires_at=expires_at
+        )
+
+    async def revoke(self, report_id: UUID) -> ReportRecord:
+        return await self._set(report_id, is_shared=False, share_token=None, share_expires_at=None)
+
+    async def _set(self, report_id: UUID, **values: object) -> ReportRecord:
+        row = await self._session.scalar(
+            update(ReportRow)
+            .where(ReportRow.id == report_id)
+            .values(**values, updated_at=func.now())
+            .returning(ReportRow)
+        )
+        if row is None:
+            raise LookupError(f"no report {report_id}")
+        return report_record(row)
+
+    async def shared(self, token_hash: str, *, at: datetime) -> ReportRecord | None:
+        """The client report shared under this token, still within its expiry, counting the
+        view; None for an unknown, revoked or expired token (and never a consultant report,
+        nor one of a deleted assessment)."""
+        row = await self._session.scalar(
+            update(ReportRow)
+            .where(
+                ReportRow.share_token == token_hash,
+                ReportRow.is_shared.is_(True),
+                ReportRow.share_expires_at > at,
+                ReportRow.report_type == ReportType.CLIENT.value,
+                ReportRow.assessment_id.in_(
+                    select(AssessmentRow.id).where(AssessmentRow.deleted_at.is_(None))
+                ),
+            )
+            .values(view_count=ReportRow.view_count + 1)
+            .returning(ReportRow)
+        )
+        return report_record(row) if row else None
+
+    async def keys_of(self, assessment_ids: Sequence[UUID]) -> list[str]:
+        """The storage keys of every report of these assessments."""
+        rows = await self._session.scalars(
+            select(ReportRow.file_url).where(ReportRow.assessment_id.in_(assessment_ids))
+        )
+        return list(rows)
+
+    async def results(
+        self, assessment_id: UUID
+    ) -> tuple[StoredPhaseResult | None, StoredDiscProfile | None]:
+        phases = await phase_results_by_assessment(self._session, [assessment_id])
+        discs = await disc_profiles_by_assessment(self._session, [assessment_id])
+        return phases.get(assessment_id), discs.get(assessment_id)
+
+    async def branding(
+        self, consultant_id: UUID
+    ) -> tuple[Branding | None, tuple[SchedulerLink, ...]]:
+        """The consultant's settings, if any, and active booking links in display order."""
+        settings = await self._session.scalar(
+            select(ConsultantSettingsRow).where(
+                ConsultantSettingsRow.consultant_id == consultant_id
+            )
+        )
+        branding = None
+        if settings is not None and (settings.company_name or settings.brand_color):
+            branding = Branding(
+                company_name=settings.company_name or "", brand_color=settings.brand_color or ""
+            )
+        rows = await self._session.scalars(
+            select(SchedulerLinkRow)
+            .where(
+                SchedulerLinkRow.consultant_id == consultant_id,
+                SchedulerLinkRow.is_active.is_(True),
+                SchedulerLinkRow.deleted_at.is_(None),
+            )
+            .order_by(SchedulerLinkRow.display_order, SchedulerLinkRow.created_at)
+        )
+        links = tuple(
+            SchedulerLink(
+                label=row.meeting_type_label,
+                url=row.scheduler_url,
+                duration_minutes=row.duration_minutes,
+                recommended_for_phases=tuple(
+                    Phase(p)
+                    for p in row.recommended_for_phases or ()
+                    if p in Phase._value2member_map_
+                ),
+            )
+            for row in rows
+        )
+        return branding, links

@@ -1,0 +1,138 @@
+"""The report files over plain HTTP (API.md "HTTP surface").
+
+``GET /reports/{id}/download`` answers the PDF to its owner or an admin, signed in by bearer
+token or holding a download link signed for them (``Report.downloadUrl``, five minutes).
+``GET /shared/{token}`` answers a shared client report to anyone holding the link while it
+is live, counting the view. Both answer 404 for anything else, exactly as for a report that
+does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from domain.bank import Bank
+from domain.errors import NotFound
+from domain.model import User
+from domain.ports import Clock, RenderedReport, ReportStore
+from domain.reports import ReportDocument
+from domain.services import reports as service
+from domain.services.auth import current_user
+from persistence.unit_of_work import SqlUnitOfWork
+from server.graphql.ids import BadId, expect_id
+from server.pdf import render_pdf
+from server.tokens import InvalidAccessToken, read_access_token, verify_download
+
+
+class PdfRenderer:
+    """The domain's `ReportRenderer`: xhtml2pdf in worker threads, as many at once as the
+    machine has cores (server.pdf)."""
+
+    async def render(self, document: ReportDocument) -> RenderedReport:
+        pdf = await render_pdf(document)
+        return RenderedReport(content=pdf.content, page_count=pdf.page_count)
+
+
+@dataclass(frozen=True)
+class ReportServices:
+    store: ReportStore
+    renderer: PdfRenderer
+
+
+@dataclass(frozen=True)
+class _Deps:
+    secret: str
+    bank: Bank
+    clock: Clock
+    reports: ReportServices
+
+    def uow(self, request: Request) -> SqlUnitOfWork:
+        factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+        return SqlUnitOfWork(factory, self.bank.questions)
+
+
+def _not_found() -> JSONResponse:
+    return JSONResponse({"error": "not found"}, status_code=404)
+
+
+def _pdf(file: service.ReportFile, disposition: str) -> Response:
+    return Response(
+        file.content,
+        media_type="application/pdf",
+        headers={
+            "content-disposition": f'{disposition}; filename="{file.file_name}"',
+            "cache-control": "private, no-store",
+            "x-content-type-options": "nosniff",
+            "referrer-policy": "no-referrer",
+        },
+    )
+
+
+def report_routes(*, secret: str, bank: Bank, clock: Clock, reports: ReportServices) -> list[Route]:
+    deps = _Deps(secret, bank, clock, reports)
+
+    async def actor(request: Request, report_id: UUID) -> User | None:
+        """The bearer token's user, or the user a download link was signed for."""
+        if "signature" in request.query_params:
+            user_id = verify_download(
+                secret=deps.secret,
+                report_id=report_id,
+                params=request.query_params,
+                now=deps.clock.now(),
+            )
+            if user_id is None:
+                return None
+            return await current_user(uow=deps.uow(request), user_id=user_id)
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        try:
+            claims = read_access_token(token.strip(), secret=deps.secret, now=deps.clock.now())
+        except InvalidAccessToken:
+            return None
+        return await current_user(
+            uow=deps.uow(request), user_id=claims.user_id, session_id=claims.session_id
+        )
+
+    async def download(request: Request) -> Response:
+        try:
+            report_id = expect_id(request.path_params["report_id"], "Report")
+        except BadId:
+            return _not_found()
+        user = await actor(request, report_id)
+        if user is None:
+            return JSONResponse(
+                {"error": "sign in, or use a fresh download link"},
+                status_code=401,
+                headers={"www-authenticate": "Bearer"},
+            )
+        try:
+            file = await service.download_report(
+                uow=deps.uow(request), store=deps.reports.store, actor=user, report_id=report_id
+            )
+        except NotFound:
+            return _not_found()
+        return _pdf(file, "attachment")
+
+    async def shared(request: Request) -> Response:
+        token = request.path_params["token"]
+        if not 20 <= len(token) <= 100:
+            return _not_found()
+        try:
+            file = await service.open_shared_report(
+                uow=deps.uow(request), clock=deps.clock, store=deps.reports.store, token=token
+            )
+        except NotFound:
+            return _not_found()
+        return _pdf(file, "inline")
+
+    return [
+        Route("/reports/{report_id}/download", download, methods=["GET"]),
+        Route("/shared/{token}", shared, methods=["GET"]),
+    ]
