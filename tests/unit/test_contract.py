@@ -1,0 +1,121 @@
+"""schema.graphql contains ../shared/design/contract.graphql: every type, field, argument,
+input field, interface and enum value of the contract, with the same type and nullability,
+and the same default wherever the contract gives one. The schema may add to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    Undefined,
+    build_schema,
+    print_ast,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACT_FILE = ROOT.parent / "shared" / "design" / "contract.graphql"
+SCHEMA_FILE = ROOT / "schema.graphql"
+
+
+def missing_from(schema: GraphQLSchema, contract: GraphQLSchema) -> list[str]:
+    """What of the contract the schema lacks or declares differently, one line each."""
+    problems: list[str] = []
+    for name, wanted in contract.type_map.items():
+        if name.startswith("__"):
+            continue
+        found = schema.type_map.get(name)
+        if found is None or type(found) is not type(wanted):
+            problems.append(f"type {name}: missing or of another kind")
+            continue
+        problems += _compare(name, wanted, found)
+    return problems
+
+
+def _compare(name: str, wanted: GraphQLNamedType, found: GraphQLNamedType) -> list[str]:
+    problems: list[str] = []
+    if isinstance(wanted, GraphQLObjectType | GraphQLInterfaceType):
+        assert isinstance(found, GraphQLObjectType | GraphQLInterfaceType)
+        ours = {i.name for i in found.interfaces}
+        problems += [
+            f"{name} does not implement {i.name}" for i in wanted.interfaces if i.name not in ours
+        ]
+        for field_name, field in wanted.fields.items():
+            mine = found.fields.get(field_name)
+            where = f"{name}.{field_name}"
+            if mine is None:
+                problems.append(f"{where}: missing")
+                continue
+            if str(mine.type) != str(field.type):
+                problems.append(f"{where}: {mine.type}, the contract says {field.type}")
+            for arg_name, arg in field.args.items():
+                problems += _value(f"{where}({arg_name})", arg, mine.args.get(arg_name))
+            problems += [
+                f"{where}({extra}): a required argument the contract lacks"
+                for extra, arg in mine.args.items()
+                if extra not in field.args
+                and str(arg.type).endswith("!")
+                and arg.default_value is Undefined
+            ]
+    elif isinstance(wanted, GraphQLInputObjectType):
+        assert isinstance(found, GraphQLInputObjectType)
+        for field_name, field in wanted.fields.items():
+            problems += _value(f"{name}.{field_name}", field, found.fields.get(field_name))
+    elif isinstance(wanted, GraphQLEnumType):
+        assert isinstance(found, GraphQLEnumType)
+        problems += [f"{name}.{v}: missing" for v in wanted.values if v not in found.values]
+    return problems
+
+
+def _default(value: object) -> str | None:
+    """The default as written in the SDL (both sides are built from SDL files), if any."""
+    node = getattr(value, "ast_node", None)
+    default = getattr(node, "default_value", None)
+    return print_ast(default) if default is not None else None
+
+
+def _value(where: str, wanted: object, found: object) -> list[str]:
+    """An argument or input field: same type; the contract's default, where it has one."""
+    if found is None:
+        return [f"{where}: missing"]
+    wanted_type, found_type = str(wanted.type), str(found.type)  # type: ignore[attr-defined]
+    if wanted_type != found_type:
+        return [f"{where}: {found_type}, the contract says {wanted_type}"]
+    default, mine = _default(wanted), _default(found)
+    if default is not None and mine != default:
+        return [f"{where}: default {mine}, the contract says {default}"]
+    return []
+
+
+def test_the_schema_contains_the_contract() -> None:
+    contract = build_schema(CONTRACT_FILE.read_text())
+    schema = build_schema(SCHEMA_FILE.read_text())
+    assert missing_from(schema, contract) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("reportType: ReportType!", "reportType: ReportType"), "Report.reportType: ReportType"),
+        (("  pageCount: Int\n", ""), "Report.pageCount: missing"),
+        (("enum Priority { LOW MEDIUM HIGH }", "enum Priority { LOW MEDIUM }"), "Priority.HIGH"),
+        (("expiresInDays: Int = 14", "expiresInDays: Int = 7"), "ShareReportInput.expiresInDays"),
+        (("first: Int = 20, after", "first: Int!, after"), "User.assessments(first): Int!"),
+        (("first: Int = 20, after", "first: Int = 10, after"), "(first): default 10"),
+        (("type Report implements Node", "type Report"), "Report does not implement Node"),
+    ],
+)
+def test_a_departure_from_the_contract_is_found(change: tuple[str, str], expected: str) -> None:
+    """The check itself: the contract altered as a schema might drift is reported."""
+    contract_text = CONTRACT_FILE.read_text()
+    old, new = change
+    assert old in contract_text
+    drifted = build_schema(contract_text.replace(old, new, 1))
+    problems = missing_from(drifted, build_schema(contract_text))
+    assert any(expected in p for p in problems), problems
