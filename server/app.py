@@ -52,6 +52,7 @@ def create_app(
         try:
             yield
         finally:
+            await asyncio.to_thread(reports.renderer.close)
             await engine.dispose()
 
     bank, clock, secret = load_bank(), SystemClock(), settings.secret()

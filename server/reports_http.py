@@ -9,6 +9,10 @@ does not exist.
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -26,17 +30,41 @@ from domain.services import reports as service
 from domain.services.auth import current_user
 from persistence.unit_of_work import SqlUnitOfWork
 from server.graphql.ids import BadId, expect_id
-from server.pdf import render_pdf
+from server.pdf import render_pdf_sync
 from server.tokens import InvalidAccessToken, read_access_token, verify_download
 
 
 class PdfRenderer:
-    """The domain's `ReportRenderer`: xhtml2pdf in worker threads, as many at once as the
-    machine has cores (server.pdf)."""
+    """The domain's `ReportRenderer`: xhtml2pdf in a pool of worker processes, one per core.
+
+    Rendering is CPU-bound Python, and xhtml2pdf serialises conversions within a process, so
+    threads would neither render in parallel nor leave the event loop alone: requests would
+    wait for the GIL behind every render. Worker processes render side by side, at most one
+    per core; further renders wait their turn in the pool's queue, and the server's own
+    process stays free for other requests. The pool starts with the first render.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn: a fresh interpreter, not a fork of a process running threads and a loop
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
 
     async def render(self, document: ReportDocument) -> RenderedReport:
-        pdf = await render_pdf(document)
+        loop = asyncio.get_running_loop()
+        pdf = await loop.run_in_executor(self._executor(), render_pdf_sync, document)
         return RenderedReport(content=pdf.content, page_count=pdf.page_count)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 @dataclass(frozen=True)

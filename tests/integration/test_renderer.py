@@ -1,0 +1,34 @@
+"""The server's renderer: a pool of worker processes, at most `workers` renders at once."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+
+import pypdf
+
+from domain.model import DiscType
+from domain.reports import client_report
+from server.reports_http import PdfRenderer
+from tests.unit.test_reports import STORY_BY_STYLE, report_inputs, story_sheet
+
+
+async def test_renders_in_worker_processes_no_more_than_asked_for() -> None:
+    renderer = PdfRenderer(workers=2)
+    documents = [
+        client_report(report_inputs(story_sheet(STORY_BY_STYLE[style]), business_name=f"Shop {i}"))
+        for i, style in enumerate(DiscType)
+    ]
+    try:
+        rendered = await asyncio.gather(*(renderer.render(d) for d in documents))
+        pool = renderer._executor()
+        workers = set(pool._processes)  # the pool's own record of its worker processes
+    finally:
+        renderer.close()
+    assert os.getpid() not in workers
+    assert 1 <= len(workers) <= 2
+    for index, pdf in enumerate(rendered):
+        reader = pypdf.PdfReader(io.BytesIO(pdf.content))
+        assert len(reader.pages) == pdf.page_count
+        assert f"Shop {index}" in reader.pages[0].extract_text()
