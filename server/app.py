@@ -27,7 +27,7 @@ from server.mail import ConsoleMailer
 from server.rate_limits import RateLimiter
 from server.reports_http import PdfRenderer, ReportServices, report_routes
 from server.settings import Settings
-from server.storage import LocalReportStore
+from server.storage import report_store
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,7 @@ def create_app(
 
     bank, clock, secret = load_bank(), SystemClock(), settings.secret()
     hasher, mailer, limiter = Argon2PasswordHasher(), ConsoleMailer(), limiter or RateLimiter()
-    reports = ReportServices(
-        store=LocalReportStore(settings.data_dir / "reports"), renderer=PdfRenderer()
-    )
+    reports = ReportServices(store=report_store(settings), renderer=PdfRenderer())
 
     def context(request: Request) -> Context:
         return Context.build(

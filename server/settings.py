@@ -15,7 +15,14 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from persistence.database import DEFAULT_DATA_DIR
@@ -45,6 +52,27 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=15, ge=0)
     graphiql: bool | None = None
     public_url: str = "http://127.0.0.1:8000"  # where people reach the service (links in mail)
+    # Report files go to an S3-compatible bucket when one is named, else under data_dir.
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # e.g. http://127.0.0.1:9000 for MinIO; None for AWS
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None  # both keys, or neither (boto3's own chain)
+    s3_prefix: str = ""
+
+    @field_validator("s3_bucket", "s3_endpoint_url", "s3_region", "s3_access_key_id")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @model_validator(mode="after")
+    def _both_s3_keys_or_neither(self) -> Settings:
+        if (self.s3_access_key_id is None) != (self.s3_secret_access_key is None):
+            raise ValueError(
+                "RISE_S3_ACCESS_KEY_ID and RISE_S3_SECRET_ACCESS_KEY go together:"
+                " set both or neither"
+            )
+        return self
 
     @field_validator("data_dir", mode="before")
     @classmethod
@@ -99,6 +127,9 @@ def _describe(exc: ValidationError) -> str:
     lines = []
     for error in exc.errors():
         name = ".".join(str(part) for part in error["loc"])
+        if not name:  # a rule over several variables names them in its message
+            lines.append(error["msg"].removeprefix("Value error, "))
+            continue
         variable = "DATABASE_URL" if name == "database_url" else f"RISE_{name.upper()}"
         lines.append(f"{variable}: {error['msg']}")
     return "; ".join(lines)

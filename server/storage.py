@@ -1,6 +1,7 @@
 """Report file stores (the domain's `ReportStore` port).
 
-`LocalReportStore` keeps files under ``<RISE_DATA_DIR>/reports`` by default. Keys are made
+`LocalReportStore` keeps files under ``<RISE_DATA_DIR>/reports``, the default;
+`S3ReportStore` keeps them in an S3-compatible bucket when one is configured. Keys are made
 by the service from ids (``reports/<assessment id>/<report id>.pdf``); a key of any other
 shape is refused, so that no key can reach outside the store's directory.
 """
@@ -14,6 +15,15 @@ import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config as BotoConfig
+
+from server.settings import Settings
+
+if TYPE_CHECKING:
+    from types_boto3_s3 import S3Client
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 KEY_PATTERN = re.compile(rf"reports/{_UUID}/{_UUID}\.pdf")
@@ -30,6 +40,8 @@ def check_key(key: str) -> str:
 
 
 class LocalReportStore:
+    """Files under `root` by key: `<root>/reports/<assessment id>/<report id>.pdf`."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
 
@@ -74,3 +86,94 @@ class LocalReportStore:
             path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):  # not empty: other reports remain
                 path.parent.rmdir()  # the assessment's directory, once empty
+
+
+class S3ReportStore:
+    """Report files in an S3-compatible object store (AWS S3, MinIO, Ceph, R2...), through
+    boto3 in worker threads. Objects are named `<prefix><key>`."""
+
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        prefix: str = "",
+    ) -> None:
+        self.bucket = bucket
+        self.prefix = prefix
+        # boto3 clients are thread-safe: one serves every worker thread.
+        self._client: S3Client = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key,
+            config=BotoConfig(retries={"mode": "standard", "max_attempts": 3}),
+        )
+
+    def _name(self, key: str) -> str:
+        return self.prefix + check_key(key)
+
+    async def put(self, key: str, content: bytes) -> None:
+        await asyncio.to_thread(
+            self._client.put_object,
+            Bucket=self.bucket,
+            Key=self._name(key),
+            Body=content,
+            ContentType="application/pdf",
+        )
+
+    async def get(self, key: str) -> bytes | None:
+        return await asyncio.to_thread(self._get, self._name(key))
+
+    def _get(self, name: str) -> bytes | None:
+        try:
+            found = self._client.get_object(Bucket=self.bucket, Key=name)
+        except self._client.exceptions.NoSuchKey:
+            return None
+        return found["Body"].read()
+
+    async def delete(self, keys: Sequence[str]) -> None:
+        names = [self._name(key) for key in keys]
+        await asyncio.to_thread(self._delete, names)
+
+    def _delete(self, names: Sequence[str]) -> None:
+        for start in range(0, len(names), S3_DELETE_BATCH):
+            batch = names[start : start + S3_DELETE_BATCH]
+            answer = self._client.delete_objects(
+                Bucket=self.bucket,
+                Delete={"Objects": [{"Key": name} for name in batch], "Quiet": True},
+            )
+            failed = answer.get("Errors", [])
+            if failed:
+                first = failed[0]
+                raise StorageError(
+                    f"{len(failed)} report file(s) not deleted from s3://{self.bucket}: "
+                    f"{first.get('Key')}: {first.get('Message')}"
+                )
+
+
+S3_DELETE_BATCH = 1000  # the most one DeleteObjects request takes
+
+
+class StorageError(RuntimeError):
+    """The store refused an operation."""
+
+
+def report_store(settings: Settings) -> LocalReportStore | S3ReportStore:
+    """The store the settings name: a bucket when RISE_S3_BUCKET is set, else the data
+    directory."""
+    if settings.s3_bucket is None:
+        return LocalReportStore(settings.data_dir)
+    secret = settings.s3_secret_access_key
+    return S3ReportStore(
+        bucket=settings.s3_bucket,
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+        access_key_id=settings.s3_access_key_id,
+        secret_access_key=secret.get_secret_value() if secret else None,
+        prefix=settings.s3_prefix,
+    )
