@@ -78,6 +78,8 @@ class UserRepository(Protocol):
         """The account, or None when it does not exist or is deleted (it may be inactive)."""
         ...
 
+    async def get_by_email(self, email: str) -> User | None: ...
+
     async def credentials_by_email(self, email: str, *, lock: bool = False) -> Credentials | None:
         """The account with this (normalized) email, deleted or not. `lock` holds the row until
         the transaction ends, so concurrent logins of one account count their failures in turn."""
@@ -297,6 +299,20 @@ class ReportRepository(Protocol):
     ) -> tuple[Branding | None, tuple[SchedulerLink, ...]]: ...
 
 
+class ErasureRepository(Protocol):
+    """Deleting for good; the database's cascades take every row under what is deleted."""
+
+    async def assessments_of(self, user_id: UUID) -> list[UUID]: ...
+
+    async def deleted_before(self, cutoff: datetime) -> list[UUID]: ...
+
+    async def authored_elsewhere(self, user_id: UUID) -> int: ...
+
+    async def delete_assessments(self, ids: Sequence[UUID]) -> int: ...
+
+    async def delete_user(self, user_id: UUID) -> bool: ...
+
+
 class ActivityLog(Protocol):
     async def record(self, event: ActivityEvent, *, at: datetime | None = None) -> None:
         """`at` is when it happened by the Clock; None lets the database stamp the row."""
@@ -333,6 +349,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reports(self) -> ReportRepository: ...
+
+    @property
+    def erasure(self) -> ErasureRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -15,6 +15,7 @@ from persistence.assessment_repositories import (
     SqlResponseRepository,
     SqlResultRepository,
 )
+from persistence.erasure import SqlErasureRepository
 from persistence.report_repositories import SqlReportRepository
 from persistence.repositories import SqlActivityLog, SqlSessionRepository, SqlUserRepository
 
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     results: SqlResultRepository
     checklists: SqlChecklistRepository
     reports: SqlReportRepository
+    erasure: SqlErasureRepository
 
     def __init__(
         self,
@@ -55,6 +57,7 @@ class SqlUnitOfWork:
         self.results = SqlResultRepository(self._session)
         self.checklists = SqlChecklistRepository(self._session)
         self.reports = SqlReportRepository(self._session)
+        self.erasure = SqlErasureRepository(self._session)
         return self
 
     async def __aexit__(

@@ -1,4 +1,4 @@
-"""The `rise` command line: serve, database migrations, accounts, schema export.
+"""The `rise` command line: serve, database migrations, accounts, purging, schema export.
 
 Settings are read once here and passed down. Expected failures end in one line on standard
 error (``rise: error: ...``) and exit status 1; usage mistakes exit with status 2.
@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -26,6 +27,7 @@ from domain.bank import BankError, load_bank
 from domain.errors import DomainError
 from domain.model import Role, User
 from domain.services.accounts import create_user
+from domain.services.erasure import Erased, erase_user, purge_deleted_assessments
 from persistence import schema as migrations
 from persistence.database import (
     DatabaseLocation,
@@ -38,6 +40,7 @@ from persistence.database import (
 from persistence.embedded import EmbeddedDatabaseError
 from persistence.unit_of_work import SqlUnitOfWork
 from server.auth import Argon2PasswordHasher
+from server.clock import SystemClock
 from server.failure import Failure
 from server.logs import configure_logging
 from server.migrate import prepare_database
@@ -142,6 +145,28 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--last-name", required=True)
     create.set_defaults(handler=_users_create)
 
+    delete = user_commands.add_parser(
+        "delete",
+        help="delete an account for good, with its assessments and report files",
+    )
+    delete.add_argument("--email", required=True)
+    delete.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    delete.set_defaults(handler=_users_delete)
+
+    assessments = commands.add_parser("assessments", help="manage assessments")
+    assessments.set_defaults(handler=None)
+    assessment_commands = assessments.add_subparsers(
+        title="assessments commands", metavar="ACTION", required=True
+    )
+    purge = assessment_commands.add_parser(
+        "purge",
+        help="remove assessments deleted more than DAYS ago for good, with their report files",
+    )
+    purge.add_argument(
+        "--older-than-days", type=_days, default=30, metavar="DAYS", help="default: 30"
+    )
+    purge.set_defaults(handler=_assessments_purge)
+
     demo = commands.add_parser(
         "demo", help="load an admin, a consultant and sample assessments (development only)"
     )
@@ -161,6 +186,16 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
     return port
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"{days} is not a number of days (0 or more)")
+    return days
 
 
 def _announce(location: DatabaseLocation) -> None:
@@ -287,6 +322,65 @@ async def _create_user(
             first_name=args.first_name,
             last_name=args.last_name,
             source="cli",
+        )
+    finally:
+        await engine.dispose()
+
+
+def _users_delete(settings: Settings, args: argparse.Namespace) -> int:
+    email = normalize_email(args.email)
+    if not args.yes:
+        raise Failure(
+            f"this deletes {email} for good, with all their assessments and reports;"
+            " repeat with --yes to go ahead"
+        )
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _require_migrated(location.url)
+        erased = asyncio.run(_erase_user(settings, location.url, email))
+    print(
+        f"deleted {email} with {erased.assessments} assessment(s) and {erased.files} report file(s)"
+    )
+    return 0
+
+
+async def _erase_user(settings: Settings, url: str, email: str) -> Erased:
+    from server.storage import report_store
+
+    engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
+    try:
+        return await erase_user(
+            uow=SqlUnitOfWork(create_session_factory(engine)),
+            store=report_store(settings),
+            email=email,
+        )
+    finally:
+        await engine.dispose()
+
+
+# -- assessments -----------------------------------------------------------------------------
+
+
+def _assessments_purge(settings: Settings, args: argparse.Namespace) -> int:
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _require_migrated(location.url)
+        erased = asyncio.run(_purge(settings, location.url, args.older_than_days))
+    print(
+        f"removed {erased.assessments} assessment(s) deleted more than"
+        f" {args.older_than_days} day(s) ago, and {erased.files} report file(s)"
+    )
+    return 0
+
+
+async def _purge(settings: Settings, url: str, days: int) -> Erased:
+    from server.storage import report_store
+
+    engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
+    try:
+        return await purge_deleted_assessments(
+            uow=SqlUnitOfWork(create_session_factory(engine)),
+            store=report_store(settings),
+            now=SystemClock().now(),
+            older_than=timedelta(days=days),
         )
     finally:
         await engine.dispose()

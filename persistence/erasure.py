@@ -1,0 +1,62 @@
+"""Deleting for good: accounts and assessments with every row under them (the foreign keys
+cascade), for the erasure use cases. The report files are the caller's to remove."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from persistence.models import AssessmentRow, ChecklistItemRow, ReportRow, UserRow
+
+
+class SqlErasureRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def assessments_of(self, user_id: UUID) -> list[UUID]:
+        """Every assessment of the consultant's, deleted or not."""
+        rows = await self._session.scalars(
+            select(AssessmentRow.id).where(AssessmentRow.consultant_id == user_id)
+        )
+        return list(rows)
+
+    async def deleted_before(self, cutoff: datetime) -> list[UUID]:
+        """Assessments soft-deleted before `cutoff`, locked until the transaction ends."""
+        rows = await self._session.scalars(
+            select(AssessmentRow.id)
+            .where(AssessmentRow.deleted_at < cutoff)
+            .with_for_update(skip_locked=True)
+        )
+        return list(rows)
+
+    async def authored_elsewhere(self, user_id: UUID) -> int:
+        """Reports and checklist items the user made on other consultants' assessments."""
+        reports = await self._session.scalar(
+            select(func.count())
+            .select_from(ReportRow)
+            .join(AssessmentRow, AssessmentRow.id == ReportRow.assessment_id)
+            .where(ReportRow.generated_by == user_id, AssessmentRow.consultant_id != user_id)
+        )
+        items = await self._session.scalar(
+            select(func.count())
+            .select_from(ChecklistItemRow)
+            .join(AssessmentRow, AssessmentRow.id == ChecklistItemRow.assessment_id)
+            .where(ChecklistItemRow.created_by == user_id, AssessmentRow.consultant_id != user_id)
+        )
+        return (reports or 0) + (items or 0)
+
+    async def delete_assessments(self, ids: Sequence[UUID]) -> int:
+        result = await self._session.execute(
+            delete(AssessmentRow).where(AssessmentRow.id.in_(ids)).returning(AssessmentRow.id)
+        )
+        return len(result.all())
+
+    async def delete_user(self, user_id: UUID) -> bool:
+        result = await self._session.execute(
+            delete(UserRow).where(UserRow.id == user_id).returning(UserRow.id)
+        )
+        return result.first() is not None
