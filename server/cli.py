@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType
@@ -346,13 +347,16 @@ def _users_delete(settings: Settings, args: argparse.Namespace) -> int:
 async def _erase_user(settings: Settings, url: str, email: str) -> Erased:
     from server.storage import report_store
 
+    async with _unit_of_work(settings, url) as uow:
+        return await erase_user(uow=uow, store=report_store(settings), email=email)
+
+
+@contextlib.asynccontextmanager
+async def _unit_of_work(settings: Settings, url: str) -> AsyncIterator[SqlUnitOfWork]:
+    """A unit of work on an engine of its own, disposed of afterwards."""
     engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
     try:
-        return await erase_user(
-            uow=SqlUnitOfWork(create_session_factory(engine)),
-            store=report_store(settings),
-            email=email,
-        )
+        yield SqlUnitOfWork(create_session_factory(engine))
     finally:
         await engine.dispose()
 
@@ -374,16 +378,13 @@ def _assessments_purge(settings: Settings, args: argparse.Namespace) -> int:
 async def _purge(settings: Settings, url: str, days: int) -> Erased:
     from server.storage import report_store
 
-    engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
-    try:
+    async with _unit_of_work(settings, url) as uow:
         return await purge_deleted_assessments(
-            uow=SqlUnitOfWork(create_session_factory(engine)),
+            uow=uow,
             store=report_store(settings),
             now=SystemClock().now(),
             older_than=timedelta(days=days),
         )
-    finally:
-        await engine.dispose()
 
 
 # -- demo ------------------------------------------------------------------------------------
