@@ -9,19 +9,17 @@ the string alone, before any file or network access; xhtml2pdf's own resource po
 the same directories with remote fetches off, as a second gate. The templates themselves need
 no resource at all: the style sheet is included as text and the charts are tables.
 
-Concurrency: rendering is CPU-bound and synchronous. `render_pdf` runs it in a worker thread
-behind a gate of at most `os.cpu_count()` renders per event loop; others wait their turn
-without holding a thread. (xhtml2pdf also serialises its own conversions with a process-wide
-lock, as ReportLab keeps font state in module globals.)
+Concurrency: rendering is CPU-bound and synchronous, and xhtml2pdf serialises its own
+conversions with a process-wide lock (ReportLab keeps font state in module globals). The
+server therefore renders in worker processes, one per core (`server.reports_http.PdfRenderer`),
+each calling `render_pdf_sync`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import posixpath
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,7 +189,7 @@ def _readable(color: str) -> str:
 
 
 def render_pdf_sync(document: ReportDocument, *, extra_dir: Path | None = None) -> RenderedPdf:
-    """Renders in the calling thread; `render_pdf` is the one to call from async code."""
+    """Renders in the calling thread (in the server, a worker process's)."""
     content = html_to_pdf(render_html(document), extra_dir=extra_dir, name=document.file_name)
     return RenderedPdf(
         content=content,
@@ -217,22 +215,3 @@ def html_to_pdf(html: str, *, extra_dir: Path | None = None, name: str = "docume
     if status.err:
         raise RenderError(f"{status.err} error(s) while rendering {name}")
     return output.getvalue()
-
-
-_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _gate() -> asyncio.Semaphore:
-    loop = asyncio.get_running_loop()
-    gate = _gates.get(loop)
-    if gate is None:
-        gate = _gates[loop] = asyncio.Semaphore(os.cpu_count() or 1)
-    return gate
-
-
-async def render_pdf(document: ReportDocument, *, extra_dir: Path | None = None) -> RenderedPdf:
-    """Renders in a worker thread, at most `os.cpu_count()` at once per event loop."""
-    async with _gate():
-        return await asyncio.to_thread(render_pdf_sync, document, extra_dir=extra_dir)

@@ -3,14 +3,11 @@ and hides, escaping of hostile names, and a renderer that fetches nothing. No da
 
 from __future__ import annotations
 
-import asyncio
 import builtins
 import io
 import os
 import re
 import socket
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +25,6 @@ from server.pdf import (
     html_to_pdf,
     link_callback,
     palette,
-    render_pdf,
     render_pdf_sync,
 )
 from tests.unit.test_reports import (
@@ -213,35 +209,3 @@ def test_palette_keeps_text_readable_on_light_and_dark_brands() -> None:
     assert palette("#1F4E79")["brand_ink"] == "#FFFFFF"
     assert palette("#FFD54F")["brand_ink"] != "#FFFFFF"
     assert re.fullmatch(r"#[0-9A-F]{6}", palette("#ABCDEF")["brand_light"])
-
-
-async def test_render_pdf_renders_both_reports_concurrently() -> None:
-    inputs = report_inputs(full_sheet())
-    documents = [client_report(inputs), consultant_report(inputs), client_report(inputs)]
-    results = await asyncio.gather(*(render_pdf(d) for d in documents))
-    assert [r.file_name for r in results] == [d.file_name for d in documents]
-    assert results[0].page_count == results[2].page_count
-    assert results[1].page_count > results[0].page_count
-
-
-async def test_at_most_one_render_per_cpu_runs_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    running, peak = 0, 0
-    lock = threading.Lock()
-
-    def slow_render(document: object, *, extra_dir: Path | None = None) -> RenderedPdf:
-        nonlocal running, peak
-        with lock:
-            running += 1
-            peak = max(peak, running)
-        time.sleep(0.05)
-        with lock:
-            running -= 1
-        return RenderedPdf(b"%PDF", 1, 4, "x.pdf")
-
-    monkeypatch.setattr(pdf, "render_pdf_sync", slow_render)
-    document = client_report(report_inputs(full_sheet()))
-    cpus = os.cpu_count() or 1
-    results = await asyncio.gather(*(render_pdf(document) for _ in range(cpus + 3)))
-    assert len(results) == cpus + 3
-    assert peak <= cpus
-    assert peak > 1 or cpus == 1  # renders do overlap when there is room

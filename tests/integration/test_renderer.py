@@ -32,3 +32,7 @@ async def test_renders_in_worker_processes_no_more_than_asked_for() -> None:
         reader = pypdf.PdfReader(io.BytesIO(pdf.content))
         assert len(reader.pages) == pdf.page_count
         assert f"Shop {index}" in reader.pages[0].extract_text()
+
+
+def test_one_worker_per_core_by_default() -> None:
+    assert PdfRenderer().workers == (os.cpu_count() or 1)
