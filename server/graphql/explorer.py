@@ -93,6 +93,22 @@ query Result($id: ID!) {
     responses { question { key text } value values rating notApplicable consultantNotes }
   }
 }
+
+# Variables: {"id": "<completed assessment id>"}. Open a downloadUrl within five minutes.
+mutation Reports($id: ID!) {
+  generateReports(input: {assessmentId: $id}) {
+    reports { id reportType pageCount fileSizeBytes downloadUrl }
+    userErrors { code message }
+  }
+}
+
+# Variables: {"report": "<client report id>"}. The shareUrl is shown this once.
+mutation ShareWithClient($report: ID!) {
+  shareReport(input: {reportId: $report, expiresInDays: 14}) {
+    report { shareUrl shareExpiresAt }
+    userErrors { code message }
+  }
+}
 """
 
 HEADERS = '{\n  "Authorization": "Bearer <access token>"\n}'

@@ -38,6 +38,8 @@ def test_every_example_operation_is_valid_against_the_schema() -> None:
         "SaveAnswer",
         "Complete",
         "Result",
+        "Reports",
+        "ShareWithClient",
     ]
     assert validate(schema._schema, document) == []
 
