@@ -272,3 +272,34 @@ async def test_downloads_are_pdf_bytes_not_html(api: Api) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "private, no-store"
     assert response.headers["referrer-policy"] == "no-referrer"
+
+
+async def test_the_consultants_branding_and_booking_links_reach_the_client_report(
+    api: Api,
+) -> None:
+    ann = api.account()
+    execute(
+        api.url,
+        "INSERT INTO consultant_settings (consultant_id, company_name, brand_color) "
+        "VALUES (:c, 'Northwind Advisory', '#4B006E')",
+        c=ann.id,
+    )
+    execute(
+        api.url,
+        "INSERT INTO scheduler_links (consultant_id, meeting_type_label, scheduler_url,"
+        " duration_minutes, recommended_for_phases, is_active, display_order) VALUES"
+        " (:c, 'Quarterly review', 'https://cal.example.com/q', 60, '{grow}', true, 2),"
+        " (:c, 'Kick-off call', 'https://cal.example.com/k', 30, '{build,unknown}', true, 1),"
+        " (:c, 'Old link', 'https://cal.example.com/old', 30, NULL, false, 0)",
+        c=ann.id,
+    )
+    assessment_id = await _assessment(api, ann)
+    [report] = await _generate(api, ann, assessment_id, types=["CLIENT"])
+    response = await api.client.get(report["downloadUrl"])
+    text = " ".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert "Northwind Advisory" in text
+    assert "Kick-off call" in text
+    assert "Quarterly review" in text
+    assert "Old link" not in text
