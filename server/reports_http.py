@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from uuid import UUID
@@ -52,7 +53,9 @@ class PdfRenderer:
         if self._pool is None:
             # spawn: a fresh interpreter, not a fork of a process running threads and a loop
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_ignores_signals,
             )
         return self._pool
 
@@ -65,6 +68,14 @@ class PdfRenderer:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _worker_ignores_signals() -> None:
+    """Ctrl-C and SIGTERM reach the whole process group; the server stops its workers itself
+    (and a worker whose server is gone finds its queue closed and ends), so they ignore both
+    rather than each printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 @dataclass(frozen=True)

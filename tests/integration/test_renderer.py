@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import signal
 
 import pypdf
 
@@ -36,3 +37,21 @@ async def test_renders_in_worker_processes_no_more_than_asked_for() -> None:
 
 def test_one_worker_per_core_by_default() -> None:
     assert PdfRenderer().workers == (os.cpu_count() or 1)
+
+
+async def test_workers_shrug_off_ctrl_c_meant_for_the_server() -> None:
+    """A terminal's Ctrl-C reaches every process of the group; the server stops its workers
+    itself, so a worker must neither die nor print a traceback on it."""
+    renderer = PdfRenderer(workers=1)
+    document = client_report(report_inputs(story_sheet(STORY_BY_STYLE[DiscType.C])))
+    try:
+        await renderer.render(document)
+        [worker] = renderer._executor()._processes
+        os.kill(worker, signal.SIGINT)
+        os.kill(worker, signal.SIGTERM)
+        await asyncio.sleep(0.2)
+        again = await renderer.render(document)
+        assert set(renderer._executor()._processes) == {worker}
+    finally:
+        renderer.close()
+    assert again.content.startswith(b"%PDF")
