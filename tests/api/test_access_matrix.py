@@ -276,3 +276,52 @@ async def test_an_administrator_reaches_everything(api: Api, name: str) -> None:
     result = await api(operation, variables(ids), as_=admin)
     assert _codes(result) == [], (name, result)
     assert not _nothing(result), (name, result)
+
+
+async def test_no_path_through_a_report_author_to_their_assessments(api: Api) -> None:
+    """An admin's report on a consultant's assessment names the admin as its author; the
+    consultant sees no author, and no other user's assessments by any path."""
+    world = await _world(api)
+    admin = api.account("admin")
+    await api(CREATE, {"input": _input(clientBusinessName="Admin Secret Co")}, as_=admin)
+    generated = await api(
+        "mutation($id: ID!) { generateReports(input: {assessmentId: $id, types: [CLIENT]}) {"
+        " reports { generatedBy { email } } } }",
+        {"id": world.completed},
+        as_=admin,
+    )
+    assert generated["data"]["generateReports"]["reports"] == [
+        {"generatedBy": {"email": admin.email}}
+    ]
+    seen = await api(
+        "query($id: ID!) { assessment(id: $id) { reports { generatedBy { email"
+        " assessments { totalCount edges { node { clientBusinessName } } } } } } }",
+        {"id": world.completed},
+        as_=world.owner,
+    )
+    assert "Admin Secret Co" not in str(seen)
+    authors = [r["generatedBy"] for r in seen["data"]["assessment"]["reports"]]
+    assert None in authors
+    # someone else's User object reached any other way lists nothing either
+    other = await api(
+        "query($id: ID!) { node(id: $id) { ... on User { assessments { totalCount } } } }",
+        {"id": to_global_id("User", admin.id)},
+        as_=world.owner,
+    )
+    assert _codes(other) == ["NOT_FOUND"]
+
+
+async def test_signing_in_shows_your_own_assessments_at_once(api: Api) -> None:
+    registered = await api(
+        "mutation($input: RegisterInput!) { register(input: $input) {"
+        " user { assessments { totalCount } } userErrors { code } } }",
+        {
+            "input": {
+                "email": f"new-{uuid4().hex[:8]}@example.com",
+                "password": "Correct-Horse-9-Battery",
+                "firstName": "New",
+                "lastName": "Person",
+            }
+        },
+    )
+    assert registered["data"]["register"]["user"] == {"assessments": {"totalCount": 0}}

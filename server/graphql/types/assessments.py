@@ -16,7 +16,7 @@ from domain.questionnaire import visible_questions
 from domain.results import ChecklistItem as DomainChecklistItem
 from domain.results import ReportRecord
 from persistence.queries import AssessmentFilter, InvalidCursor, assessment_page, encode_cursor
-from server.graphql.errors import ApiError
+from server.graphql.errors import ApiError, NotFoundError
 from server.graphql.ids import to_global_id
 from server.graphql.types.common import Node, PageInfo
 from server.graphql.types.questions import Question, question_type
@@ -132,6 +132,11 @@ class Report(Node):
 
     @strawberry.field
     async def generated_by(self, info: strawberry.Info) -> User | None:
+        """Who generated it: shown to that person and to admins; null for anyone else (an
+        admin's account is not a consultant's to see)."""
+        viewer = await info.context.require_viewer()
+        if viewer.role is not model.Role.ADMIN and viewer.id != self.generated_by_id:
+            return None
         user = await info.context.loaders.users.load(self.generated_by_id)
         return user_type(user) if user else None
 
@@ -314,6 +319,8 @@ class User(Node):
     last_login_at: datetime | None
     created_at: datetime
     raw_id: strawberry.Private[UUID]
+    # True when this request has just signed the user in (no bearer token yet, but it is them)
+    signed_in_now: strawberry.Private[bool] = False
 
     @strawberry.field
     async def assessments(
@@ -324,11 +331,16 @@ class User(Node):
         status: AssessmentStatus | None = None,
         search: str | None = None,
     ) -> AssessmentConnection:
+        """A user's assessments: for that user and for admins only, whatever path led here."""
+        if not self.signed_in_now:
+            viewer = await info.context.require_viewer()
+            if viewer.role is not model.Role.ADMIN and viewer.id != self.raw_id:
+                raise NotFoundError("user")
         where = AssessmentFilter(consultant_id=self.raw_id, status=status, search=search)
         return await assessment_connection(info, where, first, after)
 
 
-def user_type(user: model.User) -> User:
+def user_type(user: model.User, *, signed_in_now: bool = False) -> User:
     return User(
         id=to_global_id("User", user.id),
         email=user.email,
@@ -339,4 +351,5 @@ def user_type(user: model.User) -> User:
         last_login_at=user.last_login_at,
         created_at=user.created_at,
         raw_id=user.id,
+        signed_in_now=signed_in_now,
     )

@@ -89,7 +89,7 @@ def signed_in(context: Context, signed: auth.SignIn) -> AuthPayload:
         access_token=access.token,
         refresh_token=signed.refresh_token,
         expires_at=access.expires_at,
-        user=user_type(signed.user),
+        user=user_type(signed.user, signed_in_now=True),
     )
 
 
