@@ -119,15 +119,18 @@ def report_routes(*, secret: str, bank: Bank, clock: Clock, reports: ReportServi
     async def actor(request: Request, report_id: UUID) -> User | None:
         """The bearer token's user, or the user a download link was signed for."""
         if "signature" in request.query_params:
-            user_id = verify_download(
+            grant = verify_download(
                 secret=deps.secret,
                 report_id=report_id,
                 params=request.query_params,
                 now=deps.clock.now(),
             )
-            if user_id is None:
+            if grant is None:
                 return None
-            return await current_user(uow=deps.uow(request), user_id=user_id)
+            # the account, and the login the link was made in, must still be live
+            return await current_user(
+                uow=deps.uow(request), user_id=grant.user_id, session_id=grant.session_id
+            )
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None

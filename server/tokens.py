@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -91,32 +92,53 @@ def read_access_token(token: str, *, secret: str, now: datetime) -> Claims:
 DOWNLOAD_LINK_LIFETIME = timedelta(minutes=5)
 
 
-def sign_download(*, secret: str, report_id: UUID, user_id: UUID, now: datetime) -> dict[str, str]:
-    """The query parameters of a download link for `user_id`, valid for five minutes."""
+@dataclass(frozen=True, slots=True)
+class DownloadGrant:
+    """Whom a download link was signed for, and the login it was signed in (None for a
+    token minted without one)."""
+
+    user_id: UUID
+    session_id: UUID | None
+
+
+def sign_download(
+    *, secret: str, report_id: UUID, grant: DownloadGrant, now: datetime
+) -> dict[str, str]:
+    """The query parameters of a download link for the grant's user, valid for five minutes
+    and for as long as that login lasts."""
     expires = int((now + DOWNLOAD_LINK_LIFETIME).timestamp())
-    return {
-        "user": str(user_id),
-        "expires": str(expires),
-        "signature": _download_signature(secret, report_id, user_id, expires),
-    }
+    params = {"user": str(grant.user_id), "expires": str(expires)}
+    if grant.session_id is not None:
+        params["session"] = str(grant.session_id)
+    params["signature"] = _download_signature(secret, report_id, params)
+    return params
 
 
 def verify_download(
     *, secret: str, report_id: UUID, params: Mapping[str, str], now: datetime
-) -> UUID | None:
-    """The user a download link was signed for, or None when it is forged or expired."""
+) -> DownloadGrant | None:
+    """The grant a download link carries, or None when it is forged, altered or expired."""
+    signature = params.get("signature", "")
+    if not _HEX_SIGNATURE.fullmatch(signature):
+        return None
+    signed = {k: params[k] for k in ("user", "expires", "session") if k in params}
+    expected = _download_signature(secret, report_id, signed)
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
+        return None
     try:
-        user_id = UUID(params["user"])
-        expires = int(params["expires"])
-        signature = params["signature"]
+        grant = DownloadGrant(
+            UUID(signed["user"]), UUID(signed["session"]) if "session" in signed else None
+        )
+        expires = int(signed["expires"])
     except (KeyError, ValueError):
         return None
-    expected = _download_signature(secret, report_id, user_id, expires)
-    if not hmac.compare_digest(expected, signature) or now.timestamp() > expires:
-        return None
-    return user_id
+    return grant if now.timestamp() <= expires else None
 
 
-def _download_signature(secret: str, report_id: UUID, user_id: UUID, expires: int) -> str:
-    message = f"{report_id}:{user_id}:{expires}".encode()
+_HEX_SIGNATURE = re.compile(r"[0-9a-f]{64}")
+
+
+def _download_signature(secret: str, report_id: UUID, params: Mapping[str, str]) -> str:
+    fields = "&".join(f"{k}={params[k]}" for k in sorted(params))
+    message = f"{report_id}?{fields}".encode()
     return hmac.new(signing_key(secret, "download-link"), message, hashlib.sha256).hexdigest()

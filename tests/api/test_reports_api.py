@@ -4,12 +4,14 @@ share by public link, revoke; ownership on every path and an audit row for each 
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pypdf
 
+from server.graphql.ids import expect_id
 from tests.api.conftest import Account, Api
 from tests.api.test_assessments_api import COMPLETE, CREATE, SAVE, _input, _responses
 from tests.database import execute, query
@@ -303,3 +305,26 @@ async def test_the_consultants_branding_and_booking_links_reach_the_client_repor
     assert "Kick-off call" in text
     assert "Quarterly review" in text
     assert "Old link" not in text
+
+
+async def test_a_signed_link_ends_with_the_login_it_was_made_in(api: Api) -> None:
+    email = f"links-{uuid.uuid4().hex[:8]}@example.com"
+    registered = await api(
+        "mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }",
+        {
+            "input": {
+                "email": email,
+                "password": "Correct-Horse-9-Battery",
+                "firstName": "Lin",
+                "lastName": "Kerr",
+            }
+        },
+    )
+    payload = registered["data"]["register"]
+    ann = Account(expect_id(payload["user"]["id"], "User"), email, payload["accessToken"])
+    assessment_id = await _assessment(api, ann)
+    [report] = await _generate(api, ann, assessment_id, types=["CLIENT"])
+    assert "session=" in report["downloadUrl"]
+    assert (await api.client.get(report["downloadUrl"])).status_code == 200
+    await api("mutation { logout { ok } }", as_=ann)
+    assert (await api.client.get(report["downloadUrl"])).status_code == 401

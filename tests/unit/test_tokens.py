@@ -10,10 +10,14 @@ import pytest
 
 from server.tokens import (
     ACCESS_TOKEN_LIFETIME,
+    DOWNLOAD_LINK_LIFETIME,
+    DownloadGrant,
     InvalidAccessToken,
     issue_access_token,
     read_access_token,
+    sign_download,
     signing_key,
+    verify_download,
 )
 
 SECRET = "s" * 48
@@ -73,3 +77,52 @@ def test_the_none_algorithm_is_refused() -> None:
     unsigned = jwt.encode(claims, key=None, algorithm="none")
     with pytest.raises(InvalidAccessToken):
         read_access_token(unsigned, secret=SECRET, now=NOW)
+
+
+# -- download links ---------------------------------------------------------------------------
+
+REPORT = uuid.uuid4()
+GRANT = DownloadGrant(uuid.uuid4(), uuid.uuid4())
+
+
+def test_a_download_link_carries_its_grant_until_it_expires() -> None:
+    params = sign_download(secret=SECRET, report_id=REPORT, grant=GRANT, now=NOW)
+    assert verify_download(secret=SECRET, report_id=REPORT, params=params, now=NOW) == GRANT
+    last = NOW + DOWNLOAD_LINK_LIFETIME
+    assert verify_download(secret=SECRET, report_id=REPORT, params=params, now=last) == GRANT
+    later = last + timedelta(seconds=1)
+    assert verify_download(secret=SECRET, report_id=REPORT, params=params, now=later) is None
+
+
+def test_a_link_without_a_login_session_still_verifies() -> None:
+    grant = DownloadGrant(uuid.uuid4(), None)
+    params = sign_download(secret=SECRET, report_id=REPORT, grant=grant, now=NOW)
+    assert "session" not in params
+    assert verify_download(secret=SECRET, report_id=REPORT, params=params, now=NOW) == grant
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"user": str(uuid.uuid4())},
+        {"session": str(uuid.uuid4())},
+        {"expires": "99999999999"},
+        {"signature": "0" * 64},
+        {"signature": "é" * 64},  # not ASCII: refused, not an error
+        {"signature": "zz"},
+        {"user": "not-a-uuid"},
+    ],
+)
+def test_an_altered_link_is_refused(change: dict[str, str]) -> None:
+    params = sign_download(secret=SECRET, report_id=REPORT, grant=GRANT, now=NOW) | change
+    assert verify_download(secret=SECRET, report_id=REPORT, params=params, now=NOW) is None
+
+
+def test_a_link_opens_only_its_own_report_and_needs_all_its_parts() -> None:
+    params = sign_download(secret=SECRET, report_id=REPORT, grant=GRANT, now=NOW)
+    other = uuid.uuid4()
+    assert verify_download(secret=SECRET, report_id=other, params=params, now=NOW) is None
+    for part in params:
+        partial = {k: v for k, v in params.items() if k != part}
+        assert verify_download(secret=SECRET, report_id=REPORT, params=partial, now=NOW) is None
+    assert verify_download(secret="x" * 48, report_id=REPORT, params=params, now=NOW) is None

@@ -20,7 +20,7 @@ from server.graphql.errors import ApiError, NotFoundError
 from server.graphql.ids import to_global_id
 from server.graphql.types.common import Node, PageInfo
 from server.graphql.types.questions import Question, question_type
-from server.tokens import sign_download
+from server.tokens import DownloadGrant, sign_download
 
 MAX_PAGE = 100
 
@@ -121,12 +121,16 @@ class Report(Node):
 
     @strawberry.field
     async def download_url(self, info: strawberry.Info) -> str:
-        """The file's path, signed for the viewer for five minutes; the same path without
-        the query works with the viewer's bearer token."""
+        """The file's path, signed for the viewer and their login for five minutes; the same
+        path without the query works with the viewer's bearer token."""
         context = info.context
         viewer = await context.require_viewer()
+        session = context.claims.session_id if context.claims else None
         params = sign_download(
-            secret=context.secret, report_id=self.raw_id, user_id=viewer.id, now=context.clock.now()
+            secret=context.secret,
+            report_id=self.raw_id,
+            grant=DownloadGrant(viewer.id, session),
+            now=context.clock.now(),
         )
         return f"/reports/{self.id}/download?{urlencode(params)}"
 
