@@ -28,6 +28,7 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
+from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
 
 from server.graphql.errors import QUERY_TOO_COMPLEX
@@ -47,7 +48,16 @@ def operation_cost(
     root = context.schema.get_root_type(operation.operation)
     if root is None:
         return 0
-    return _selection_cost(context, root, operation.selection_set, 1, variables, frozenset())
+    # The values execution will use: declared defaults filled in, 100.0 read as 100. When
+    # they cannot be coerced, nothing runs (the request fails with BAD_USER_INPUT), so there
+    # is nothing to count.
+    coerced = get_variable_values(
+        context.schema, operation.variable_definitions or (), dict(variables)
+    )
+    if isinstance(coerced, list):
+        return 0
+    values = coerced.coerced
+    return _selection_cost(context, root, operation.selection_set, 1, values, frozenset())
 
 
 def _selection_cost(

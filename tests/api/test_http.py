@@ -197,6 +197,30 @@ async def test_the_cost_budget_is_ten_thousand_nodes(
         assert f"{cost:,} nodes" in errors[0]["message"]
 
 
+@pytest.mark.parametrize(
+    ("declared", "variables"),
+    [("Int = 100", {}), ("Int", {"n": 100.0}), ("Int!", {"n": 100})],
+    ids=["declared-default", "float-variable", "plain"],
+)
+async def test_the_cost_counts_the_page_sizes_execution_would_use(
+    declared: str, variables: dict[str, object]
+) -> None:
+    query = (
+        f"query($n: {declared}) {{ assessments(first: $n) {{ edges {{ node {{ consultant {{"
+        " assessments(first: $n) { totalCount } } } } } }"
+    )
+    response = await post_limited({"query": query, "variables": variables})
+    errors = response.json()["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["QUERY_TOO_COMPLEX"]
+    assert errors[0]["extensions"]["cost"] == 100 + 100 * 100
+
+
+async def test_variables_that_cannot_be_coerced_are_bad_input_not_a_cost() -> None:
+    query = "query($n: Int) { assessments(first: $n) { totalCount } }"
+    response = await post_limited({"query": query, "variables": {"n": "many"}})
+    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["BAD_USER_INPUT"]
+
+
 async def test_batches_of_up_to_five_operations() -> None:
     five = await post_limited([{"query": "{ serviceVersion }"}] * 5)
     assert five.status_code == 200
