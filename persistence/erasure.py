@@ -18,9 +18,11 @@ class SqlErasureRepository:
         self._session = session
 
     async def assessments_of(self, user_id: UUID) -> list[UUID]:
-        """Every assessment of the consultant's, deleted or not."""
+        """Every assessment of the consultant's, deleted or not, locked until the transaction
+        ends: a report being recorded meanwhile waits, then finds its assessment gone, rather
+        than adding a file this erasure would miss."""
         rows = await self._session.scalars(
-            select(AssessmentRow.id).where(AssessmentRow.consultant_id == user_id)
+            select(AssessmentRow.id).where(AssessmentRow.consultant_id == user_id).with_for_update()
         )
         return list(rows)
 

@@ -21,6 +21,7 @@ from types import FrameType
 
 import psycopg
 from alembic.util import CommandError
+from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from domain.accounts import check_password, clean_name, normalize_email
@@ -46,6 +47,7 @@ from server.failure import Failure
 from server.logs import configure_logging
 from server.migrate import prepare_database
 from server.settings import Settings, SettingsError, load_settings
+from server.storage import StorageError, report_store
 from server.version import service_version
 
 log = logging.getLogger("rise")
@@ -75,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except CommandError as exc:  # alembic: an unknown or unreachable revision
         return _fail(str(exc))
+    except (StorageError, BotoCoreError, ClientError) as exc:  # the report store
+        return _fail(f"report files: {_first_line(str(exc))}")
     except DomainError as exc:
         return _fail(exc.message)
     except DBAPIError as exc:
@@ -345,8 +349,6 @@ def _users_delete(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _erase_user(settings: Settings, url: str, email: str) -> Erased:
-    from server.storage import report_store
-
     async with _unit_of_work(settings, url) as uow:
         return await erase_user(uow=uow, store=report_store(settings), email=email)
 
@@ -376,8 +378,6 @@ def _assessments_purge(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _purge(settings: Settings, url: str, days: int) -> Erased:
-    from server.storage import report_store
-
     async with _unit_of_work(settings, url) as uow:
         return await purge_deleted_assessments(
             uow=uow,

@@ -20,6 +20,8 @@ RULES: dict[str, tuple[str, str]] = {
     "login": ("20/minute", "10/minute"),
     "register": ("10/hour", "5/hour"),
     "password_reset": ("10/hour", "3/hour"),
+    # Each call renders PDFs for about a second of a core.
+    "generate_reports": ("60/minute", "20/minute"),
 }
 
 

@@ -39,6 +39,12 @@ def check_key(key: str) -> str:
     return key
 
 
+def is_key(key: str) -> bool:
+    """Reads and deletes treat a key of another shape as naming no file: none was ever
+    stored under it. Only writing one is an error."""
+    return KEY_PATTERN.fullmatch(key) is not None
+
+
 class LocalReportStore:
     """Files under `root` by key: `<root>/reports/<assessment id>/<report id>.pdf`."""
 
@@ -67,6 +73,8 @@ class LocalReportStore:
             raise
 
     async def get(self, key: str) -> bytes | None:
+        if not is_key(key):
+            return None
         return await asyncio.to_thread(self._get, self.path(key))
 
     @staticmethod
@@ -77,7 +85,7 @@ class LocalReportStore:
             return None
 
     async def delete(self, keys: Sequence[str]) -> None:
-        paths = [self.path(key) for key in keys]
+        paths = [self.path(key) for key in keys if is_key(key)]
         await asyncio.to_thread(self._delete, paths)
 
     @staticmethod
@@ -127,6 +135,8 @@ class S3ReportStore:
         )
 
     async def get(self, key: str) -> bytes | None:
+        if not is_key(key):
+            return None
         return await asyncio.to_thread(self._get, self._name(key))
 
     def _get(self, name: str) -> bytes | None:
@@ -137,23 +147,23 @@ class S3ReportStore:
         return found["Body"].read()
 
     async def delete(self, keys: Sequence[str]) -> None:
-        names = [self._name(key) for key in keys]
+        names = [self._name(key) for key in keys if is_key(key)]
         await asyncio.to_thread(self._delete, names)
 
     def _delete(self, names: Sequence[str]) -> None:
+        failed: list[str] = []
         for start in range(0, len(names), S3_DELETE_BATCH):
             batch = names[start : start + S3_DELETE_BATCH]
             answer = self._client.delete_objects(
                 Bucket=self.bucket,
                 Delete={"Objects": [{"Key": name} for name in batch], "Quiet": True},
             )
-            failed = answer.get("Errors", [])
-            if failed:
-                first = failed[0]
-                raise StorageError(
-                    f"{len(failed)} report file(s) not deleted from s3://{self.bucket}: "
-                    f"{first.get('Key')}: {first.get('Message')}"
-                )
+            failed += [f"{e.get('Key')} ({e.get('Message')})" for e in answer.get("Errors", [])]
+        if failed:
+            raise StorageError(
+                f"{len(failed)} report file(s) not deleted from s3://{self.bucket}: "
+                + ", ".join(failed)
+            )
 
 
 S3_DELETE_BATCH = 1000  # the most one DeleteObjects request takes

@@ -58,8 +58,10 @@ def _event(
     )
 
 
-async def _reachable_assessment(uow: UnitOfWork, actor: User, assessment_id: UUID) -> Assessment:
-    assessment = await uow.assessments.get(assessment_id)
+async def _reachable_assessment(
+    uow: UnitOfWork, actor: User, assessment_id: UUID, *, lock: bool = False
+) -> Assessment:
+    assessment = await uow.assessments.get(assessment_id, lock=lock)
     if assessment is None or not can_see(actor, assessment):
         raise NotFound("no such assessment")
     return assessment
@@ -118,12 +120,14 @@ async def generate_reports(
     )
     files = [(uuid4(), kind, pdf) for kind, pdf in zip(wanted, rendered, strict=True)]
     keys = [report_key(assessment_id, report_id) for report_id, _, _ in files]
+    committed = False
     try:
         for key, (_, _, pdf) in zip(keys, files, strict=True):
             await store.put(key, pdf.content)
         async with uow:
-            # The assessment may have been deleted while the files were rendered.
-            await _reachable_assessment(uow, actor, assessment_id)
+            # The assessment may have been deleted while the files were rendered; locked, it
+            # stays until the reports are recorded (an erasure waits, then sees them).
+            await _reachable_assessment(uow, actor, assessment_id, lock=True)
             records = []
             for key, (report_id, kind, pdf) in zip(keys, files, strict=True):
                 record = await uow.reports.add(
@@ -140,9 +144,10 @@ async def generate_reports(
                 )
                 records.append(record)
             await uow.commit()
-    except BaseException:
-        await store.delete(keys)
-        raise
+            committed = True
+    finally:
+        if not committed:  # no row names these files: remove them
+            await store.delete(keys)
     return records
 
 
@@ -208,24 +213,27 @@ async def _file(store: ReportStore, report: ReportRecord, assessment: Assessment
 async def download_report(
     *, uow: UnitOfWork, store: ReportStore, actor: User, report_id: UUID
 ) -> ReportFile:
-    """The file of a report the actor may see, with an activity row for the download."""
+    """The file of a report the actor may see, with an activity row for the download (only
+    once the file was found)."""
     async with uow:
         report, assessment = await _reachable_report(uow, actor, report_id)
+        file = await _file(store, report, assessment)
         await uow.activity.record(_event(actor, report, "downloaded", "report downloaded"))
         await uow.commit()
-    return await _file(store, report, assessment)
+    return file
 
 
 async def open_shared_report(
     *, uow: UnitOfWork, clock: Clock, store: ReportStore, token: str
 ) -> ReportFile:
-    """The client report shared under `token`, counting the view; NotFound when the token is
-    unknown, revoked or expired."""
+    """The client report shared under `token`, counting the view once the file is found;
+    NotFound when the token is unknown, revoked or expired."""
     async with uow:
         report = await uow.reports.shared(share_token_hash(token), at=clock.now())
         assessment = await uow.assessments.get(report.assessment_id) if report else None
         if report is None or assessment is None:
             raise NotFound("no such shared report")
+        file = await _file(store, report, assessment)
         await uow.activity.record(_event(None, report, "viewed", "shared report viewed"))
         await uow.commit()
-    return await _file(store, report, assessment)
+    return file

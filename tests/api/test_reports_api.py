@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import io
 import uuid
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pypdf
+from pydantic import SecretStr
 
+from server.app import create_app
 from server.graphql.ids import expect_id
-from tests.api.conftest import Account, Api
+from server.rate_limits import RULES, RateLimiter
+from server.settings import Settings
+from tests.api.conftest import SECRET, Account, Api
 from tests.api.test_assessments_api import COMPLETE, CREATE, SAVE, _input, _responses
 from tests.database import execute, query
 from tests.unit.test_client_stories import STORIES
@@ -247,6 +252,8 @@ async def test_sharing_again_replaces_the_link_and_links_expire(api: Api) -> Non
         u=ann.id,
     )
     assert (await api.client.get(second["report"]["shareUrl"])).status_code == 404
+    listed = (await api(LISTED, {"id": assessment_id}, as_=ann))["data"]["assessment"]["reports"]
+    assert [r["isShared"] for r in listed] == [False]  # an expired link is no longer shared
     for unknown in ("/shared/" + "x" * 43, "/shared/short"):
         assert (await api.client.get(unknown)).status_code == 404
 
@@ -328,3 +335,48 @@ async def test_a_signed_link_ends_with_the_login_it_was_made_in(api: Api) -> Non
     assert (await api.client.get(report["downloadUrl"])).status_code == 200
     await api("mutation { logout { ok } }", as_=ann)
     assert (await api.client.get(report["downloadUrl"])).status_code == 401
+
+
+async def test_generating_is_rate_limited_per_account(api: Api, tmp_path: Path) -> None:
+    limiter = RateLimiter(rules=dict(RULES) | {"generate_reports": ("100/minute", "2/minute")})
+    settings = Settings(secret_key=SecretStr(SECRET), data_dir=tmp_path)
+    app = create_app(settings, api.url, limiter=limiter)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+            strict = Api(client, api.url)
+            ann, bob = strict.account(), strict.account()
+            assessment_id = await _assessment(strict, ann)
+            codes = []
+            for _ in range(3):
+                result = await strict(GENERATE, {"id": assessment_id, "types": ["CLIENT"]}, as_=ann)
+                codes.append(
+                    result["errors"][0]["extensions"]["code"] if "errors" in result else "ok"
+                )
+            assert codes == ["ok", "ok", "RATE_LIMITED"]
+            other = await strict(GENERATE, {"id": assessment_id}, as_=bob)  # another account
+            assert [e["code"] for e in other["data"]["generateReports"]["userErrors"]] == [
+                "NOT_FOUND"
+            ]
+
+
+async def test_a_missing_file_is_not_found_and_counts_nothing(api: Api) -> None:
+    ann = api.account()
+    assessment_id = await _assessment(api, ann)
+    [client] = await _generate(api, ann, assessment_id, types=["CLIENT"])
+    link = (await api(SHARE, {"id": client["id"]}, as_=ann))["data"]["shareReport"]["report"]
+    for file_url in (f"reports/{uuid.uuid4()}/{uuid.uuid4()}.pdf", "../../etc/passwd"):
+        execute(
+            api.url,
+            "UPDATE reports SET file_url = :f WHERE id IN (SELECT r.id FROM reports r"
+            " JOIN assessments a ON a.id = r.assessment_id WHERE a.consultant_id = :u)",
+            f=file_url,
+            u=ann.id,
+        )
+        download = await api.client.get(_path(client["downloadUrl"]), headers=_bearer(ann))
+        assert download.status_code == 404
+        assert (await api.client.get(link["shareUrl"])).status_code == 404
+    listed = (await api(LISTED, {"id": assessment_id}, as_=ann))["data"]["assessment"]["reports"]
+    assert listed[0]["viewCount"] == 0
+    assert "report.downloaded" not in _events(api, ann)
+    assert "report.viewed" not in _events(api, ann)

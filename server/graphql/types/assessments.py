@@ -111,13 +111,19 @@ class Report(Node):
     report_type: ReportType
     file_size_bytes: int | None
     page_count: int | None
-    is_shared: bool
     share_url: str | None
     share_expires_at: datetime | None
     view_count: int
     created_at: datetime
     raw_id: strawberry.Private[UUID]
     generated_by_id: strawberry.Private[UUID]
+    shared_flag: strawberry.Private[bool]
+
+    @strawberry.field
+    def is_shared(self, info: strawberry.Info) -> bool:
+        """True while the public link works: shared, not revoked, not yet expired."""
+        expires = self.share_expires_at
+        return self.shared_flag and expires is not None and expires > info.context.clock.now()
 
     @strawberry.field
     async def download_url(self, info: strawberry.Info) -> str:
@@ -153,7 +159,7 @@ def report_type(record: ReportRecord, *, share_token: str | None = None) -> Repo
         report_type=record.report_type,
         file_size_bytes=record.file_size_bytes,
         page_count=record.page_count,
-        is_shared=record.is_shared,
+        shared_flag=record.is_shared,
         share_url=f"/shared/{share_token}" if share_token and record.is_shared else None,
         share_expires_at=record.share_expires_at,
         view_count=record.view_count,

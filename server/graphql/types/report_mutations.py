@@ -56,6 +56,7 @@ def _id(value: str, kind: str) -> UUID:
 async def generate_reports(info: Info, input: GenerateReportsInput) -> ReportsPayload:
     context = info.context
     actor = await context.require_viewer()
+    context.limit("generate_reports", account=str(actor.id))
     try:
         records = await service.generate_reports(
             uow=context.uow(),
