@@ -206,7 +206,12 @@ async def measure(base: str, runs: int, samples: int) -> dict[str, Any]:
 
 def _serve(data_dir: Path, port: int) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("RISE_")}
-    env |= {"RISE_DATA_DIR": str(data_dir), "RISE_LOG_LEVEL": "WARNING"}
+    # The bench generates far more reports a minute than a consultant may.
+    env |= {
+        "RISE_DATA_DIR": str(data_dir),
+        "RISE_LOG_LEVEL": "WARNING",
+        "RISE_REPORTS_PER_MINUTE": "100000",
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,

@@ -24,7 +24,7 @@ from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
 from server.limits import BodyLimit
 from server.mail import ConsoleMailer
-from server.rate_limits import RateLimiter
+from server.rate_limits import RateLimiter, rules_for
 from server.reports_http import PdfRenderer, ReportServices, report_routes
 from server.settings import Settings
 from server.storage import report_store
@@ -56,7 +56,8 @@ def create_app(
             await engine.dispose()
 
     bank, clock, secret = load_bank(), SystemClock(), settings.secret()
-    hasher, mailer, limiter = Argon2PasswordHasher(), ConsoleMailer(), limiter or RateLimiter()
+    hasher, mailer = Argon2PasswordHasher(), ConsoleMailer()
+    limiter = limiter or RateLimiter(rules=rules_for(settings.reports_per_minute))
     reports = ReportServices(store=report_store(settings), renderer=PdfRenderer())
 
     def context(request: Request) -> Context:

@@ -31,6 +31,12 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+def rules_for(reports_per_minute: int) -> dict[str, tuple[str, str]]:
+    """RULES with the configured allowance for generateReports."""
+    per_account = f"{reports_per_minute}/minute"
+    return RULES | {"generate_reports": (f"{3 * reports_per_minute}/minute", per_account)}
+
+
 @dataclass
 class RateLimiter:
     rules: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(RULES))

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=15, ge=0)
     graphiql: bool | None = None
     public_url: str = "http://127.0.0.1:8000"  # where people reach the service (links in mail)
+    # generateReports calls a minute per account (three times as many per client address)
+    reports_per_minute: int = Field(default=20, ge=1)
     # Report files go to an S3-compatible bucket when one is named, else under data_dir.
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None  # e.g. http://127.0.0.1:9000 for MinIO; None for AWS

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from server.app import create_app
-from server.rate_limits import RateLimited, RateLimiter
+from server.rate_limits import RULES, RateLimited, RateLimiter, rules_for
 from server.settings import Settings
 from tests.builders import unique_email
 
@@ -58,3 +58,12 @@ async def test_over_the_limit_is_rate_limited(strict_app: Starlette) -> None:
             ).json()
             codes.append(body["errors"][0]["extensions"]["code"] if "errors" in body else "ok")
         assert codes == ["ok", "ok", "ok", "RATE_LIMITED"]
+
+
+def test_the_report_allowance_is_configurable() -> None:
+    rules = rules_for(5)
+    assert rules["generate_reports"] == ("15/minute", "5/minute")
+    assert {k: v for k, v in rules.items() if k != "generate_reports"} == {
+        k: v for k, v in RULES.items() if k != "generate_reports"
+    }
+    assert rules_for(20)["generate_reports"] == RULES["generate_reports"]  # the default
