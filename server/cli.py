@@ -316,10 +316,9 @@ def _require_migrated(url: str) -> None:
 async def _create_user(
     settings: Settings, url: str, args: argparse.Namespace, email: str, password: str
 ) -> User:
-    engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
-    try:
+    async with _unit_of_work(settings, url) as uow:
         return await create_user(
-            uow=SqlUnitOfWork(create_session_factory(engine)),
+            uow=uow,
             hasher=Argon2PasswordHasher(),
             email=email,
             password=password,
@@ -328,8 +327,6 @@ async def _create_user(
             last_name=args.last_name,
             source="cli",
         )
-    finally:
-        await engine.dispose()
 
 
 def _users_delete(settings: Settings, args: argparse.Namespace) -> int:

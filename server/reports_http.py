@@ -32,7 +32,7 @@ from domain.services.auth import current_user
 from persistence.unit_of_work import SqlUnitOfWork
 from server.graphql.ids import BadId, expect_id
 from server.pdf import render_pdf_sync
-from server.tokens import InvalidAccessToken, read_access_token, verify_download
+from server.tokens import bearer_claims, verify_download
 
 
 class PdfRenderer:
@@ -131,12 +131,9 @@ def report_routes(*, secret: str, bank: Bank, clock: Clock, reports: ReportServi
             return await current_user(
                 uow=deps.uow(request), user_id=grant.user_id, session_id=grant.session_id
             )
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return None
-        try:
-            claims = read_access_token(token.strip(), secret=deps.secret, now=deps.clock.now())
-        except InvalidAccessToken:
+        header = request.headers.get("authorization", "")
+        claims = bearer_claims(header, secret=deps.secret, now=deps.clock.now())
+        if claims is None:
             return None
         return await current_user(
             uow=deps.uow(request), user_id=claims.user_id, session_id=claims.session_id

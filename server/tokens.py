@@ -63,6 +63,18 @@ def issue_access_token(
     return AccessToken(token=token, expires_at=expires)
 
 
+def bearer_claims(authorization: str, *, secret: str, now: datetime) -> Claims | None:
+    """The claims of an `Authorization: Bearer <access token>` header, or None when the
+    header is absent, of another scheme, or carries a token that does not verify."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    try:
+        return read_access_token(token.strip(), secret=secret, now=now)
+    except InvalidAccessToken:
+        return None
+
+
 def read_access_token(token: str, *, secret: str, now: datetime) -> Claims:
     try:
         claims = jwt.decode(

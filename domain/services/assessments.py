@@ -59,9 +59,10 @@ def can_see(actor: User, assessment: Assessment) -> bool:
     return actor.role is Role.ADMIN or assessment.consultant_id == actor.id
 
 
-async def _reachable(
+async def reachable(
     uow: UnitOfWork, actor: User, assessment_id: UUID, *, lock: bool = False
 ) -> Assessment:
+    """The assessment if the actor may see it; NotFound otherwise, as if it did not exist."""
     assessment = await uow.assessments.get(assessment_id, lock=lock)
     if assessment is None or not can_see(actor, assessment):
         raise NotFound("no such assessment")
@@ -130,7 +131,7 @@ async def update_assessment(
     )
     values = {name: value for name, value in asdict(details).items() if value is not None}
     async with uow:
-        current = await _reachable(uow, actor, assessment_id, lock=True)
+        current = await reachable(uow, actor, assessment_id, lock=True)
         if not values:
             return current
         assessment = await uow.assessments.update(assessment_id, values)
@@ -148,7 +149,7 @@ async def delete_assessment(
 ) -> None:
     """A soft delete: the row stays (deleted_at) and answers keep it company."""
     async with uow:
-        assessment = await _reachable(uow, actor, assessment_id, lock=True)
+        assessment = await reachable(uow, actor, assessment_id, lock=True)
         await uow.assessments.update(assessment_id, {"deleted_at": clock.now()})
         await uow.activity.record(_event(actor, assessment, "deleted", "assessment deleted"))
         await uow.commit()
@@ -158,7 +159,7 @@ async def archive_assessment(
     *, uow: UnitOfWork, clock: Clock, actor: User, assessment_id: UUID
 ) -> Assessment:
     async with uow:
-        current = await _reachable(uow, actor, assessment_id, lock=True)
+        current = await reachable(uow, actor, assessment_id, lock=True)
         if current.archived_at is not None:
             return current  # archiving twice changes nothing
         assessment = await uow.assessments.update(assessment_id, {"archived_at": clock.now()})
@@ -198,7 +199,7 @@ async def save_responses(
             except InvalidAnswer as exc:
                 errors.append(ItemError(index, exc.field, exc.message))
     async with uow:
-        assessment = await _reachable(uow, actor, assessment_id, lock=True)
+        assessment = await reachable(uow, actor, assessment_id, lock=True)
         if assessment.status is AssessmentStatus.COMPLETED:
             raise AlreadyCompleted
         saved = await uow.responses.upsert(assessment_id, valid) if valid else []
@@ -238,7 +239,7 @@ async def complete_assessment(
     """SCORING §5: every visible required question answered, then the DISC profile, the phase
     result and the checklist (§6) are stored with the completed status in one transaction."""
     async with uow:
-        assessment = await _reachable(uow, actor, assessment_id, lock=True)
+        assessment = await reachable(uow, actor, assessment_id, lock=True)
         if assessment.status is AssessmentStatus.COMPLETED:
             raise AlreadyCompleted
         sheet = await uow.responses.answers(assessment_id)

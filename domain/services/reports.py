@@ -25,7 +25,7 @@ from domain.model import ActivityEvent, AssessmentStatus, EventCategory, ReportT
 from domain.ports import Clock, ReportRenderer, ReportStore, UnitOfWork
 from domain.reports import ReportInputs, build_report, report_file_name
 from domain.results import ReportRecord
-from domain.services.assessments import can_see
+from domain.services.assessments import can_see, reachable
 
 SHARE_DAYS = range(1, 91)
 SHARE_TOKEN_BYTES = 32
@@ -58,15 +58,6 @@ def _event(
     )
 
 
-async def _reachable_assessment(
-    uow: UnitOfWork, actor: User, assessment_id: UUID, *, lock: bool = False
-) -> Assessment:
-    assessment = await uow.assessments.get(assessment_id, lock=lock)
-    if assessment is None or not can_see(actor, assessment):
-        raise NotFound("no such assessment")
-    return assessment
-
-
 async def _reachable_report(
     uow: UnitOfWork, actor: User, report_id: UUID, *, lock: bool = False
 ) -> tuple[ReportRecord, Assessment]:
@@ -94,7 +85,7 @@ async def generate_reports(
     if not wanted:
         raise ValidationError("types", "ask for at least one report type")
     async with uow:
-        assessment = await _reachable_assessment(uow, actor, assessment_id)
+        assessment = await reachable(uow, actor, assessment_id)
         if assessment.status is not AssessmentStatus.COMPLETED:
             raise NotCompleted
         answers = await uow.responses.answers(assessment_id)
@@ -127,7 +118,7 @@ async def generate_reports(
         async with uow:
             # The assessment may have been deleted while the files were rendered; locked, it
             # stays until the reports are recorded (an erasure waits, then sees them).
-            await _reachable_assessment(uow, actor, assessment_id, lock=True)
+            await reachable(uow, actor, assessment_id, lock=True)
             records = []
             for key, (report_id, kind, pdf) in zip(keys, files, strict=True):
                 record = await uow.reports.add(

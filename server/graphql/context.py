@@ -16,7 +16,7 @@ from persistence.unit_of_work import SqlUnitOfWork
 from server.graphql.errors import RATE_LIMITED, ApiError, Forbidden, Unauthenticated
 from server.graphql.loaders import Loaders, create_loaders
 from server.rate_limits import RateLimited, RateLimiter
-from server.tokens import Claims, InvalidAccessToken, read_access_token
+from server.tokens import Claims, bearer_claims
 
 if TYPE_CHECKING:
     from server.reports_http import ReportServices
@@ -96,12 +96,8 @@ class Context:
 
     async def _read_viewer(self) -> User | None:
         header = self.request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return None
-        try:
-            claims = read_access_token(token.strip(), secret=self.secret, now=self.clock.now())
-        except InvalidAccessToken:
+        claims = bearer_claims(header, secret=self.secret, now=self.clock.now())
+        if claims is None:
             return None
         self.claims = claims
         return await current_user(

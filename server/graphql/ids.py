@@ -7,6 +7,8 @@ from uuid import UUID
 
 import strawberry
 
+from domain.errors import NotFound
+
 
 class BadId(ValueError):
     """Not an id this API handed out, or one of another type."""
@@ -31,3 +33,12 @@ def expect_id(value: str, type_name: str) -> UUID:
     if kind != type_name:
         raise BadId(f"{value!r} is not the id of a {type_name}")
     return raw
+
+
+def id_or_missing(value: str, type_name: str) -> UUID:
+    """For mutations: a malformed id, or one of another type, answers like a missing object
+    (the use case's own NotFound, turned into a NOT_FOUND user error)."""
+    try:
+        return expect_id(value, type_name)
+    except BadId:
+        raise NotFound(f"no such {type_name.lower()}") from None

@@ -16,9 +16,9 @@ from domain.services.accounts import create_user as create_account
 from persistence.queries import InvalidCursor, activity_page, encode_cursor, user_page
 from server.graphql.context import Context
 from server.graphql.errors import ApiError
-from server.graphql.ids import BadId, expect_id, to_global_id
+from server.graphql.ids import BadId, expect_id, id_or_missing, to_global_id
 from server.graphql.types.assessments import User, check_page_size, user_type
-from server.graphql.types.common import Node, PageInfo, UserError
+from server.graphql.types.common import Node, PageInfo, UserError, page_info
 
 Info = strawberry.Info[Context, None]
 FIELDS = {"first_name": "firstName", "last_name": "lastName"}
@@ -104,15 +104,6 @@ class UserPayload:
     user_errors: list[UserError]
 
 
-def _page_info(cursors: list[str], has_next: bool, after: str | None) -> PageInfo:
-    return PageInfo(
-        has_next_page=has_next,
-        has_previous_page=after is not None,
-        start_cursor=cursors[0] if cursors else None,
-        end_cursor=cursors[-1] if cursors else None,
-    )
-
-
 async def users(
     info: Info,
     first: int | None = 20,
@@ -132,7 +123,7 @@ async def users(
     ]
     return UserConnection(
         edges=edges,
-        page_info=_page_info([e.cursor for e in edges], page.has_next, after),
+        page_info=page_info([e.cursor for e in edges], page.has_next, after),
         total_count=page.total,
     )
 
@@ -163,7 +154,7 @@ async def activity_logs(
     ]
     return ActivityLogConnection(
         edges=edges,
-        page_info=_page_info([e.cursor for e in edges], page.has_next, after),
+        page_info=page_info([e.cursor for e in edges], page.has_next, after),
         total_count=page.total,
     )
 
@@ -180,13 +171,6 @@ def _user_error(error: DomainError) -> UserError:
     if isinstance(error, Conflict):
         return UserError(field=None, message=error.message, code="CONFLICT")
     return UserError(field=None, message=error.message, code="CONFLICT")
-
-
-def _user_id(value: str) -> UUID:
-    try:
-        return expect_id(value, "User")
-    except BadId:
-        raise NotFound("no such user") from None
 
 
 async def create_user(info: Info, input: CreateUserInput) -> UserPayload:
@@ -215,7 +199,7 @@ async def update_user(info: Info, input: UpdateUserInput) -> UserPayload:
             uow=info.context.uow(),
             clock=info.context.clock,
             actor=actor,
-            user_id=_user_id(input.id),
+            user_id=id_or_missing(input.id, "User"),
             first_name=input.first_name,
             last_name=input.last_name,
             role=Role(input.role) if input.role is not None else None,
@@ -230,7 +214,7 @@ async def unlock_user(info: Info, id: strawberry.ID) -> UserPayload:
     actor = await info.context.require_admin()
     try:
         unlocked = await admin.unlock_user(
-            uow=info.context.uow(), actor=actor, user_id=_user_id(id)
+            uow=info.context.uow(), actor=actor, user_id=id_or_missing(id, "User")
         )
     except DomainError as error:
         return UserPayload(user=None, user_errors=[_user_error(error)])

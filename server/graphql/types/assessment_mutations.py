@@ -3,8 +3,6 @@ failures into user errors (API.md "Errors")."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import strawberry
 
 from domain.errors import (
@@ -19,7 +17,7 @@ from domain.errors import (
 from domain.model import Answer
 from domain.services import assessments as service
 from server.graphql.context import Context
-from server.graphql.ids import BadId, expect_id
+from server.graphql.ids import BadId, expect_id, id_or_missing
 from server.graphql.types.assessments import Assessment, Response, assessment_type, response_type
 from server.graphql.types.common import OkPayload, UserError
 
@@ -106,14 +104,6 @@ def user_error(error: DomainError, *, id_field: str = "id") -> UserError:
     return UserError(field=None, message=error.message, code="CONFLICT")
 
 
-def _assessment_id(value: str) -> UUID:
-    """A malformed or foreign id answers like a missing assessment."""
-    try:
-        return expect_id(value, "Assessment")
-    except BadId:
-        raise NotFound("no such assessment") from None
-
-
 def _failed(error: DomainError, id_field: str = "id") -> AssessmentPayload:
     return AssessmentPayload(assessment=None, user_errors=[user_error(error, id_field=id_field)])
 
@@ -146,7 +136,7 @@ async def update_assessment(
         updated = await service.update_assessment(
             uow=context.uow(),
             actor=actor,
-            assessment_id=_assessment_id(input.id),
+            assessment_id=id_or_missing(input.id, "Assessment"),
             client_name=input.client_name,
             client_business_name=input.client_business_name,
             client_email=input.client_email,
@@ -163,7 +153,10 @@ async def delete_assessment(info: strawberry.Info[Context, None], id: strawberry
     actor = await context.require_viewer()
     try:
         await service.delete_assessment(
-            uow=context.uow(), clock=context.clock, actor=actor, assessment_id=_assessment_id(id)
+            uow=context.uow(),
+            clock=context.clock,
+            actor=actor,
+            assessment_id=id_or_missing(id, "Assessment"),
         )
     except DomainError as error:
         return OkPayload(ok=False, user_errors=[user_error(error)])
@@ -177,7 +170,10 @@ async def archive_assessment(
     actor = await context.require_viewer()
     try:
         archived = await service.archive_assessment(
-            uow=context.uow(), clock=context.clock, actor=actor, assessment_id=_assessment_id(id)
+            uow=context.uow(),
+            clock=context.clock,
+            actor=actor,
+            assessment_id=id_or_missing(id, "Assessment"),
         )
     except DomainError as error:
         return _failed(error)
@@ -195,7 +191,7 @@ async def complete_assessment(
             clock=context.clock,
             bank=context.bank,
             actor=actor,
-            assessment_id=_assessment_id(id),
+            assessment_id=id_or_missing(id, "Assessment"),
         )
     except DomainError as error:
         return _failed(error)
@@ -241,7 +237,7 @@ async def save_responses(
             clock=context.clock,
             bank=context.bank,
             actor=actor,
-            assessment_id=_assessment_id(input.assessment_id),
+            assessment_id=id_or_missing(input.assessment_id, "Assessment"),
             answers=answers,
         )
     except DomainError as error:

@@ -18,7 +18,7 @@ from domain.results import ReportRecord
 from persistence.queries import AssessmentFilter, InvalidCursor, assessment_page, encode_cursor
 from server.graphql.errors import ApiError, NotFoundError
 from server.graphql.ids import to_global_id
-from server.graphql.types.common import Node, PageInfo
+from server.graphql.types.common import Node, PageInfo, page_info
 from server.graphql.types.questions import Question, question_type
 from server.tokens import DownloadGrant, sign_download
 
@@ -308,12 +308,7 @@ async def assessment_connection(
     ]
     return AssessmentConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info([e.cursor for e in edges], page.has_next, after),
         total_count=page.total,
     )
 

@@ -35,6 +35,17 @@ class PageInfo:
     end_cursor: str | None
 
 
+def page_info(cursors: list[str], has_next: bool, after: str | None) -> PageInfo:
+    """A forward page's info: its edges' cursors, whether more follow, and whether it started
+    after a cursor."""
+    return PageInfo(
+        has_next_page=has_next,
+        has_previous_page=after is not None,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )
+
+
 @strawberry.type(description="An expected failure of a mutation; never a top-level error.")
 class UserError:
     field: list[str] | None

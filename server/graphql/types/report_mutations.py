@@ -3,15 +3,13 @@ public link, revoke the link."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import strawberry
 
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError
 from domain.model import ReportType
 from domain.services import reports as service
 from server.graphql.context import Context
-from server.graphql.ids import BadId, expect_id
+from server.graphql.ids import id_or_missing
 from server.graphql.types.assessment_mutations import user_error
 from server.graphql.types.assessments import Report, report_type
 from server.graphql.types.common import UserError
@@ -45,14 +43,6 @@ class ReportPayload:
     user_errors: list[UserError]
 
 
-def _id(value: str, kind: str) -> UUID:
-    """A malformed or foreign id answers like a missing object."""
-    try:
-        return expect_id(value, kind)
-    except BadId:
-        raise NotFound(f"no such {kind.lower()}") from None
-
-
 async def generate_reports(info: Info, input: GenerateReportsInput) -> ReportsPayload:
     context = info.context
     actor = await context.require_viewer()
@@ -65,7 +55,7 @@ async def generate_reports(info: Info, input: GenerateReportsInput) -> ReportsPa
             store=context.reports.store,
             renderer=context.reports.renderer,
             actor=actor,
-            assessment_id=_id(input.assessment_id, "Assessment"),
+            assessment_id=id_or_missing(input.assessment_id, "Assessment"),
             types=[ReportType(kind) for kind in input.types],
         )
     except DomainError as error:
@@ -82,7 +72,7 @@ async def share_report(info: Info, input: ShareReportInput) -> ReportPayload:
             uow=context.uow(),
             clock=context.clock,
             actor=actor,
-            report_id=_id(input.report_id, "Report"),
+            report_id=id_or_missing(input.report_id, "Report"),
             expires_in_days=days,
         )
     except DomainError as error:
@@ -97,7 +87,7 @@ async def revoke_report_share(info: Info, report_id: strawberry.ID) -> ReportPay
     actor = await context.require_viewer()
     try:
         record = await service.revoke_report_share(
-            uow=context.uow(), actor=actor, report_id=_id(report_id, "Report")
+            uow=context.uow(), actor=actor, report_id=id_or_missing(report_id, "Report")
         )
     except DomainError as error:
         return ReportPayload(report=None, user_errors=[user_error(error, id_field="reportId")])
