@@ -190,10 +190,11 @@ class Question:
     scale: tuple[str, ...] = ()  # rating: labels of 1..5
     condition: Condition | None = None
     mirror: Mirror | None = None
+    # Derived from the key once, not on every read: answers are matched to questions by it.
+    id: uuid.UUID = field(init=False, compare=False)
 
-    @property
-    def id(self) -> uuid.UUID:
-        return question_id(self.key)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", question_id(self.key))
 
     def option(self, value: str) -> AnswerOption | None:
         return next((option for option in self.options if option.value == value), None)

@@ -190,18 +190,20 @@ class SessionRepository(Protocol):
         """Ends every still-active session of the user; returns how many."""
         ...
 
-    async def login_active(self, user_id: UUID, session_id: UUID) -> bool:
-        """Whether `session_id` is the user's and its family still has an unrevoked session:
-        an access token issued for any session of a login is good until that login ends
-        (logout, reuse detection, password reset, deactivation), rotations notwithstanding."""
-        ...
-
 
 @dataclass(frozen=True, slots=True)
 class StoredResponse:
     id: UUID
     answer: Answer
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SavedAnswers:
+    """What a save wrote, and the assessment's whole answer sheet after it."""
+
+    saved: list[StoredResponse]
+    sheet: dict[str, Answer]
 
 
 class AssessmentRepository(Protocol):
@@ -220,8 +222,9 @@ class ResponseRepository(Protocol):
         """Every stored answer of the assessment, by question key."""
         ...
 
-    async def upsert(self, assessment_id: UUID, answers: Sequence[Answer]) -> list[StoredResponse]:
-        """Inserts or replaces one response per answer's question."""
+    async def save(self, assessment_id: UUID, answers: Sequence[Answer]) -> SavedAnswers:
+        """Inserts or replaces one response per answer's question (at least one answer), and
+        returns them with the whole sheet after the save."""
         ...
 
 

@@ -1,5 +1,5 @@
 """Where the database is and how to talk to it: URL normalisation, the embedded fallback,
-the async engine and session factory.
+the async engine.
 """
 
 from __future__ import annotations
@@ -12,12 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from persistence.embedded import EmbeddedPostgres
 
@@ -92,7 +87,14 @@ def create_engine(
     url: str, *, statement_timeout_ms: int, pool_size: int = 5, max_overflow: int = 15
 ) -> AsyncEngine:
     """The application's async engine; every connection gets the statement timeout, added
-    to any server options the URL already carries (``?options=-csearch_path%3Dapp``)."""
+    to any server options the URL already carries (``?options=-csearch_path%3Dapp``).
+
+    Connections are in autocommit mode, and checked out without a ping: a read is then one
+    statement on the wire, and a unit of work says BEGIN and COMMIT itself
+    (`persistence.connections`). A connection that died while pooled fails the statement
+    that meets it; SQLAlchemy then discards the pool's older connections, so the next
+    request gets fresh ones.
+    """
     given = make_url(url).query.get("options")
     if isinstance(given, tuple):
         given = " ".join(given)
@@ -100,15 +102,12 @@ def create_engine(
     options = f"{given} {timeout}" if given else timeout
     return create_async_engine(
         url,
+        isolation_level="AUTOCOMMIT",
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
         connect_args={"options": options},
     )
-
-
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 def database_name(url: str) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     CheckConstraint,
     Date,
@@ -23,9 +24,11 @@ from sqlalchemy import (
     Index,
     MetaData,
     Numeric,
+    Row,
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, INET, JSONB, UUID
@@ -38,6 +41,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# A result row of any columns, as the repositories map rows of Core statements.
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 
 NOW = text("CURRENT_TIMESTAMP")
 PHASES_SQL = "'stabilize', 'organize', 'build', 'grow', 'systemic'"
@@ -81,6 +87,26 @@ def _range_check(column: str, low: int, high: int) -> CheckConstraint:
     return CheckConstraint(f"{column} >= {low} AND {column} <= {high}", name=f"{column}_range")
 
 
+LIVE = text("deleted_at IS NULL")
+
+
+def _keyset(name: str, *leading: str) -> Index:
+    """The index a list's keyset pages read (`persistence.listings`): its filter columns,
+    then (created_at DESC, id DESC); only live rows where the table soft-deletes."""
+    return Index(name, *leading, text("created_at DESC"), text("id DESC"), postgresql_where=LIVE)
+
+
+def _trigram(name: str, column: str, *, live: bool = True) -> Index:
+    """A pg_trgm index, which serves `ILIKE '%term%'` searches."""
+    return Index(
+        name,
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+        postgresql_where=LIVE if live else None,
+    )
+
+
 class UserRow(Base):
     __tablename__ = "users"
     __table_args__ = (
@@ -90,6 +116,10 @@ class UserRow(Base):
             "password_reset_token",
             postgresql_where=text("password_reset_token IS NOT NULL"),
         ),
+        _keyset("idx_users_keyset"),
+        _trigram("idx_users_email_trgm", "email"),
+        _trigram("idx_users_first_name_trgm", "first_name"),
+        _trigram("idx_users_last_name_trgm", "last_name"),
         {"comment": "Consultant and administrator user accounts"},
     )
 
@@ -132,6 +162,12 @@ class AssessmentRow(Base):
         Index("idx_assessments_status", "status"),
         Index("idx_assessments_client_email", "client_email"),
         Index("idx_assessments_created_at", text("created_at DESC")),
+        _keyset("idx_assessments_keyset"),
+        _keyset("idx_assessments_consultant_keyset", "consultant_id"),
+        _keyset("idx_assessments_status_keyset", "status"),
+        _trigram("idx_assessments_client_name_trgm", "client_name"),
+        _trigram("idx_assessments_business_name_trgm", "client_business_name"),
+        _trigram("idx_assessments_client_email_trgm", "client_email"),
         {"comment": "Client assessment records"},
     )
 
@@ -366,6 +402,14 @@ class ActivityLogRow(Base):
         Index("idx_activity_logs_event_category", "event_category"),
         Index("idx_activity_logs_severity", "severity"),
         Index("idx_activity_logs_created_at", text("created_at DESC")),
+        Index("idx_activity_logs_keyset", text("created_at DESC"), text("id DESC")),
+        Index("idx_activity_logs_user_keyset", "user_id", text("created_at DESC"), text("id DESC")),
+        Index(
+            "idx_activity_logs_category_keyset",
+            "event_category",
+            text("created_at DESC"),
+            text("id DESC"),
+        ),
         {"comment": "Audit trail of user activities and system events"},
     )
 
@@ -499,3 +543,25 @@ class SessionRow(Base):
     revoked_reason: Mapped[str | None] = mapped_column(String(20))
     user_agent: Mapped[str | None] = mapped_column(Text)
     ip_address: Mapped[str | None] = mapped_column(INET)
+
+
+class AssessmentCountRow(Base):
+    """Not in the design: how many live (not deleted) assessments each consultant has in each
+    status, kept exact by triggers on assessments (migration 0005), so that a list's
+    totalCount is a sum over a few rows instead of a scan of every assessment."""
+
+    __tablename__ = "assessment_counts"
+    __table_args__ = ({"comment": "Live assessments per consultant and status, kept by triggers"},)
+
+    consultant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(50), primary_key=True)
+    live: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+
+
+# The trigram indexes need pg_trgm, which ships with PostgreSQL (a trusted extension: the
+# database's owner may create it).
+event.listen(
+    Base.metadata,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm"),  # type: ignore[no-untyped-call]
+)

@@ -1,39 +1,22 @@
-"""Set-based reads for the API's data loaders and lists (API.md "Data access", "Pagination").
+"""Set-based reads for the API's data loaders (API.md "Data access"), and the signed-in check.
 
 Every batch function takes many ids and issues one statement (``WHERE x = ANY(:ids)``), so a
-nested query costs one statement per relation whatever the number of rows. Lists are paged
-in SQL on the keyset ``(created_at DESC, id DESC)``: a page never shifts when rows are added
-ahead of it.
+nested query costs one statement per relation whatever the number of rows. Rows map
+straight to domain objects. Lists and their cursors are in `persistence.listings`.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.assessments import Assessment
-from domain.model import (
-    AssessmentStatus,
-    DiscType,
-    EventCategory,
-    Phase,
-    Priority,
-    Question,
-    ReportType,
-    Role,
-    Severity,
-    User,
-)
+from domain.bank import Bank
+from domain.model import DiscType, EventCategory, Phase, Priority, ReportType, Severity, User
 from domain.ports import StoredResponse
 from domain.results import (
     ActivityRecord,
@@ -42,9 +25,15 @@ from domain.results import (
     StoredDiscProfile,
     StoredPhaseResult,
 )
-from persistence.assessment_repositories import SqlResponseRepository, assessment_from_row
+from persistence.assessment_repositories import (
+    ANSWER_COLUMNS,
+    ASSESSMENT_COLUMNS,
+    answer_from_row,
+    assessment_from_row,
+)
 from persistence.models import (
     ActivityLogRow,
+    AnyRow,
     AssessmentRow,
     ChecklistItemRow,
     DiscProfileRow,
@@ -53,134 +42,108 @@ from persistence.models import (
     ResponseRow,
     UserRow,
 )
-from persistence.repositories import user_from_row
+from persistence.repositories import USER_COLUMNS, login_active, user_from_row
+
+REPORT_COLUMNS = (
+    ReportRow.id,
+    ReportRow.assessment_id,
+    ReportRow.report_type,
+    ReportRow.file_url,
+    ReportRow.file_size_bytes,
+    ReportRow.page_count,
+    ReportRow.generated_by,
+    ReportRow.is_shared,
+    ReportRow.share_expires_at,
+    ReportRow.view_count,
+    ReportRow.created_at,
+)
+CHECKLIST_COLUMNS = (
+    ChecklistItemRow.id,
+    ChecklistItemRow.assessment_id,
+    ChecklistItemRow.item_text,
+    ChecklistItemRow.item_order,
+    ChecklistItemRow.phase_category,
+    ChecklistItemRow.priority,
+    ChecklistItemRow.is_completed,
+    ChecklistItemRow.completed_at,
+    ChecklistItemRow.due_date,
+)
+ACTIVITY_COLUMNS = (
+    ActivityLogRow.id,
+    ActivityLogRow.user_id,
+    ActivityLogRow.event_type,
+    ActivityLogRow.event_category,
+    ActivityLogRow.description,
+    ActivityLogRow.severity,
+    ActivityLogRow.created_at,
+)
 
 
-class InvalidCursor(ValueError):
-    """A pagination cursor that this service did not hand out."""
-
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    items: list[T]
-    has_next: bool
-    total: int
-
-
-def encode_cursor(created_at: datetime, row_id: UUID) -> str:
-    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        created, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return datetime.fromisoformat(created), UUID(row_id)
-    except (ValueError, TypeError) as exc:
-        raise InvalidCursor("the `after` cursor is not one this service handed out") from exc
-
-
-def _contains(term: str, *columns: InstrumentedAttribute[str]) -> ColumnElement[bool]:
-    """Any of `columns` contains `term`, case-insensitively; % and _ in it are literal."""
-    escaped = term.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return or_(*(column.ilike(f"%{escaped}%", escape="\\") for column in columns))
-
-
-@dataclass(frozen=True, slots=True)
-class AssessmentFilter:
-    consultant_id: UUID | None  # None: every consultant's (admins)
-    status: AssessmentStatus | None = None
-    search: str | None = None  # case-insensitive, in client name, business name or email
-
-
-def _conditions(where: AssessmentFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [AssessmentRow.deleted_at.is_(None)]
-    if where.consultant_id is not None:
-        conditions.append(AssessmentRow.consultant_id == where.consultant_id)
-    if where.status is not None:
-        # Accepts the member or its value: GraphQL arguments may arrive as either.
-        conditions.append(AssessmentRow.status == AssessmentStatus(where.status).value)
-    if where.search and where.search.strip():
-        conditions.append(
-            _contains(
-                where.search,
-                AssessmentRow.client_name,
-                AssessmentRow.client_business_name,
-                AssessmentRow.client_email,
-            )
-        )
-    return conditions
-
-
-Keyed = TypeVar("Keyed", AssessmentRow, UserRow, ActivityLogRow)
-
-
-async def _newest_first(
-    session: AsyncSession,
-    row_type: type[Keyed],
-    conditions: list[ColumnElement[bool]],
-    *,
-    first: int,
-    after: str | None,
-) -> tuple[list[Keyed], bool, int]:
-    """One keyset page on (created_at DESC, id DESC), whether there is more, and the total."""
-    query = select(row_type).where(*conditions)
-    if after is not None:
-        created, row_id = decode_cursor(after)
-        query = query.where(tuple_(row_type.created_at, row_type.id) < (created, row_id))
-    ordered = query.order_by(row_type.created_at.desc(), row_type.id.desc()).limit(first + 1)
-    rows = list(await session.scalars(ordered))
-    total = await session.scalar(select(func.count(row_type.id)).where(*conditions))
-    return rows[:first], len(rows) > first, int(total or 0)
-
-
-async def assessment_page(
-    session: AsyncSession, where: AssessmentFilter, *, first: int, after: str | None = None
-) -> Page[Assessment]:
-    """Newest first, `first` at a time after the `after` cursor."""
-    rows, has_next, total = await _newest_first(
-        session, AssessmentRow, _conditions(where), first=first, after=after
+async def signed_in_user(
+    connection: AsyncConnection, user_id: UUID, session_id: UUID | None
+) -> User | None:
+    """The account an access token names, in one statement: None once it is deactivated or
+    deleted, or (given the token's login) once that login ended, even if its session was
+    rotated since the token was issued."""
+    query = select(*USER_COLUMNS).where(
+        UserRow.id == user_id, UserRow.deleted_at.is_(None), UserRow.is_active.is_(True)
     )
-    return Page([assessment_from_row(row) for row in rows], has_next, total)
+    if session_id is not None:
+        query = query.where(login_active(UserRow.id, session_id))
+    row = (await connection.execute(query)).first()
+    return user_from_row(row) if row else None
 
 
-async def users_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, User]:
-    rows = await session.scalars(select(UserRow).where(UserRow.id.in_(ids)))
+async def users_by_id(connection: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, User]:
+    rows = await connection.execute(select(*USER_COLUMNS).where(UserRow.id.in_(ids)))
     return {row.id: user_from_row(row) for row in rows}
 
 
-async def assessments_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, Assessment]:
-    query = select(AssessmentRow).where(
-        and_(AssessmentRow.id.in_(ids), AssessmentRow.deleted_at.is_(None))
+async def assessments_by_id(
+    connection: AsyncConnection, ids: Sequence[UUID]
+) -> dict[UUID, Assessment]:
+    query = select(*ASSESSMENT_COLUMNS).where(
+        AssessmentRow.id.in_(ids), AssessmentRow.deleted_at.is_(None)
     )
-    return {row.id: assessment_from_row(row) for row in await session.scalars(query)}
+    return {row.id: assessment_from_row(row) for row in await connection.execute(query)}
+
+
+_RESPONSE_COLUMNS = (ResponseRow.id, ResponseRow.assessment_id, ResponseRow.updated_at)
+
+
+def _stored(bank: Bank, row: AnyRow) -> StoredResponse | None:
+    answer = answer_from_row(bank, row)
+    return StoredResponse(row.id, answer, row.updated_at) if answer is not None else None
 
 
 async def responses_by_assessment(
-    session: AsyncSession, ids: Sequence[UUID], questions: Sequence[Question]
+    connection: AsyncConnection, ids: Sequence[UUID], bank: Bank
 ) -> dict[UUID, list[StoredResponse]]:
     """Answers to questions of the bank in force, in bank order."""
-    reader = SqlResponseRepository(session, questions)
-    order = {q.key: q.order for q in questions}
+    query = select(*_RESPONSE_COLUMNS, *ANSWER_COLUMNS).where(ResponseRow.assessment_id.in_(ids))
     found: dict[UUID, list[StoredResponse]] = defaultdict(list)
-    for row in await session.scalars(select(ResponseRow).where(ResponseRow.assessment_id.in_(ids))):
-        answer = reader.answer_from_row(row)
-        if answer is not None:
-            found[row.assessment_id].append(StoredResponse(row.id, answer, row.updated_at))
+    for row in await connection.execute(query):
+        stored = _stored(bank, row)
+        if stored is not None:
+            found[row.assessment_id].append(stored)
+    position = bank.position
     for responses in found.values():
-        responses.sort(key=lambda r: order[r.answer.question_key])
+        responses.sort(key=lambda r: position[r.answer.question_key])
     return dict(found)
 
 
 async def phase_results_by_assessment(
-    session: AsyncSession, ids: Sequence[UUID]
+    connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, StoredPhaseResult]:
-    rows = await session.scalars(
-        select(PhaseResultRow).where(PhaseResultRow.assessment_id.in_(ids))
+    rows = await connection.execute(
+        select(
+            PhaseResultRow.assessment_id,
+            *(getattr(PhaseResultRow, f"{p.value}_score") for p in Phase),
+            PhaseResultRow.primary_phase,
+            PhaseResultRow.secondary_phases,
+            PhaseResultRow.flags,
+            PhaseResultRow.calculated_at,
+        ).where(PhaseResultRow.assessment_id.in_(ids))
     )
     return {
         row.assessment_id: StoredPhaseResult(
@@ -196,10 +159,19 @@ async def phase_results_by_assessment(
 
 
 async def disc_profiles_by_assessment(
-    session: AsyncSession, ids: Sequence[UUID]
+    connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, StoredDiscProfile]:
-    rows = await session.scalars(
-        select(DiscProfileRow).where(DiscProfileRow.assessment_id.in_(ids))
+    rows = await connection.execute(
+        select(
+            DiscProfileRow.assessment_id,
+            DiscProfileRow.dominance_score,
+            DiscProfileRow.influence_score,
+            DiscProfileRow.steadiness_score,
+            DiscProfileRow.compliance_score,
+            DiscProfileRow.primary_type,
+            DiscProfileRow.secondary_type,
+            DiscProfileRow.calculated_at,
+        ).where(DiscProfileRow.assessment_id.in_(ids))
     )
     return {
         row.assessment_id: StoredDiscProfile(
@@ -219,20 +191,20 @@ async def disc_profiles_by_assessment(
 
 
 async def checklist_by_assessment(
-    session: AsyncSession, ids: Sequence[UUID]
+    connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, list[ChecklistItem]]:
     query = (
-        select(ChecklistItemRow)
+        select(*CHECKLIST_COLUMNS)
         .where(ChecklistItemRow.assessment_id.in_(ids), ChecklistItemRow.deleted_at.is_(None))
         .order_by(ChecklistItemRow.item_order, ChecklistItemRow.id)
     )
     found: dict[UUID, list[ChecklistItem]] = defaultdict(list)
-    for row in await session.scalars(query):
-        found[row.assessment_id].append(_checklist_item(row))
+    for row in await connection.execute(query):
+        found[row.assessment_id].append(checklist_item(row))
     return dict(found)
 
 
-def _checklist_item(row: ChecklistItemRow) -> ChecklistItem:
+def checklist_item(row: AnyRow) -> ChecklistItem:
     return ChecklistItem(
         id=row.id,
         assessment_id=row.assessment_id,
@@ -247,20 +219,20 @@ def _checklist_item(row: ChecklistItemRow) -> ChecklistItem:
 
 
 async def reports_by_assessment(
-    session: AsyncSession, ids: Sequence[UUID]
+    connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, list[ReportRecord]]:
     query = (
-        select(ReportRow)
+        select(*REPORT_COLUMNS)
         .where(ReportRow.assessment_id.in_(ids))
         .order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
     )
     found: dict[UUID, list[ReportRecord]] = defaultdict(list)
-    for row in await session.scalars(query):
+    for row in await connection.execute(query):
         found[row.assessment_id].append(report_record(row))
     return dict(found)
 
 
-def report_record(row: ReportRow) -> ReportRecord:
+def report_record(row: AnyRow) -> ReportRecord:
     return ReportRecord(
         id=row.id,
         assessment_id=row.assessment_id,
@@ -276,45 +248,7 @@ def report_record(row: ReportRow) -> ReportRecord:
     )
 
 
-async def user_page(
-    session: AsyncSession,
-    *,
-    first: int,
-    after: str | None = None,
-    role: Role | None = None,
-    search: str | None = None,
-) -> Page[User]:
-    """Accounts newest first; `search` in email, first or last name, case-insensitive."""
-    filters: list[ColumnElement[bool]] = [UserRow.deleted_at.is_(None)]
-    if role is not None:
-        filters.append(UserRow.role == Role(role).value)
-    if search and search.strip():
-        filters.append(_contains(search, UserRow.email, UserRow.first_name, UserRow.last_name))
-    rows, has_next, total = await _newest_first(session, UserRow, filters, first=first, after=after)
-    return Page([user_from_row(row) for row in rows], has_next, total)
-
-
-async def activity_page(
-    session: AsyncSession,
-    *,
-    first: int,
-    after: str | None = None,
-    category: EventCategory | None = None,
-    user_id: UUID | None = None,
-) -> Page[ActivityRecord]:
-    """The audit trail newest first, by category and by user."""
-    filters: list[ColumnElement[bool]] = []
-    if category is not None:
-        filters.append(ActivityLogRow.event_category == EventCategory(category).value)
-    if user_id is not None:
-        filters.append(ActivityLogRow.user_id == user_id)
-    rows, has_next, total = await _newest_first(
-        session, ActivityLogRow, filters, first=first, after=after
-    )
-    return Page([_activity_record(r) for r in rows], has_next, total)
-
-
-def _activity_record(row: ActivityLogRow) -> ActivityRecord:
+def activity_record(row: AnyRow) -> ActivityRecord:
     return ActivityRecord(
         id=row.id,
         user_id=row.user_id,
@@ -326,36 +260,40 @@ def _activity_record(row: ActivityLogRow) -> ActivityRecord:
     )
 
 
-# Single objects by their own ids, for node(id:). Each comes with the assessment it belongs
-# to, so that the caller can check who may see it.
+# Single objects by their own ids, for node(id:). Each names the assessment it belongs to,
+# so that the caller can check who may see it.
 
 
 async def responses_by_id(
-    session: AsyncSession, ids: Sequence[UUID], questions: Sequence[Question]
+    connection: AsyncConnection, ids: Sequence[UUID], bank: Bank
 ) -> dict[UUID, tuple[UUID, StoredResponse]]:
-    reader = SqlResponseRepository(session, questions)
+    query = select(*_RESPONSE_COLUMNS, *ANSWER_COLUMNS).where(ResponseRow.id.in_(ids))
     found: dict[UUID, tuple[UUID, StoredResponse]] = {}
-    for row in await session.scalars(select(ResponseRow).where(ResponseRow.id.in_(ids))):
-        answer = reader.answer_from_row(row)
-        if answer is not None:
-            found[row.id] = (row.assessment_id, StoredResponse(row.id, answer, row.updated_at))
+    for row in await connection.execute(query):
+        stored = _stored(bank, row)
+        if stored is not None:
+            found[row.id] = (row.assessment_id, stored)
     return found
 
 
-async def reports_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, ReportRecord]:
-    rows = await session.scalars(select(ReportRow).where(ReportRow.id.in_(ids)))
+async def reports_by_id(
+    connection: AsyncConnection, ids: Sequence[UUID]
+) -> dict[UUID, ReportRecord]:
+    rows = await connection.execute(select(*REPORT_COLUMNS).where(ReportRow.id.in_(ids)))
     return {row.id: report_record(row) for row in rows}
 
 
 async def checklist_items_by_id(
-    session: AsyncSession, ids: Sequence[UUID]
+    connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, ChecklistItem]:
-    query = select(ChecklistItemRow).where(
+    query = select(*CHECKLIST_COLUMNS).where(
         ChecklistItemRow.id.in_(ids), ChecklistItemRow.deleted_at.is_(None)
     )
-    return {row.id: _checklist_item(row) for row in await session.scalars(query)}
+    return {row.id: checklist_item(row) for row in await connection.execute(query)}
 
 
-async def activity_by_id(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, ActivityRecord]:
-    rows = await session.scalars(select(ActivityLogRow).where(ActivityLogRow.id.in_(ids)))
-    return {row.id: _activity_record(row) for row in rows}
+async def activity_by_id(
+    connection: AsyncConnection, ids: Sequence[UUID]
+) -> dict[UUID, ActivityRecord]:
+    rows = await connection.execute(select(*ACTIVITY_COLUMNS).where(ActivityLogRow.id.in_(ids)))
+    return {row.id: activity_record(row) for row in rows}

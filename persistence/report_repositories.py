@@ -1,5 +1,5 @@
 """Reports, and what a report reads besides the assessment: the stored results and the
-consultant's branding and booking links."""
+consultant's branding and booking links (Core statements on the unit of work's connection)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Phase, ReportType
 from domain.reports import Branding, SchedulerLink
@@ -20,6 +20,7 @@ from persistence.models import (
     SchedulerLinkRow,
 )
 from persistence.queries import (
+    REPORT_COLUMNS,
     disc_profiles_by_assessment,
     phase_results_by_assessment,
     report_record,
@@ -27,8 +28,8 @@ from persistence.queries import (
 
 
 class SqlReportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def add(
         self,
@@ -41,25 +42,26 @@ class SqlReportRepository:
         page_count: int,
         generated_by: UUID,
     ) -> ReportRecord:
-        row = ReportRow(
-            id=report_id,
-            assessment_id=assessment_id,
-            report_type=report_type.value,
-            file_url=key,
-            file_size_bytes=file_size_bytes,
-            page_count=page_count,
-            generated_by=generated_by,
+        statement = (
+            insert(ReportRow)
+            .values(
+                id=report_id,
+                assessment_id=assessment_id,
+                report_type=report_type.value,
+                file_url=key,
+                file_size_bytes=file_size_bytes,
+                page_count=page_count,
+                generated_by=generated_by,
+            )
+            .returning(*REPORT_COLUMNS)
         )
-        self._session.add(row)
-        await self._session.flush()
-        await self._session.refresh(row)
-        return report_record(row)
+        return report_record((await self._connection.execute(statement)).one())
 
     async def get(self, report_id: UUID, *, lock: bool = False) -> ReportRecord | None:
-        query = select(ReportRow).where(ReportRow.id == report_id)
+        query = select(*REPORT_COLUMNS).where(ReportRow.id == report_id)
         if lock:
             query = query.with_for_update()
-        row = await self._session.scalar(query)
+        row = (await self._connection.execute(query)).first()
         return report_record(row) if row else None
 
     async def share(
@@ -73,12 +75,13 @@ class SqlReportRepository:
         return await self._set(report_id, is_shared=False, share_token=None, share_expires_at=None)
 
     async def _set(self, report_id: UUID, **values: object) -> ReportRecord:
-        row = await self._session.scalar(
+        statement = (
             update(ReportRow)
             .where(ReportRow.id == report_id)
             .values(**values, updated_at=func.now())
-            .returning(ReportRow)
+            .returning(*REPORT_COLUMNS)
         )
+        row = (await self._connection.execute(statement)).first()
         if row is None:
             raise LookupError(f"no report {report_id}")
         return report_record(row)
@@ -87,7 +90,7 @@ class SqlReportRepository:
         """The client report shared under this token, still within its expiry, counting the
         view; None for an unknown, revoked or expired token (and never a consultant report,
         nor one of a deleted assessment)."""
-        row = await self._session.scalar(
+        statement = (
             update(ReportRow)
             .where(
                 ReportRow.share_token == token_hash,
@@ -99,13 +102,14 @@ class SqlReportRepository:
                 ),
             )
             .values(view_count=ReportRow.view_count + 1)
-            .returning(ReportRow)
+            .returning(*REPORT_COLUMNS)
         )
+        row = (await self._connection.execute(statement)).first()
         return report_record(row) if row else None
 
     async def keys_of(self, assessment_ids: Sequence[UUID]) -> list[str]:
         """The storage keys of every report of these assessments."""
-        rows = await self._session.scalars(
+        rows = await self._connection.scalars(
             select(ReportRow.file_url).where(ReportRow.assessment_id.in_(assessment_ids))
         )
         return list(rows)
@@ -113,26 +117,32 @@ class SqlReportRepository:
     async def results(
         self, assessment_id: UUID
     ) -> tuple[StoredPhaseResult | None, StoredDiscProfile | None]:
-        phases = await phase_results_by_assessment(self._session, [assessment_id])
-        discs = await disc_profiles_by_assessment(self._session, [assessment_id])
+        phases = await phase_results_by_assessment(self._connection, [assessment_id])
+        discs = await disc_profiles_by_assessment(self._connection, [assessment_id])
         return phases.get(assessment_id), discs.get(assessment_id)
 
     async def branding(
         self, consultant_id: UUID
     ) -> tuple[Branding | None, tuple[SchedulerLink, ...]]:
         """The consultant's settings, if any, and active booking links in display order."""
-        settings = await self._session.scalar(
-            select(ConsultantSettingsRow).where(
-                ConsultantSettingsRow.consultant_id == consultant_id
+        query = select(ConsultantSettingsRow.company_name, ConsultantSettingsRow.brand_color)
+        settings = (
+            await self._connection.execute(
+                query.where(ConsultantSettingsRow.consultant_id == consultant_id)
             )
-        )
+        ).first()
         branding = None
         if settings is not None and (settings.company_name or settings.brand_color):
             branding = Branding(
                 company_name=settings.company_name or "", brand_color=settings.brand_color or ""
             )
-        rows = await self._session.scalars(
-            select(SchedulerLinkRow)
+        rows = await self._connection.execute(
+            select(
+                SchedulerLinkRow.meeting_type_label,
+                SchedulerLinkRow.scheduler_url,
+                SchedulerLinkRow.duration_minutes,
+                SchedulerLinkRow.recommended_for_phases,
+            )
             .where(
                 SchedulerLinkRow.consultant_id == consultant_id,
                 SchedulerLinkRow.is_active.is_(True),

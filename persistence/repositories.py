@@ -1,4 +1,6 @@
-"""Repositories: translate between domain objects and rows, inside a unit of work's session."""
+"""Repositories for accounts, the audit trail and refresh sessions: they translate between
+domain objects and rows, with SQLAlchemy Core statements on the unit of work's connection
+(no ORM objects: each row maps straight to a domain object)."""
 
 from __future__ import annotations
 
@@ -7,18 +9,45 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, exists, func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, exists, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from domain.errors import DuplicateEmail
 from domain.model import ActivityEvent, NewUser, Role, User
 from domain.ports import Credentials, NewRefreshSession, RefreshSession, RevokedReason
-from persistence.models import ActivityLogRow, SessionRow, UserRow
+from persistence.models import ActivityLogRow, AnyRow, SessionRow, UserRow
+
+USER_COLUMNS = (
+    UserRow.id,
+    UserRow.email,
+    UserRow.role,
+    UserRow.first_name,
+    UserRow.last_name,
+    UserRow.is_active,
+    UserRow.created_at,
+    UserRow.last_login_at,
+)
+CREDENTIAL_COLUMNS = (
+    UserRow.password_hash,
+    UserRow.failed_login_attempts,
+    UserRow.account_locked_until,
+    UserRow.deleted_at,
+    UserRow.password_reset_expires,
+)
+SESSION_COLUMNS = (
+    SessionRow.id,
+    SessionRow.user_id,
+    SessionRow.family_id,
+    SessionRow.created_at,
+    SessionRow.expires_at,
+    SessionRow.revoked_at,
+    SessionRow.revoked_reason,
+)
 
 
-def user_from_row(row: UserRow) -> User:
+def user_from_row(row: AnyRow) -> User:
     return User(
         id=row.id,
         email=row.email,
@@ -32,41 +61,40 @@ def user_from_row(row: UserRow) -> User:
 
 
 class SqlUserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def email_exists(self, email: str) -> bool:
-        found = await self._session.scalar(select(exists().where(UserRow.email == email)))
+        found = await self._connection.scalar(select(exists().where(UserRow.email == email)))
         return bool(found)
 
     async def add(self, user: NewUser) -> User:
-        row = UserRow(
-            email=user.email,
-            password_hash=user.password_hash,
-            role=user.role.value,
-            first_name=user.first_name,
-            last_name=user.last_name,
+        # Losing a race on the unique email inserts nothing, and the transaction stays usable.
+        statement = (
+            upsert(UserRow)
+            .values(
+                email=user.email,
+                password_hash=user.password_hash,
+                role=user.role.value,
+                first_name=user.first_name,
+                last_name=user.last_name,
+            )
+            .on_conflict_do_nothing(constraint="uq_users_email")
+            .returning(*USER_COLUMNS)
         )
-        self._session.add(row)
-        try:
-            # A savepoint, so that losing a race on the unique email leaves the transaction usable.
-            async with self._session.begin_nested():
-                await self._session.flush()
-        except IntegrityError as exc:
-            if "uq_users_email" in str(exc.orig):
-                raise DuplicateEmail(user.email) from None
-            raise
-        await self._session.refresh(row)
+        row = (await self._connection.execute(statement)).first()
+        if row is None:
+            raise DuplicateEmail(user.email)
         return user_from_row(row)
 
     async def get_by_email(self, email: str) -> User | None:
-        row = await self._session.scalar(select(UserRow).where(UserRow.email == email))
+        query = select(*USER_COLUMNS).where(UserRow.email == email)
+        row = (await self._connection.execute(query)).first()
         return user_from_row(row) if row else None
 
     async def get(self, user_id: UUID) -> User | None:
-        row = await self._session.scalar(
-            select(UserRow).where(UserRow.id == user_id, UserRow.deleted_at.is_(None))
-        )
+        query = select(*USER_COLUMNS).where(UserRow.id == user_id, UserRow.deleted_at.is_(None))
+        row = (await self._connection.execute(query)).first()
         return user_from_row(row) if row else None
 
     async def update(self, user_id: UUID, changes: Mapping[str, object]) -> User:
@@ -74,9 +102,9 @@ class SqlUserRepository:
             update(UserRow)
             .where(UserRow.id == user_id, UserRow.deleted_at.is_(None))
             .values({**changes, "updated_at": func.now()})
-            .returning(UserRow)
+            .returning(*USER_COLUMNS)
         )
-        return user_from_row((await self._session.execute(statement)).scalar_one())
+        return user_from_row((await self._connection.execute(statement)).one())
 
     async def lock_active_admins(self) -> list[UUID]:
         query = (
@@ -88,10 +116,10 @@ class SqlUserRepository:
             )
             .with_for_update()
         )
-        return list(await self._session.scalars(query))
+        return list(await self._connection.scalars(query))
 
     async def unlock(self, user_id: UUID) -> None:
-        await self._session.execute(
+        await self._connection.execute(
             update(UserRow)
             .where(UserRow.id == user_id)
             .values(failed_login_attempts=0, account_locked_until=None, updated_at=func.now())
@@ -109,11 +137,10 @@ class SqlUserRepository:
         return await self._credentials(UserRow.password_reset_token == token_hash, lock)
 
     async def _credentials(self, condition: ColumnElement[bool], lock: bool) -> Credentials | None:
-        query = select(UserRow).where(condition)
+        query = select(*USER_COLUMNS, *CREDENTIAL_COLUMNS).where(condition)
         if lock:
-            # Fresh values, not those of a row this session loaded before taking the lock.
-            query = query.with_for_update().execution_options(populate_existing=True)
-        row = await self._session.scalar(query)
+            query = query.with_for_update()
+        row = (await self._connection.execute(query)).first()
         if row is None:
             return None
         return Credentials(
@@ -159,38 +186,25 @@ class SqlUserRepository:
         }
         await self._update(user_id, changes)
 
-    async def _update(self, user_id: UUID, changes: dict[str, Any]) -> UserRow:
+    async def _update(self, user_id: UUID, changes: dict[str, Any]) -> AnyRow:
         statement = (
             update(UserRow)
             .where(UserRow.id == user_id)
             .values({**changes, "updated_at": func.now()})
-            .returning(UserRow)
-            .execution_options(populate_existing=True)
+            .returning(*USER_COLUMNS)
         )
-        return (await self._session.execute(statement)).scalar_one()
+        return (await self._connection.execute(statement)).one()
 
 
 class SqlActivityLog:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def record(self, event: ActivityEvent, *, at: datetime | None = None) -> None:
-        row = ActivityLogRow(
-            user_id=event.user_id,
-            event_type=event.event_type,
-            event_category=event.category.value,
-            description=event.description,
-            severity=event.severity.value,
-            metadata_=event.metadata,
-            ip_address=event.ip_address,
-            user_agent=event.user_agent,
-        )
-        if at is not None:  # else the column's default, the transaction's time
-            row.created_at = at
-        self._session.add(row)
+        await self._connection.execute(insert(ActivityLogRow).values(activity_values(event, at)))
 
     async def count(self, *, user_id: UUID, event_type: str, since: datetime) -> int:
-        found = await self._session.scalar(
+        found = await self._connection.scalar(
             select(func.count()).where(
                 ActivityLogRow.user_id == user_id,
                 ActivityLogRow.event_type == event_type,
@@ -200,7 +214,25 @@ class SqlActivityLog:
         return found or 0
 
 
-def session_from_row(row: SessionRow) -> RefreshSession:
+def activity_values(event: ActivityEvent, at: datetime | None = None) -> dict[str, Any]:
+    """The audit row's column values; without `at`, the column's default stamps it with the
+    transaction's time."""
+    values: dict[str, Any] = {
+        "user_id": event.user_id,
+        "event_type": event.event_type,
+        "event_category": event.category.value,
+        "description": event.description,
+        "severity": event.severity.value,
+        "metadata": event.metadata,
+        "ip_address": event.ip_address,
+        "user_agent": event.user_agent,
+    }
+    if at is not None:
+        values["created_at"] = at
+    return values
+
+
+def session_from_row(row: AnyRow) -> RefreshSession:
     return RefreshSession(
         id=row.id,
         user_id=row.user_id,
@@ -216,32 +248,35 @@ class SqlSessionRepository:
     """Refresh-token sessions. Revocations are single UPDATEs that touch only rows still
     active, so a session's first end (and its reason) is the one that stays."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def add(self, session: NewRefreshSession) -> RefreshSession:
-        row = SessionRow(
-            user_id=session.user_id,
-            family_id=session.family_id,
-            token_hash=session.token_hash,
-            created_at=session.created_at,
-            expires_at=session.expires_at,
-            ip_address=session.ip_address,
-            user_agent=session.user_agent,
+        statement = (
+            insert(SessionRow)
+            .values(
+                user_id=session.user_id,
+                family_id=session.family_id,
+                token_hash=session.token_hash,
+                created_at=session.created_at,
+                expires_at=session.expires_at,
+                ip_address=session.ip_address,
+                user_agent=session.user_agent,
+            )
+            .returning(*SESSION_COLUMNS)
         )
-        self._session.add(row)
-        await self._session.flush()
-        return session_from_row(row)
+        return session_from_row((await self._connection.execute(statement)).one())
 
     async def get(self, session_id: UUID) -> RefreshSession | None:
-        row = await self._session.scalar(select(SessionRow).where(SessionRow.id == session_id))
+        query = select(*SESSION_COLUMNS).where(SessionRow.id == session_id)
+        row = (await self._connection.execute(query)).first()
         return session_from_row(row) if row else None
 
     async def by_token_hash(self, token_hash: str, *, lock: bool = False) -> RefreshSession | None:
-        query = select(SessionRow).where(SessionRow.token_hash == token_hash)
+        query = select(*SESSION_COLUMNS).where(SessionRow.token_hash == token_hash)
         if lock:
-            query = query.with_for_update().execution_options(populate_existing=True)
-        row = await self._session.scalar(query)
+            query = query.with_for_update()
+        row = (await self._connection.execute(query)).first()
         return session_from_row(row) if row else None
 
     async def revoke(self, session_id: UUID, *, at: datetime, reason: RevokedReason) -> bool:
@@ -266,20 +301,20 @@ class SqlSessionRepository:
             .where(condition, SessionRow.revoked_at.is_(None))
             .values(revoked_at=at, revoked_reason=reason.value, **(extra or {}))
             .returning(SessionRow.id)
-            .execution_options(synchronize_session=False)
         )
-        return len((await self._session.execute(statement)).all())
+        return len((await self._connection.execute(statement)).all())
 
     async def login_active(self, user_id: UUID, session_id: UUID) -> bool:
-        named = aliased(SessionRow)
-        found = await self._session.scalar(
-            select(
-                exists().where(
-                    named.id == session_id,
-                    named.user_id == user_id,
-                    SessionRow.family_id == named.family_id,
-                    SessionRow.revoked_at.is_(None),
-                )
-            )
-        )
-        return bool(found)
+        return bool(await self._connection.scalar(select(login_active(user_id, session_id))))
+
+
+def login_active(user_id: Any, session_id: Any) -> ColumnElement[bool]:
+    """Whether `session_id` is the user's and its login (the session family) still has an
+    unrevoked session. `user_id` may be a column, for use inside a larger query."""
+    named = aliased(SessionRow)
+    return exists().where(
+        named.id == session_id,
+        named.user_id == user_id,
+        SessionRow.family_id == named.family_id,
+        SessionRow.revoked_at.is_(None),
+    )

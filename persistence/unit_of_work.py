@@ -1,20 +1,19 @@
-"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+"""The SQL unit of work: one transaction on one connection, rolled back unless committed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from domain.model import Question
+from domain.bank import Bank, load_bank
 from persistence.assessment_repositories import (
     SqlAssessmentRepository,
     SqlChecklistRepository,
     SqlResponseRepository,
     SqlResultRepository,
 )
+from persistence.connections import ConnectionScope, Transaction
 from persistence.erasure import SqlErasureRepository
 from persistence.report_repositories import SqlReportRepository
 from persistence.repositories import SqlActivityLog, SqlSessionRepository, SqlUserRepository
@@ -31,33 +30,27 @@ class SqlUnitOfWork:
     reports: SqlReportRepository
     erasure: SqlErasureRepository
 
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        questions: Sequence[Question] = (),
-    ) -> None:
-        """`questions` is the bank in force, which answers are read against."""
-        self._session_factory = session_factory
-        self._questions = questions
-        self._session: AsyncSession | None = None
-
-    @property
-    def session(self) -> AsyncSession:
-        if self._session is None:
-            raise RuntimeError("the unit of work is used outside its `async with` block")
-        return self._session
+    def __init__(self, scope: ConnectionScope, bank: Bank | None = None) -> None:
+        """`bank` is the question bank in force, which answers are read against (by default
+        the one this version ships)."""
+        self._scope = scope
+        self._bank = bank or load_bank()
+        self._opened: AbstractAsyncContextManager[Transaction] | None = None
+        self._transaction: Transaction | None = None
 
     async def __aenter__(self) -> Self:
-        self._session = self._session_factory()
-        self.users = SqlUserRepository(self._session)
-        self.activity = SqlActivityLog(self._session)
-        self.sessions = SqlSessionRepository(self._session)
-        self.assessments = SqlAssessmentRepository(self._session)
-        self.responses = SqlResponseRepository(self._session, self._questions)
-        self.results = SqlResultRepository(self._session)
-        self.checklists = SqlChecklistRepository(self._session)
-        self.reports = SqlReportRepository(self._session)
-        self.erasure = SqlErasureRepository(self._session)
+        self._opened = self._scope.transaction()
+        self._transaction = transaction = await self._opened.__aenter__()
+        connection = transaction.connection
+        self.users = SqlUserRepository(connection)
+        self.activity = SqlActivityLog(connection)
+        self.sessions = SqlSessionRepository(connection)
+        self.assessments = SqlAssessmentRepository(connection)
+        self.responses = SqlResponseRepository(connection, self._bank)
+        self.results = SqlResultRepository(connection)
+        self.checklists = SqlChecklistRepository(connection)
+        self.reports = SqlReportRepository(connection)
+        self.erasure = SqlErasureRepository(connection)
         return self
 
     async def __aexit__(
@@ -66,12 +59,11 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
-        self._session = None
-        try:
-            await session.rollback()  # a no-op after commit
-        finally:
-            await session.close()
+        opened, self._opened, self._transaction = self._opened, None, None
+        if opened is not None:
+            await opened.__aexit__(exc_type, exc, tb)
 
     async def commit(self) -> None:
-        await self.session.commit()
+        if self._transaction is None:
+            raise RuntimeError("the unit of work is used outside its `async with` block")
+        await self._transaction.commit()

@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from domain.bank import load_bank
-from persistence.database import create_engine, create_session_factory
+from persistence.database import create_engine
 from server.auth import Argon2PasswordHasher
 from server.clock import SystemClock
 from server.graphql.context import Context
@@ -26,6 +26,7 @@ from server.limits import BodyLimit
 from server.mail import ConsoleMailer
 from server.rate_limits import RateLimiter, rules_for
 from server.reports_http import PdfRenderer, ReportServices, report_routes
+from server.services import Services
 from server.settings import Settings
 from server.storage import report_store
 
@@ -38,6 +39,7 @@ def create_app(
     settings: Settings, database_url: str, *, limiter: RateLimiter | None = None
 ) -> Starlette:
     """Builds the app; the engine is created on start-up and disposed on shutdown."""
+    reports = ReportServices(store=report_store(settings), renderer=PdfRenderer())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -48,31 +50,25 @@ def create_app(
             max_overflow=settings.db_max_overflow,
         )
         app.state.engine = engine
-        app.state.session_factory = create_session_factory(engine)
+        app.state.services = Services(
+            engine=engine,
+            secret=settings.secret(),
+            bank=load_bank(),
+            clock=SystemClock(),
+            hasher=Argon2PasswordHasher(),
+            mailer=ConsoleMailer(),
+            public_url=settings.public_url.rstrip("/"),
+            limiter=limiter or RateLimiter(rules=rules_for(settings.reports_per_minute)),
+            reports=reports,
+        )
         try:
             yield
         finally:
             await asyncio.to_thread(reports.renderer.close)
             await engine.dispose()
 
-    bank, clock, secret = load_bank(), SystemClock(), settings.secret()
-    hasher, mailer = Argon2PasswordHasher(), ConsoleMailer()
-    limiter = limiter or RateLimiter(rules=rules_for(settings.reports_per_minute))
-    reports = ReportServices(store=report_store(settings), renderer=PdfRenderer())
-
     def context(request: Request) -> Context:
-        return Context.build(
-            request,
-            secret=secret,
-            session_factory=request.app.state.session_factory,
-            bank=bank,
-            clock=clock,
-            hasher=hasher,
-            mailer=mailer,
-            public_url=settings.public_url.rstrip("/"),
-            limiter=limiter,
-            reports=reports,
-        )
+        return Context.build(request, request.app.state.services)
 
     schema = build_schema(
         production=settings.is_production, introspection=settings.introspection_enabled
@@ -83,7 +79,7 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            *report_routes(secret=secret, bank=bank, clock=clock, reports=reports),
+            *report_routes(),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit)],

@@ -31,11 +31,11 @@ from domain.model import Role, User
 from domain.services.accounts import create_user
 from domain.services.erasure import Erased, erase_user, purge_deleted_assessments
 from persistence import schema as migrations
+from persistence.connections import ConnectionScope
 from persistence.database import (
     DatabaseLocation,
     DatabaseUrlError,
     create_engine,
-    create_session_factory,
     describe,
     provide_database,
 )
@@ -355,7 +355,7 @@ async def _unit_of_work(settings: Settings, url: str) -> AsyncIterator[SqlUnitOf
     """A unit of work on an engine of its own, disposed of afterwards."""
     engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
     try:
-        yield SqlUnitOfWork(create_session_factory(engine))
+        yield SqlUnitOfWork(ConnectionScope(engine))
     finally:
         await engine.dispose()
 
@@ -404,8 +404,7 @@ async def _run_demo(settings: Settings, url: str) -> str:
     bank = load_bank()
     engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
     try:
-        factory = create_session_factory(engine)
-        return await load_demo(lambda: SqlUnitOfWork(factory, bank.questions), bank)
+        return await load_demo(lambda: SqlUnitOfWork(ConnectionScope(engine), bank), bank)
     finally:
         await engine.dispose()
 

@@ -15,24 +15,27 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from domain.bank import Bank
 from domain.errors import NotFound
 from domain.model import User
-from domain.ports import Clock, RenderedReport, ReportStore
+from domain.ports import RenderedReport, ReportStore
 from domain.reports import ReportDocument
 from domain.services import reports as service
-from domain.services.auth import current_user
+from persistence.connections import ConnectionScope
+from persistence.queries import signed_in_user
 from persistence.unit_of_work import SqlUnitOfWork
 from server.graphql.ids import BadId, expect_id
 from server.pdf import render_pdf_sync
-from server.tokens import bearer_claims, verify_download
+from server.tokens import Claims, bearer_claims, verify_download
+
+if TYPE_CHECKING:
+    from server.services import Services
 
 
 class PdfRenderer:
@@ -84,18 +87,6 @@ class ReportServices:
     renderer: PdfRenderer
 
 
-@dataclass(frozen=True)
-class _Deps:
-    secret: str
-    bank: Bank
-    clock: Clock
-    reports: ReportServices
-
-    def uow(self, request: Request) -> SqlUnitOfWork:
-        factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-        return SqlUnitOfWork(factory, self.bank.questions)
-
-
 def _not_found() -> JSONResponse:
     return JSONResponse({"error": "not found"}, status_code=404)
 
@@ -113,59 +104,68 @@ def _pdf(file: service.ReportFile, disposition: str) -> Response:
     )
 
 
-def report_routes(*, secret: str, bank: Bank, clock: Clock, reports: ReportServices) -> list[Route]:
-    deps = _Deps(secret, bank, clock, reports)
+def report_routes() -> list[Route]:
+    """The routes; they use the service's parts from `app.state.services`."""
 
-    async def actor(request: Request, report_id: UUID) -> User | None:
+    async def actor(
+        services: Services, scope: ConnectionScope, request: Request, report_id: UUID
+    ) -> User | None:
         """The bearer token's user, or the user a download link was signed for."""
         if "signature" in request.query_params:
             grant = verify_download(
-                secret=deps.secret,
+                secret=services.secret,
                 report_id=report_id,
                 params=request.query_params,
-                now=deps.clock.now(),
+                now=services.clock.now(),
             )
-            if grant is None:
-                return None
             # the account, and the login the link was made in, must still be live
-            return await current_user(
-                uow=deps.uow(request), user_id=grant.user_id, session_id=grant.session_id
-            )
-        header = request.headers.get("authorization", "")
-        claims = bearer_claims(header, secret=deps.secret, now=deps.clock.now())
+            claims = Claims(grant.user_id, grant.session_id) if grant else None
+        else:
+            header = request.headers.get("authorization", "")
+            claims = bearer_claims(header, secret=services.secret, now=services.clock.now())
         if claims is None:
             return None
-        return await current_user(
-            uow=deps.uow(request), user_id=claims.user_id, session_id=claims.session_id
-        )
+        async with scope.reading() as connection:
+            return await signed_in_user(connection, claims.user_id, claims.session_id)
 
     async def download(request: Request) -> Response:
+        services: Services = request.app.state.services
         try:
             report_id = expect_id(request.path_params["report_id"], "Report")
         except BadId:
             return _not_found()
-        user = await actor(request, report_id)
-        if user is None:
-            return JSONResponse(
-                {"error": "sign in, or use a fresh download link"},
-                status_code=401,
-                headers={"www-authenticate": "Bearer"},
-            )
+        scope = ConnectionScope(services.engine)
         try:
+            user = await actor(services, scope, request, report_id)
+            if user is None:
+                return JSONResponse(
+                    {"error": "sign in, or use a fresh download link"},
+                    status_code=401,
+                    headers={"www-authenticate": "Bearer"},
+                )
             file = await service.download_report(
-                uow=deps.uow(request), store=deps.reports.store, actor=user, report_id=report_id
+                uow=SqlUnitOfWork(scope, services.bank),
+                store=services.reports.store,
+                actor=user,
+                report_id=report_id,
             )
         except NotFound:
             return _not_found()
+        finally:
+            await scope.close()
         return _pdf(file, "attachment")
 
     async def shared(request: Request) -> Response:
+        services: Services = request.app.state.services
         token = request.path_params["token"]
         if not 20 <= len(token) <= 100:
             return _not_found()
         try:
             file = await service.open_shared_report(
-                uow=deps.uow(request), clock=deps.clock, store=deps.reports.store, token=token
+                uow=SqlUnitOfWork(ConnectionScope(services.engine), services.bank),
+                clock=services.clock,
+                store=services.reports.store,
+                token=token,
             )
         except NotFound:
             return _not_found()

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
+from uuid import UUID
 
 from domain.model import (
     AnswerOption,
@@ -77,12 +78,18 @@ class Bank:
     sections: Mapping[Section, SectionText]
     phases: Mapping[Phase, PhaseText]
     tones: Mapping[str, Tone]
+    # Indexes built once with the bank, for the lookups every request makes.
+    by_key: Mapping[str, Question] = field(init=False, repr=False, compare=False)
+    by_id: Mapping[UUID, Question] = field(init=False, repr=False, compare=False)
+    position: Mapping[str, int] = field(init=False, repr=False, compare=False)  # bank order
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_key", {q.key: q for q in self.questions})
+        object.__setattr__(self, "by_id", {q.id: q for q in self.questions})
+        object.__setattr__(self, "position", {q.key: i for i, q in enumerate(self.questions)})
 
     def question(self, key: str) -> Question:
-        for question in self.questions:
-            if question.key == key:
-                return question
-        raise KeyError(key)
+        return self.by_key[key]
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.access import is_admin
 from domain.accounts import clean_name
 from domain.errors import Conflict, NotFound
 from domain.model import ActivityEvent, EventCategory, Role, Severity, User
@@ -44,7 +45,7 @@ async def update_user(
     role: Role | None = None,
     is_active: bool | None = None,
 ) -> User:
-    if actor.role is not Role.ADMIN:
+    if not is_admin(actor):
         raise NotAdministrator
     changes: dict[str, object] = {}
     if first_name is not None:
@@ -82,7 +83,7 @@ async def update_user(
 
 
 async def unlock_user(*, uow: UnitOfWork, actor: User, user_id: UUID) -> User:
-    if actor.role is not Role.ADMIN:
+    if not is_admin(actor):
         raise NotAdministrator
     async with uow:
         target = await uow.users.get(user_id)

@@ -12,17 +12,18 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from uuid import UUID
 
+from domain.access import may_see_assessment
 from domain.assessments import Assessment, check_client_details
 from domain.bank import Bank
 from domain.errors import AlreadyCompleted, Incomplete, NotFound
 from domain.model import (
     ActivityEvent,
     Answer,
+    Answers,
     AssessmentStatus,
     EventCategory,
     Mirror,
     Question,
-    Role,
     User,
 )
 from domain.ports import Clock, StoredResponse, UnitOfWork
@@ -55,16 +56,12 @@ class SaveOutcome:
     errors: list[ItemError]
 
 
-def can_see(actor: User, assessment: Assessment) -> bool:
-    return actor.role is Role.ADMIN or assessment.consultant_id == actor.id
-
-
 async def reachable(
     uow: UnitOfWork, actor: User, assessment_id: UUID, *, lock: bool = False
 ) -> Assessment:
     """The assessment if the actor may see it; NotFound otherwise, as if it did not exist."""
     assessment = await uow.assessments.get(assessment_id, lock=lock)
-    if assessment is None or not can_see(actor, assessment):
+    if assessment is None or not may_see_assessment(actor, assessment):
         raise NotFound("no such assessment")
     return assessment
 
@@ -180,12 +177,11 @@ async def save_responses(
     """The autosave path (SCORING §1, §5): each answer is checked on its own; the valid ones
     are saved together, the others reported by position. The first saved answer moves a draft
     to in progress; progress and the mirrored columns follow every save."""
-    questions = {q.key: q for q in bank.questions}
     valid: list[Answer] = []
     errors: list[ItemError] = []
     seen: set[str] = set()
     for index, answer in enumerate(answers):
-        question = questions.get(answer.question_key)
+        question = bank.by_key.get(answer.question_key)
         if question is None:
             errors.append(ItemError(index, "question_id", "no such question"))
         elif answer.question_key in seen:
@@ -202,9 +198,11 @@ async def save_responses(
         assessment = await reachable(uow, actor, assessment_id, lock=True)
         if assessment.status is AssessmentStatus.COMPLETED:
             raise AlreadyCompleted
-        saved = await uow.responses.upsert(assessment_id, valid) if valid else []
-        if saved:
-            assessment = await _after_save(uow, clock, bank.questions, assessment)
+        saved: list[StoredResponse] = []
+        if valid:
+            written = await uow.responses.save(assessment_id, valid)
+            saved = written.saved
+            assessment = await _after_save(uow, clock, bank.questions, assessment, written.sheet)
             await uow.activity.record(
                 _event(
                     actor,
@@ -219,9 +217,12 @@ async def save_responses(
 
 
 async def _after_save(
-    uow: UnitOfWork, clock: Clock, questions: Sequence[Question], assessment: Assessment
+    uow: UnitOfWork,
+    clock: Clock,
+    questions: Sequence[Question],
+    assessment: Assessment,
+    sheet: Answers,
 ) -> Assessment:
-    sheet = await uow.responses.answers(assessment.id)
     copies = mirrored(questions, sheet)
     changes: dict[str, object] = {
         "progress_percentage": progress(questions, sheet),

@@ -1,6 +1,7 @@
-"""Signing in (API.md "Authentication"): register, login with lockout, the per-request user
-check, and what the session and password-reset use cases share (`domain.services.sessions`:
-refresh and logout; `domain.services.password_reset`).
+"""Signing in (API.md "Authentication"): register, login with lockout, and what the session
+and password-reset use cases share (`domain.services.sessions`: refresh and logout;
+`domain.services.password_reset`). Which account a request's access token stands for is a
+read of its own (`persistence.queries.signed_in_user`), checked on every request.
 
 No HTTP and no JWT here: a successful sign-in returns a `SignIn`, which the caller turns into
 an access token, with the opaque refresh token, which only the caller ever sees in clear (the
@@ -324,19 +325,3 @@ async def _count_failure(
     if locked_until is not None:
         raise AccountLocked(locked_until)
     raise InvalidCredentials
-
-
-async def current_user(
-    *, uow: UnitOfWork, user_id: UUID, session_id: UUID | None = None
-) -> User | None:
-    """The user an access token names, or None once the account is deactivated or deleted,
-    so that takes effect on the next request. With the token's `session_id`, also None once
-    that login ended (logout, reuse detection, password reset), even if the session was
-    rotated since the token was issued."""
-    async with uow:
-        user = await uow.users.get(user_id)
-        if user is None or not user.is_active:
-            return None
-        if session_id is not None and not await uow.sessions.login_active(user_id, session_id):
-            return None
-    return user

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
 
+from domain.access import may_see_assessment
 from domain.assessments import Assessment
 from domain.bank import Bank
 from domain.errors import NotCompleted, NotFound, NotShareable, ValidationError
@@ -25,7 +26,7 @@ from domain.model import ActivityEvent, AssessmentStatus, EventCategory, ReportT
 from domain.ports import Clock, ReportRenderer, ReportStore, UnitOfWork
 from domain.reports import ReportInputs, build_report, report_file_name
 from domain.results import ReportRecord
-from domain.services.assessments import can_see, reachable
+from domain.services.assessments import reachable
 
 SHARE_DAYS = range(1, 91)
 SHARE_TOKEN_BYTES = 32
@@ -63,7 +64,7 @@ async def _reachable_report(
 ) -> tuple[ReportRecord, Assessment]:
     report = await uow.reports.get(report_id, lock=lock)
     assessment = await uow.assessments.get(report.assessment_id) if report else None
-    if report is None or assessment is None or not can_see(actor, assessment):
+    if report is None or assessment is None or not may_see_assessment(actor, assessment):
         raise NotFound("no such report")
     return report, assessment
 

@@ -1,80 +1,58 @@
-"""The request context: what every resolver may use, built once per HTTP request."""
+"""The context of one GraphQL operation: the service's parts, the operation's connection
+scope and data loaders, and the viewer.
+
+The viewer is read once per operation, before execution starts (`Identify`), from the bearer
+token and the database in one statement; resolvers then see it as a plain attribute. A
+sign-in mutation makes the account it signed in the viewer for the rest of its operation,
+so what its payload shows is shown to that account.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+import strawberry
 from starlette.requests import Request
+from strawberry.extensions import SchemaExtension
 
 from domain.bank import Bank
-from domain.model import Role, User
-from domain.ports import Clock, Mailer, PasswordHasher
-from domain.services.auth import current_user
+from domain.model import User
+from domain.ports import Clock
+from persistence.connections import ConnectionScope
+from persistence.queries import signed_in_user
 from persistence.unit_of_work import SqlUnitOfWork
-from server.graphql.errors import RATE_LIMITED, ApiError, Forbidden, Unauthenticated
-from server.graphql.loaders import Loaders, create_loaders
-from server.rate_limits import RateLimited, RateLimiter
+from server.graphql.errors import RATE_LIMITED, ApiError, Unauthenticated
+from server.graphql.loaders import Loaders
+from server.rate_limits import RateLimited
+from server.services import Services
 from server.tokens import Claims, bearer_claims
-
-if TYPE_CHECKING:
-    from server.reports_http import ReportServices
-
-_UNKNOWN: Any = object()
 
 
 @dataclass
 class Context:
     request: Request
-    secret: str
-    session_factory: async_sessionmaker[AsyncSession]
-    bank: Bank
-    clock: Clock
+    services: Services
+    db: ConnectionScope
     loaders: Loaders
-    hasher: PasswordHasher
-    mailer: Mailer
-    public_url: str
-    limiter: RateLimiter
-    reports: ReportServices
-    _viewer: User | None = field(default=_UNKNOWN)
+    viewer: User | None = None
     claims: Claims | None = None
+    _identified: bool = field(default=False, repr=False)
 
     @classmethod
-    def build(
-        cls,
-        request: Request,
-        *,
-        secret: str,
-        session_factory: async_sessionmaker[AsyncSession],
-        bank: Bank,
-        clock: Clock,
-        hasher: PasswordHasher,
-        mailer: Mailer,
-        public_url: str,
-        limiter: RateLimiter,
-        reports: ReportServices,
-    ) -> Context:
-        return cls(
-            request=request,
-            secret=secret,
-            session_factory=session_factory,
-            bank=bank,
-            clock=clock,
-            loaders=create_loaders(session_factory, bank.questions),
-            hasher=hasher,
-            mailer=mailer,
-            public_url=public_url,
-            limiter=limiter,
-            reports=reports,
-        )
+    def build(cls, request: Request, services: Services) -> Context:
+        db = ConnectionScope(services.engine)
+        return cls(request, services, db, Loaders(db, services.bank))
 
-    def limit(self, action: str, account: str | None = None) -> None:
-        """Counts an attempt at `action`; RATE_LIMITED once the client or account is over."""
-        try:
-            self.limiter.check(action, address=self.client_ip, account=account)
-        except RateLimited as exc:
-            raise ApiError(str(exc), code=RATE_LIMITED) from exc
+    @property
+    def bank(self) -> Bank:
+        return self.services.bank
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
 
     @property
     def client_ip(self) -> str | None:
@@ -85,33 +63,50 @@ class Context:
         return self.request.headers.get("user-agent")
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory, self.bank.questions)
+        return SqlUnitOfWork(self.db, self.bank)
 
-    async def viewer(self) -> User | None:
-        """The signed-in user, checked against the database once per request: a deactivated
-        or deleted account stops working at once, whatever its token says."""
-        if self._viewer is _UNKNOWN:
-            self._viewer = await self._read_viewer()
-        return self._viewer
-
-    async def _read_viewer(self) -> User | None:
+    async def identify(self) -> None:
+        """Reads the viewer from the bearer token, once: a deactivated or deleted account, or
+        a login that has ended, stops working at once, whatever the token says."""
+        if self._identified:
+            return
+        self._identified = True
         header = self.request.headers.get("authorization", "")
-        claims = bearer_claims(header, secret=self.secret, now=self.clock.now())
+        claims = bearer_claims(header, secret=self.services.secret, now=self.clock.now())
         if claims is None:
-            return None
-        self.claims = claims
-        return await current_user(
-            uow=self.uow(), user_id=claims.user_id, session_id=claims.session_id
-        )
+            return
+        async with self.db.reading() as connection:
+            self.viewer = await signed_in_user(connection, claims.user_id, claims.session_id)
+        self.claims = claims if self.viewer is not None else None
 
-    async def require_viewer(self) -> User:
-        viewer = await self.viewer()
-        if viewer is None:
+    def signed_in(self, user: User, session_id: UUID) -> None:
+        """A sign-in mutation succeeded: the rest of the operation acts for that account."""
+        self.viewer, self.claims = user, Claims(user_id=user.id, session_id=session_id)
+
+    def require_viewer(self) -> User:
+        if self.viewer is None:
             raise Unauthenticated()
-        return viewer
+        return self.viewer
 
-    async def require_admin(self) -> User:
-        viewer = await self.require_viewer()
-        if viewer.role is not Role.ADMIN:
-            raise Forbidden()
-        return viewer
+    def limit(self, action: str, account: str | None = None) -> None:
+        """Counts an attempt at `action`; RATE_LIMITED once the client or account is over."""
+        try:
+            self.services.limiter.check(action, address=self.client_ip, account=account)
+        except RateLimited as exc:
+            raise ApiError(str(exc), code=RATE_LIMITED) from exc
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+Info = strawberry.Info[Context, None]
+
+
+class Identify(SchemaExtension):
+    """Reads the viewer once the operation is valid and about to run."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context: Any = self.execution_context.context
+        if isinstance(context, Context):
+            await context.identify()
+        yield

@@ -1,9 +1,13 @@
-"""Top-level GraphQL errors: every one carries `extensions.code` (API.md "Errors").
+"""The API's errors (API.md "Errors"), in one place.
 
-Expected failures of mutations are user errors in the payload, never these. What reaches the
-client here is either a request error (parse, validation, limits, variables) or a field error
-raised on purpose (`ApiError` and its codes); anything else is an internal error, logged with
-the request id and shown with no internals.
+Expected failures of mutations are user errors in the payload: `user_error` turns any
+domain error into one, by the table `USER_ERROR_CODES` (the first of the error's classes
+found in it gives its code) and the input field it names.
+
+Top-level errors always carry `extensions.code`. What reaches the client there is either a
+request error (parse, validation, limits, variables) or a field error raised on purpose
+(`ApiError` and its codes); anything else is an internal error, logged with the request id
+and shown with no internals.
 """
 
 from __future__ import annotations
@@ -13,6 +17,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphql import GraphQLError
+
+from domain.errors import (
+    AccountLocked,
+    AlreadyCompleted,
+    Conflict,
+    DomainError,
+    DuplicateEmail,
+    Incomplete,
+    InvalidCredentials,
+    InvalidToken,
+    NotCompleted,
+    NotFound,
+    NotShareable,
+    ValidationError,
+)
 
 log = logging.getLogger("rise.graphql")
 
@@ -59,6 +78,48 @@ class NotFoundError(ApiError):
 
     def __init__(self, what: str = "object") -> None:
         super().__init__(f"no such {what}")
+
+
+USER_ERROR_CODES: dict[type[DomainError], str] = {
+    ValidationError: "VALIDATION",
+    DuplicateEmail: "EMAIL_TAKEN",
+    NotFound: "NOT_FOUND",
+    NotShareable: "NOT_SHAREABLE",
+    AlreadyCompleted: "ALREADY_COMPLETED",
+    Incomplete: "INCOMPLETE",
+    NotCompleted: "NOT_COMPLETED",
+    InvalidCredentials: "INVALID_CREDENTIALS",
+    AccountLocked: "ACCOUNT_LOCKED",
+    InvalidToken: "INVALID_TOKEN",
+    Conflict: "CONFLICT",
+    DomainError: "CONFLICT",
+}
+# Domain field names whose input name is not just their camel case.
+INPUT_NAMES = {"notes": "consultantNotes"}
+
+
+def input_name(field: str) -> str:
+    """A domain field's name as the API's inputs spell it: client_name is clientName."""
+    if field in INPUT_NAMES:
+        return INPUT_NAMES[field]
+    head, *rest = field.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def user_error_fields(
+    error: DomainError, *, id_field: str = "id", renames: dict[str, str] | None = None
+) -> tuple[list[str] | None, str]:
+    """The input path and code of the user error for `error`. `id_field` is the input naming
+    the object a NotFound is about; `renames` maps domain fields to this mutation's inputs
+    where they differ from the usual (resetPassword's newPassword)."""
+    code = next(USER_ERROR_CODES[kind] for kind in type(error).__mro__ if kind in USER_ERROR_CODES)
+    if isinstance(error, ValidationError):
+        return [(renames or {}).get(error.field) or input_name(error.field)], code
+    if isinstance(error, DuplicateEmail):
+        return ["email"], code
+    if isinstance(error, NotFound | NotShareable):
+        return [id_field], code
+    return None, code
 
 
 def is_request_error(errors: list[GraphQLError], data: object) -> bool:

@@ -1,18 +1,24 @@
-"""Per-request DataLoaders: each relation is one set-based statement per request, each load
-in a session of its own (never one session shared by concurrent resolvers)."""
+"""Per-operation data loaders: each relation is one set-based statement per batch, on the
+operation's one connection (`persistence.connections.ConnectionScope`).
+
+`now_or_later` lets a resolver answer synchronously when its loader already holds the value
+(a parent resolver loaded the relation for a whole page ahead of time, see `prefetch` in
+`server.graphql.selection`), so that completing thousands of nested objects creates no
+awaitable for each, and falls back to an ordinary batched load otherwise.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
 from domain.assessments import Assessment
-from domain.model import Question, User
+from domain.bank import Bank
+from domain.model import User
 from domain.ports import StoredResponse
 from domain.results import (
     ActivityRecord,
@@ -22,70 +28,78 @@ from domain.results import (
     StoredPhaseResult,
 )
 from persistence import queries
+from persistence.connections import ConnectionScope
 
+K = TypeVar("K")
 V = TypeVar("V")
-Batch = Callable[[AsyncSession, Sequence[UUID]], Awaitable[dict[UUID, V]]]
+R = TypeVar("R")
+Fetch = Callable[[AsyncConnection, Sequence[UUID]], Awaitable[dict[UUID, V]]]
 
 
-def _one(factory: async_sessionmaker[AsyncSession], batch: Batch[V]) -> DataLoader[UUID, V | None]:
-    async def load(keys: list[UUID]) -> list[V | None]:
-        async with factory() as session:
-            found = await batch(session, keys)
-        return [found.get(key) for key in keys]
-
-    return DataLoader(load_fn=load)
-
-
-def _many(
-    factory: async_sessionmaker[AsyncSession], batch: Batch[list[V]]
-) -> DataLoader[UUID, list[V]]:
-    async def load(keys: list[UUID]) -> list[list[V]]:
-        async with factory() as session:
-            found = await batch(session, keys)
-        return [found.get(key, []) for key in keys]
+def _loader(
+    scope: ConnectionScope, fetch: Fetch[V], missing: Callable[[], Any]
+) -> DataLoader[UUID, Any]:
+    async def load(keys: list[UUID]) -> list[Any]:
+        async with scope.reading() as connection:
+            found = await fetch(connection, keys)
+        return [found[key] if key in found else missing() for key in keys]
 
     return DataLoader(load_fn=load)
 
 
-@dataclass(frozen=True)
+def _none() -> None:
+    return None
+
+
 class Loaders:
-    users: DataLoader[UUID, User | None]
-    assessments: DataLoader[UUID, Assessment | None]
-    responses: DataLoader[UUID, list[StoredResponse]]
-    phase_results: DataLoader[UUID, StoredPhaseResult | None]
-    disc_profiles: DataLoader[UUID, StoredDiscProfile | None]
-    checklists: DataLoader[UUID, list[ChecklistItem]]
-    reports: DataLoader[UUID, list[ReportRecord]]
-    # Objects by their own ids, for node(id:)
-    response: DataLoader[UUID, tuple[UUID, StoredResponse] | None]
-    report: DataLoader[UUID, ReportRecord | None]
-    checklist_item: DataLoader[UUID, ChecklistItem | None]
-    activity: DataLoader[UUID, ActivityRecord | None]
+    """The loaders of one operation; `one_*` by an object's own id, for node(id:)."""
+
+    def __init__(self, scope: ConnectionScope, bank: Bank) -> None:
+        def with_bank(fetch: Any) -> Fetch[Any]:
+            return lambda connection, ids: fetch(connection, ids, bank)
+
+        self.users: DataLoader[UUID, User | None] = _loader(scope, queries.users_by_id, _none)
+        self.assessments: DataLoader[UUID, Assessment | None] = _loader(
+            scope, queries.assessments_by_id, _none
+        )
+        self.responses: DataLoader[UUID, list[StoredResponse]] = _loader(
+            scope, with_bank(queries.responses_by_assessment), list
+        )
+        self.phase_results: DataLoader[UUID, StoredPhaseResult | None] = _loader(
+            scope, queries.phase_results_by_assessment, _none
+        )
+        self.disc_profiles: DataLoader[UUID, StoredDiscProfile | None] = _loader(
+            scope, queries.disc_profiles_by_assessment, _none
+        )
+        self.checklists: DataLoader[UUID, list[ChecklistItem]] = _loader(
+            scope, queries.checklist_by_assessment, list
+        )
+        self.reports: DataLoader[UUID, list[ReportRecord]] = _loader(
+            scope, queries.reports_by_assessment, list
+        )
+        self.one_response: DataLoader[UUID, tuple[UUID, StoredResponse] | None] = _loader(
+            scope, with_bank(queries.responses_by_id), _none
+        )
+        self.one_report: DataLoader[UUID, ReportRecord | None] = _loader(
+            scope, queries.reports_by_id, _none
+        )
+        self.one_checklist_item: DataLoader[UUID, ChecklistItem | None] = _loader(
+            scope, queries.checklist_items_by_id, _none
+        )
+        self.one_activity: DataLoader[UUID, ActivityRecord | None] = _loader(
+            scope, queries.activity_by_id, _none
+        )
 
 
-def create_loaders(
-    factory: async_sessionmaker[AsyncSession], questions: Sequence[Question]
-) -> Loaders:
-    async def responses(
-        session: AsyncSession, ids: Sequence[UUID]
-    ) -> dict[UUID, list[StoredResponse]]:
-        return await queries.responses_by_assessment(session, ids, questions)
+def now_or_later(loader: DataLoader[K, V], key: K, convert: Callable[[V], R]) -> R | Awaitable[R]:
+    """`convert` of the loaded value: at once when the loader holds it already, else an
+    awaitable that loads it in the loader's next batch."""
+    future = loader.cache_map.get(key)
+    settled = future is not None and future.done() and not future.cancelled()
+    if future is not None and settled and future.exception() is None:
+        return convert(future.result())
+    return _later(loader.load(key), convert)
 
-    async def response(
-        session: AsyncSession, ids: Sequence[UUID]
-    ) -> dict[UUID, tuple[UUID, StoredResponse]]:
-        return await queries.responses_by_id(session, ids, questions)
 
-    return Loaders(
-        users=_one(factory, queries.users_by_id),
-        assessments=_one(factory, queries.assessments_by_id),
-        responses=_many(factory, responses),
-        phase_results=_one(factory, queries.phase_results_by_assessment),
-        disc_profiles=_one(factory, queries.disc_profiles_by_assessment),
-        checklists=_many(factory, queries.checklist_by_assessment),
-        reports=_many(factory, queries.reports_by_assessment),
-        response=_one(factory, response),
-        report=_one(factory, queries.reports_by_id),
-        checklist_item=_one(factory, queries.checklist_items_by_id),
-        activity=_one(factory, queries.activity_by_id),
-    )
+async def _later(value: Awaitable[V], convert: Callable[[V], R]) -> R:
+    return convert(await value)

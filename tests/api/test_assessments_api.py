@@ -6,14 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event
-from starlette.applications import Starlette
 
 from domain.bank import load_bank
 from server.graphql.ids import expect_id, to_global_id
 from tests.api.conftest import Account, Api
 from tests.builders import unique_email
-from tests.database import execute
 from tests.unit.test_client_stories import STORIES
 
 BANK = load_bank()
@@ -246,61 +243,6 @@ async def test_weights_are_for_admins_only(api: Api) -> None:
 async def test_page_size_over_100_is_refused(api: Api) -> None:
     result = await api("{ assessments(first: 101) { totalCount } }", as_=api.account())
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-
-
-NESTED_LIST = """
-{ assessments(first: 100) { totalCount edges { node {
-    clientName consultant { email }
-    responses { value question { key } }
-    discProfile { primaryType } phaseResult { primaryPhase flags }
-    reports { id reportType } checklistItems { itemText }
-} } } }"""
-
-
-def _seed(api: Api, owner_id: object, count: int) -> None:
-    execute(
-        api.url,
-        "INSERT INTO assessments (consultant_id, client_name, client_business_name, client_email) "
-        "SELECT :c, 'Client ' || n, 'Business ' || n, 'c' || n || '@example.com' "
-        "FROM generate_series(1, :n) AS n",
-        c=owner_id,
-        n=count,
-    )
-    execute(
-        api.url,
-        "INSERT INTO responses (assessment_id, question_id, answer_value) "
-        "SELECT a.id, q.id, 'current' FROM assessments a, questions q "
-        "WHERE a.consultant_id = :c AND q.key = 'STAB-001'",
-        c=owner_id,
-    )
-
-
-@pytest.mark.parametrize("count", [5, 50])
-async def test_a_nested_list_costs_the_same_few_statements_for_5_or_50(
-    api: Api, app: Starlette, count: int
-) -> None:
-    owner = api.account()
-    _seed(api, owner.id, count)
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        result = await api(NESTED_LIST, as_=owner)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert result["data"]["assessments"]["totalCount"] == count
-    assert all(len(e["node"]["responses"]) == 1 for e in result["data"]["assessments"]["edges"])
-    assert len(statements) <= 10, statements
-    STATEMENTS_SEEN[count] = len(statements)
-    if len(STATEMENTS_SEEN) == 2:
-        assert STATEMENTS_SEEN[5] == STATEMENTS_SEEN[50]
-
-
-STATEMENTS_SEEN: dict[int, int] = {}
 
 
 async def test_status_filter(api: Api) -> None:

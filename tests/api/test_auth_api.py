@@ -127,3 +127,38 @@ async def test_password_reset_by_mail_link_works_once(
         "mutation($e: String!) { requestPasswordReset(email: $e) { ok } }", {"e": unique_email()}
     )
     assert unknown["data"]["requestPasswordReset"]["ok"] is True  # the same answer
+
+
+SIGNED_IN_READ = """
+mutation($i: LoginInput!) { login(input: $i) {
+  user { email assessments { totalCount edges { node { clientName questions { id key } } } } }
+  userErrors { code }
+} }"""
+
+
+async def test_what_a_login_payload_shows_is_shown_to_the_account_it_signed_in(
+    api: Api,
+) -> None:
+    """Nested fields of a sign-in payload act for the account just signed in: its own
+    assessments, with their questions, although the request carried no token."""
+    email = unique_email()
+    token = (await _register(api, email))["accessToken"]
+    created = await api.client.post(
+        "/graphql",
+        json={
+            "query": "mutation($i: CreateAssessmentInput!) { createAssessment(input: $i) {"
+            " assessment { id } } }",
+            "variables": {
+                "i": {"clientName": "Ann", "clientBusinessName": "Bake", "clientEmail": email}
+            },
+        },
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert created.json()["data"]["createAssessment"]["assessment"]["id"]
+    result = await api(SIGNED_IN_READ, {"i": {"email": email, "password": PASSWORD}})
+    assert "errors" not in result, result
+    user = result["data"]["login"]["user"]
+    assert user["assessments"]["totalCount"] == 1
+    [edge] = user["assessments"]["edges"]
+    assert edge["node"]["clientName"] == "Ann"
+    assert len(edge["node"]["questions"]) > 40

@@ -1,28 +1,38 @@
-"""Integration fixtures: an async engine on the session database and, per test, a session
-inside a transaction that is rolled back afterwards, so tests never see each other's rows."""
+"""Integration fixtures: the service's async engine on the session database and, per test, an
+ORM session inside a transaction that is rolled back afterwards, so tests never see each
+other's rows."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from persistence.database import create_engine
 
 
 @pytest.fixture(scope="session")
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """As the service makes it: autocommit connections, units of work say BEGIN."""
     engine = create_engine(database_url, statement_timeout_ms=30_000)
     yield engine
     await engine.dispose()
 
 
+@pytest.fixture(scope="session")
+async def transactional_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """Connections that begin a transaction implicitly, for the rolled-back test session."""
+    engine = create_async_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
 @pytest.fixture
-async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+async def session(transactional_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A session whose commits are savepoints inside one outer transaction that is rolled
     back at the end of the test."""
-    async with engine.connect() as connection:
+    async with transactional_engine.connect() as connection:
         transaction = await connection.begin()
         session = AsyncSession(
             bind=connection,

@@ -16,7 +16,7 @@ from domain.bank import load_bank
 from domain.errors import AlreadyCompleted, Incomplete, NotFound, ValidationError
 from domain.model import Answer, AssessmentStatus, Role, User
 from domain.services import assessments as service
-from persistence.database import create_session_factory
+from persistence.connections import ConnectionScope
 from persistence.unit_of_work import SqlUnitOfWork
 from tests.builders import unique_email
 from tests.database import execute, query
@@ -40,7 +40,7 @@ class World:
     admin: User
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(create_session_factory(self.engine), BANK.questions)
+        return SqlUnitOfWork(ConnectionScope(self.engine), BANK)
 
     async def new_assessment(self, owner: User | None = None) -> Assessment:
         return await service.create_assessment(

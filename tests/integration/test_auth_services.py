@@ -20,7 +20,8 @@ from domain.errors import AccountLocked, InvalidCredentials, InvalidToken, WeakP
 from domain.model import Role, User
 from domain.services import auth, password_reset, sessions
 from domain.services.auth import SignIn
-from persistence.database import create_session_factory
+from persistence.connections import ConnectionScope
+from persistence.queries import signed_in_user
 from persistence.unit_of_work import SqlUnitOfWork
 from server.auth import Argon2PasswordHasher
 from tests.builders import unique_email
@@ -48,7 +49,12 @@ class World:
     mailer: FakeMailer
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(create_session_factory(self.engine))
+        return SqlUnitOfWork(ConnectionScope(self.engine))
+
+    async def signed_in(self, user_id: UUID, session_id: UUID | None = None) -> User | None:
+        """The account an access token for `user_id` and `session_id` stands for now."""
+        async with self.engine.connect() as connection:
+            return await signed_in_user(connection, user_id, session_id)
 
     async def register(self) -> SignIn:
         return await auth.register(
@@ -290,24 +296,50 @@ async def test_an_expired_refresh_token_is_refused(world: World) -> None:
 async def test_a_deactivated_account_loses_its_sessions_on_refresh(world: World) -> None:
     signed = await world.register()
     execute(world.url, "UPDATE users SET is_active = false WHERE id = :id", id=signed.user.id)
-    assert await auth.current_user(uow=world.uow(), user_id=signed.user.id) is None
+    assert await world.signed_in(signed.user.id) is None
     with pytest.raises(InvalidToken):
         await world.refresh(signed.refresh_token)
     assert world.session_row(signed.session_id).revoked_reason == "deactivated"
+
+
+async def test_a_token_stands_for_its_account_while_active_and_its_login_lasts(
+    world: World,
+) -> None:
+    first = await world.register()
+    user_id, sid = first.user.id, first.session_id  # an access token issued at registration
+    assert await world.signed_in(user_id, sid) == first.user
+    second = await world.refresh(first.refresh_token)
+    assert await world.signed_in(user_id, sid) == first.user  # the same login, rotated
+    assert await world.signed_in(uuid4(), sid) is None  # someone else's session
+    await sessions.logout(
+        uow=world.uow(), clock=world.clock, session_id=second.session_id, user_id=user_id
+    )
+    assert await world.signed_in(user_id, sid) is None
+    assert await world.signed_in(user_id, second.session_id) is None
+    assert await world.signed_in(user_id) == first.user  # a token minted without a login
+    execute(world.url, "UPDATE users SET is_active = false WHERE id = :id", id=user_id)
+    assert await world.signed_in(user_id) is None
+
+
+async def test_a_token_of_a_deleted_account_stands_for_nobody(world: World) -> None:
+    signed = await world.register()
+    execute(world.url, "UPDATE users SET deleted_at = now() WHERE id = :id", id=signed.user.id)
+    assert await world.signed_in(signed.user.id) is None
+    assert await world.signed_in(uuid4()) is None
 
 
 async def test_logout_revokes_the_session_and_its_access_tokens(world: World) -> None:
     first = await world.register()
     user_id, sid = first.user.id, first.session_id
     second = await world.refresh(first.refresh_token)
-    assert await auth.current_user(uow=world.uow(), user_id=user_id, session_id=sid)
-    assert not await auth.current_user(uow=world.uow(), user_id=uuid4(), session_id=sid)
+    assert await world.signed_in(user_id, sid)
+    assert not await world.signed_in(uuid4(), sid)
     assert await sessions.logout(
         uow=world.uow(), clock=world.clock, session_id=sid, user_id=user_id
     )
     assert world.session_row(second.session_id).revoked_reason == "logout"
     assert len(world.events(user_id, "logout")) == 1
-    assert await auth.current_user(uow=world.uow(), user_id=user_id, session_id=sid) is None
+    assert await world.signed_in(user_id, sid) is None
     with pytest.raises(InvalidToken):
         await world.refresh(second.refresh_token)
 

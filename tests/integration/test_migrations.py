@@ -30,7 +30,7 @@ DESIGN_TABLES = {
     "consultant_settings",
     "scheduler_links",
 }
-ADDED_TABLES = {"sessions"}
+ADDED_TABLES = {"sessions", "assessment_counts"}
 
 # database-design.md, "Indexes" inline with each table.
 DESIGN_INDEXES = {

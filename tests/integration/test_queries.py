@@ -1,20 +1,23 @@
-"""The API's reads: keyset pages with filters, and batch loads of one statement each."""
+"""The API's reads: keyset pages with filters and their counts, and batch loads of one
+statement each."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.assessments import Assessment
 from domain.bank import load_bank
 from domain.model import AssessmentStatus
-from persistence import queries
+from persistence import listings, queries
+from persistence.listings import AssessmentFilter, InvalidCursor, Page
 from persistence.models import AssessmentRow, UserRow
-from persistence.queries import AssessmentFilter, InvalidCursor, assessment_page
 from tests import builders as b
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
@@ -33,6 +36,17 @@ async def _consultant_with(
     return consultant, rows
 
 
+async def assessment_page(
+    session: AsyncSession, where: AssessmentFilter, *, first: int, after: str | None = None
+) -> Page[Assessment]:
+    connection = await session.connection()
+    return await listings.assessments(where).page(connection, first=first, after=after)
+
+
+async def assessment_count(session: AsyncSession, where: AssessmentFilter) -> int:
+    return await listings.assessments(where).count(await session.connection())
+
+
 async def _all_pages(session: AsyncSession, where: AssessmentFilter, first: int) -> list[list[str]]:
     pages, after = [], None
     while True:
@@ -40,7 +54,7 @@ async def _all_pages(session: AsyncSession, where: AssessmentFilter, first: int)
         pages.append([a.client_business_name for a in page.items])
         if not page.has_next:
             return pages
-        after = queries.encode_cursor(page.items[-1].created_at, page.items[-1].id)
+        after = page.cursors[-1]
 
 
 async def test_pages_are_newest_first_without_gaps_or_overlaps(session: AsyncSession) -> None:
@@ -48,14 +62,13 @@ async def test_pages_are_newest_first_without_gaps_or_overlaps(session: AsyncSes
     names = [r.client_business_name for r in reversed(rows)]
     pages = await _all_pages(session, AssessmentFilter(consultant.id), first=3)
     assert pages == [names[0:3], names[3:6], names[6:7]]
-    page = await assessment_page(session, AssessmentFilter(consultant.id), first=3)
-    assert page.total == 7
+    assert await assessment_count(session, AssessmentFilter(consultant.id)) == 7
 
 
 async def test_a_page_does_not_shift_when_newer_rows_arrive(session: AsyncSession) -> None:
     consultant, rows = await _consultant_with(session, 5)
     first = await assessment_page(session, AssessmentFilter(consultant.id), first=2)
-    cursor = queries.encode_cursor(first.items[-1].created_at, first.items[-1].id)
+    cursor = first.cursors[-1]
     await b.add(session, b.assessment(consultant, created_at=BASE + timedelta(days=1)))
     second = await assessment_page(session, AssessmentFilter(consultant.id), first=2, after=cursor)
     assert [a.id for a in second.items] == [rows[2].id, rows[1].id]
@@ -80,7 +93,9 @@ async def test_filters_by_owner_status_and_search(session: AsyncSession) -> None
     await b.add(session, b.assessment(bob, client_name="Bob's Quill"))
 
     async def names(where: AssessmentFilter) -> int:
-        return (await assessment_page(session, where, first=100)).total
+        counted = await assessment_count(session, where)
+        assert counted == len((await assessment_page(session, where, first=100)).items)
+        return counted
 
     assert await names(AssessmentFilter(ann.id)) == 3  # the deleted one never shows
     assert await names(AssessmentFilter(ann.id, search="QUILL")) == 2  # name and email
@@ -95,7 +110,10 @@ async def test_filters_by_owner_status_and_search(session: AsyncSession) -> None
     assert admin_view >= 3  # both consultants' (and any other test's)
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "", "WyJub3QtYS1kYXRlIiwgIngiXQ"])
+DEEP = base64.urlsafe_b64encode(b"[" * 50_000).decode()
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "", "WyJub3QtYS1kYXRlIiwgIngiXQ", DEEP, "\u00e9"])
 async def test_a_cursor_we_did_not_issue_is_refused(session: AsyncSession, cursor: str) -> None:
     with pytest.raises(InvalidCursor):
         await assessment_page(session, AssessmentFilter(None), first=1, after=cursor)
@@ -120,20 +138,65 @@ def counting(session: AsyncSession) -> Iterator[list[str]]:
 async def test_each_batch_load_is_one_statement_whatever_the_count(
     session: AsyncSession, count: int
 ) -> None:
-    questions = load_bank().questions
+    bank = load_bank()
     consultant, rows = await _consultant_with(session, count)
     ids = [r.id for r in rows]
+    connection = await session.connection()
     loads = [
-        queries.assessments_by_id(session, ids),
-        queries.users_by_id(session, [consultant.id]),
-        queries.responses_by_assessment(session, ids, questions),
-        queries.phase_results_by_assessment(session, ids),
-        queries.disc_profiles_by_assessment(session, ids),
-        queries.checklist_by_assessment(session, ids),
-        queries.reports_by_assessment(session, ids),
+        queries.assessments_by_id(connection, ids),
+        queries.users_by_id(connection, [consultant.id]),
+        queries.responses_by_assessment(connection, ids, bank),
+        queries.phase_results_by_assessment(connection, ids),
+        queries.disc_profiles_by_assessment(connection, ids),
+        queries.checklist_by_assessment(connection, ids),
+        queries.reports_by_assessment(connection, ids),
     ]
     for load in loads:
         with counting(session) as statements:
             await load
         assert len(statements) == 1, statements
-    assert len(await queries.assessments_by_id(session, ids)) == count
+    assert len(await queries.assessments_by_id(connection, ids)) == count
+
+
+async def test_the_tally_stays_exact_through_every_change(session: AsyncSession) -> None:
+    """Counts without a search come from assessment_counts, which triggers keep: it agrees
+    with counting the rows after inserts, status changes, soft deletes and restores, moves
+    to another consultant and deletes for good."""
+    ann = await b.add(session, b.user())
+    bob = await b.add(session, b.user())
+    rows = [
+        await b.add(session, b.assessment(ann, status=status))
+        for status in ("draft", "draft", "in_progress", "completed")
+    ]
+    connection = await session.connection()
+
+    async def agree() -> None:
+        for owner in (ann.id, bob.id, None):
+            for status in (None, *AssessmentStatus):
+                where = AssessmentFilter(owner, status=status)
+                rows_counted = await connection.scalar(
+                    select(func.count())
+                    .select_from(AssessmentRow)
+                    .where(
+                        AssessmentRow.deleted_at.is_(None),
+                        True if owner is None else AssessmentRow.consultant_id == owner,
+                        True if status is None else AssessmentRow.status == status.value,
+                    )
+                )
+                assert await assessment_count(session, where) == rows_counted, (owner, status)
+
+    await agree()
+    changes = [
+        ("UPDATE assessments SET status = 'in_progress' WHERE id = :id", rows[0].id),
+        ("UPDATE assessments SET progress_percentage = 50 WHERE id = :id", rows[0].id),
+        ("UPDATE assessments SET deleted_at = now() WHERE id = :id", rows[1].id),
+        ("UPDATE assessments SET deleted_at = now() WHERE id = :id", rows[1].id),
+        ("UPDATE assessments SET status = 'completed' WHERE id = :id", rows[1].id),
+        ("UPDATE assessments SET deleted_at = NULL WHERE id = :id", rows[1].id),
+        ("UPDATE assessments SET consultant_id = :bob WHERE id = :id", rows[2].id),
+        ("DELETE FROM assessments WHERE id = :id", rows[3].id),
+    ]
+    for statement, row_id in changes:
+        await connection.execute(text(statement), {"id": row_id, "bob": bob.id})
+        await agree()
+    assert await assessment_count(session, AssessmentFilter(bob.id)) == 1

@@ -221,13 +221,6 @@ class FakeSessions:
                 self.rows[session_id] = (revoked, digest)
         return ended
 
-    async def login_active(self, user_id: UUID, session_id: UUID) -> bool:
-        named = self.rows.get(session_id)
-        if named is None or named[0].user_id != user_id:
-            return False
-        family = named[0].family_id
-        return any(s.family_id == family and s.revoked_at is None for s, _ in self.rows.values())
-
     @property
     def sessions(self) -> list[RefreshSession]:
         return [session for session, _ in self.rows.values()]

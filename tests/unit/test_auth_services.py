@@ -346,35 +346,6 @@ async def test_logout_needs_exactly_one_way_to_name_the_session(world: World) ->
         await sessions.logout(uow=world.uow, clock=world.clock)
 
 
-# -- the request path ----------------------------------------------------------------------
-
-
-async def test_current_user_only_while_active_and_the_login_lasts(world: World) -> None:
-    first = await world.register()
-    user_id, sid = first.user.id, first.session_id  # an access token issued at registration
-
-    async def current(session_id: uuid.UUID | None = sid) -> User | None:
-        return await auth.current_user(uow=world.uow, user_id=user_id, session_id=session_id)
-
-    assert await current() == first.user
-    second = await world.refresh(first.refresh_token)
-    assert await current() == first.user  # still the same login after the rotation
-    assert await auth.current_user(uow=world.uow, user_id=uuid.uuid4(), session_id=sid) is None
-    await sessions.logout(uow=world.uow, clock=world.clock, refresh_token=second.refresh_token)
-    assert await current() is None
-    assert await current(second.session_id) is None
-    assert await current(None) == first.user
-    world.uow.change_user(user_id, user=_inactive(first.user))
-    assert await current(None) is None
-    assert await auth.current_user(uow=world.uow, user_id=uuid.uuid4()) is None
-
-
-async def test_current_user_is_none_for_a_deleted_account(world: World) -> None:
-    user = (await world.register()).user
-    world.uow.change_user(user.id, deleted_at=world.clock.now())
-    assert await auth.current_user(uow=world.uow, user_id=user.id) is None
-
-
 # -- password reset ------------------------------------------------------------------------
 
 

@@ -1,10 +1,12 @@
-"""Shared pieces of the schema: the Node interface, page info, enums and user errors."""
+"""Shared pieces of the schema: the Node interface, enums and user errors."""
 
 from __future__ import annotations
 
 import strawberry
 
 from domain import model
+from domain.errors import DomainError
+from server.graphql.errors import user_error_fields
 
 # The domain's enumerations are the schema's: their member names are the GraphQL values.
 for _kind in (
@@ -27,30 +29,19 @@ class Node:
     id: strawberry.ID
 
 
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
-def page_info(cursors: list[str], has_next: bool, after: str | None) -> PageInfo:
-    """A forward page's info: its edges' cursors, whether more follow, and whether it started
-    after a cursor."""
-    return PageInfo(
-        has_next_page=has_next,
-        has_previous_page=after is not None,
-        start_cursor=cursors[0] if cursors else None,
-        end_cursor=cursors[-1] if cursors else None,
-    )
-
-
 @strawberry.type(description="An expected failure of a mutation; never a top-level error.")
 class UserError:
     field: list[str] | None
     message: str
     code: str
+
+    @classmethod
+    def of(
+        cls, error: DomainError, *, id_field: str = "id", renames: dict[str, str] | None = None
+    ) -> UserError:
+        """The user error for a domain error (codes in `server.graphql.errors`)."""
+        field, code = user_error_fields(error, id_field=id_field, renames=renames)
+        return cls(field=field, message=error.message, code=code)
 
 
 @strawberry.type

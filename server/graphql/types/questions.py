@@ -1,14 +1,28 @@
-"""The question bank as clients see it (SCORING §1); weights only for administrators."""
+"""The question bank as clients see it (SCORING §1); weights only for administrators.
+
+The bank is the same for every request, so its GraphQL objects are built once per bank, in
+two views (with and without the scoring weights), parents linked: reading a question costs
+nothing but the serialisation of its fields.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import strawberry
 
 from domain import model
+from domain.access import may_see_weights
+from domain.bank import Bank
 from domain.model import DiscType as Trait
 from domain.model import Phase as PhaseName
 from domain.model import QuestionType as Kind
+from domain.model import User
+from server.graphql.context import Info
+from server.graphql.fields import field
 from server.graphql.ids import to_global_id
+from server.graphql.permissions import SignedIn
 from server.graphql.types.common import Node
 
 RATING_VALUES = ("1", "2", "3", "4", "5")
@@ -23,7 +37,7 @@ class PhaseScores:
     systemic: float
 
     @classmethod
-    def of(cls, points: dict[PhaseName, float]) -> PhaseScores:
+    def of(cls, points: Mapping[PhaseName, float]) -> PhaseScores:
         return cls(**{phase.value: float(points.get(phase, 0)) for phase in PhaseName})
 
 
@@ -35,7 +49,7 @@ class DiscScores:
     c: float
 
     @classmethod
-    def of(cls, points: dict[Trait, float]) -> DiscScores:
+    def of(cls, points: Mapping[Trait, float]) -> DiscScores:
         return cls(**{trait.value.lower(): float(points.get(trait, 0)) for trait in Trait})
 
 
@@ -62,53 +76,71 @@ class Question(Node):
     order_index: int
     is_required: bool
     is_conditional: bool
+    conditional_parent: Question | None
     conditional_trigger_value: str | None
     allows_not_applicable: bool
     options: list[AnswerOption]
-    parent_key: strawberry.Private[str | None]
-
-    @strawberry.field
-    def conditional_parent(self, info: strawberry.Info) -> Question | None:
-        if self.parent_key is None:
-            return None
-        context = info.context
-        parent = context.bank.question(self.parent_key)
-        return question_type(parent, admin=self._admin)
-
-    _admin: strawberry.Private[bool] = False
 
 
-def question_type(question: model.Question, *, admin: bool) -> Question:
-    condition = question.condition
-    return Question(
-        id=to_global_id("Question", question.id),
-        key=question.key,
-        text=question.text,
-        help_text=question.help,
-        type=question.type,
-        section=question.section,
-        order_index=question.order,
-        is_required=question.required,
-        is_conditional=condition is not None,
-        conditional_trigger_value=condition.value if condition else None,
-        allows_not_applicable=question.allows_na,
-        options=_options(question, admin=admin),
-        parent_key=condition.parent_key if condition else None,
-        _admin=admin,
-    )
+@dataclass(frozen=True)
+class QuestionViews:
+    """Every question of a bank as the API shows it, by key, in bank order."""
+
+    by_key: Mapping[str, Question]
+
+    def __getitem__(self, key: str) -> Question:
+        return self.by_key[key]
 
 
-def _options(question: model.Question, *, admin: bool) -> list[AnswerOption]:
+# Built views by bank (kept alive beside them, so that an id is never reused meanwhile).
+_BUILT: dict[tuple[int, bool], tuple[Bank, QuestionViews]] = {}
+
+
+def _views(bank: Bank, weights: bool) -> QuestionViews:
+    found = _BUILT.get((id(bank), weights))
+    if found is None or found[0] is not bank:
+        found = _BUILT[(id(bank), weights)] = (bank, _build(bank, weights))
+    return found[1]
+
+
+def _build(bank: Bank, weights: bool) -> QuestionViews:
+    built: dict[str, Question] = {}
+    for question in bank.questions:  # parents come before their children
+        condition = question.condition
+        built[question.key] = Question(
+            id=to_global_id("Question", question.id),
+            key=question.key,
+            text=question.text,
+            help_text=question.help,
+            type=question.type,
+            section=question.section,
+            order_index=question.order,
+            is_required=question.required,
+            is_conditional=condition is not None,
+            conditional_parent=built[condition.parent_key] if condition else None,
+            conditional_trigger_value=condition.value if condition else None,
+            allows_not_applicable=question.allows_na,
+            options=_options(question, weights=weights),
+        )
+    return QuestionViews(built)
+
+
+def question_views(bank: Bank, viewer: User | None) -> QuestionViews:
+    """The bank's questions as this viewer may see them."""
+    return _views(bank, viewer is not None and may_see_weights(viewer))
+
+
+def _options(question: model.Question, *, weights: bool) -> list[AnswerOption]:
     if question.type is Kind.RATING:
-        weights = question.rating_weights
+        scale = question.rating_weights
         return [
             AnswerOption(
                 value=value,
                 label=label,
                 phase_weights=PhaseScores.of(
-                    {p: w * (int(value) - 1) / 4 for p, w in weights.items()}
+                    {p: w * (int(value) - 1) / 4 for p, w in scale.items()}
                 )
-                if admin
+                if weights
                 else None,
                 disc_weights=None,
             )
@@ -118,8 +150,20 @@ def _options(question: model.Question, *, admin: bool) -> list[AnswerOption]:
         AnswerOption(
             value=option.value,
             label=option.label,
-            phase_weights=PhaseScores.of(dict(option.phase_points)) if admin else None,
-            disc_weights=DiscScores.of(dict(option.disc_points)) if admin else None,
+            phase_weights=PhaseScores.of(option.phase_points) if weights else None,
+            disc_weights=DiscScores.of(option.disc_points) if weights else None,
         )
         for option in question.options
     ]
+
+
+@strawberry.type
+class QuestionQueries:
+    @field(permission_classes=[SignedIn])
+    def questions(self, info: Info, section: model.Section | None = None) -> list[Question]:
+        views = question_views(info.context.bank, info.context.viewer)
+        return [
+            views[q.key]
+            for q in info.context.bank.questions
+            if section is None or q.section == section
+        ]

@@ -1,0 +1,28 @@
+"""The service's parts, built once at start-up and shared by every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.bank import Bank
+from domain.ports import Clock, Mailer, PasswordHasher
+from server.rate_limits import RateLimiter
+
+if TYPE_CHECKING:
+    from server.reports_http import ReportServices
+
+
+@dataclass(frozen=True)
+class Services:
+    engine: AsyncEngine
+    secret: str
+    bank: Bank
+    clock: Clock
+    hasher: PasswordHasher
+    mailer: Mailer
+    public_url: str  # where people reach the service, without a trailing slash
+    limiter: RateLimiter
+    reports: ReportServices

@@ -1,0 +1,161 @@
+"""What each operation costs in statements PostgreSQL receives: BEGIN, COMMIT, ROLLBACK and
+pings included (counted from libpq's trace of every connection, see tests/statements.py).
+A nested list costs the same for 5 rows as for 50."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+from uuid import UUID
+
+import pytest
+from starlette.applications import Starlette
+
+from server.graphql.ids import to_global_id
+from tests.api.conftest import Account, Api
+from tests.api.test_assessments_api import _responses
+from tests.database import execute
+from tests.statements import Wire
+from tests.unit.test_client_stories import STORIES
+
+NESTED_LIST = """
+{ assessments(first: 100) { totalCount edges { node {
+    clientName consultant { email }
+    responses { value question { key } }
+    discProfile { primaryType } phaseResult { primaryPhase flags }
+    reports { id reportType } checklistItems { itemText }
+} } } }"""
+
+
+@pytest.fixture
+async def wire(app: Starlette) -> AsyncIterator[Wire]:
+    tap = Wire(app.state.engine)
+    await tap.attach()
+    try:
+        yield tap
+    finally:
+        await tap.detach()
+
+
+async def _sent(
+    wire: Wire, api: Api, query: str, as_: Account | None, **variables: Any
+) -> list[str]:
+    await api(query, variables, as_=as_)  # a first run: prepared statements, pool warm
+    async with wire.counting() as sent:
+        result = await api(query, variables, as_=as_)
+    assert "errors" not in result, result
+    return sent()
+
+
+async def test_a_query_without_the_database_sends_nothing(api: Api, wire: Wire) -> None:
+    assert await _sent(wire, api, "{ serviceVersion }", None) == []
+    assert await _sent(wire, api, "{ me { id } }", None) == []
+
+
+async def test_me_is_one_statement(api: Api, wire: Wire) -> None:
+    sent = await _sent(wire, api, "{ me { id email } }", api.account())
+    assert len(sent) == 1, sent
+
+
+async def test_one_assessment_is_two_statements(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    query = "query($id: ID!) { assessment(id: $id) { id status progressPercentage } }"
+    sent = await _sent(wire, api, query, owner, id=_new_assessment(api, owner))
+    assert len(sent) == 2, sent  # the viewer, the assessment
+
+
+def _global(kind: str, raw: UUID) -> str:
+    return str(to_global_id(kind, raw))
+
+
+def _seed(api: Api, owner_id: object, count: int) -> None:
+    execute(
+        api.url,
+        "INSERT INTO assessments (consultant_id, client_name, client_business_name, client_email) "
+        "SELECT :c, 'Client ' || n, 'Business ' || n, 'c' || n || '@example.com' "
+        "FROM generate_series(1, :n) AS n",
+        c=owner_id,
+        n=count,
+    )
+    execute(
+        api.url,
+        "INSERT INTO responses (assessment_id, question_id, answer_value) "
+        "SELECT a.id, q.id, 'current' FROM assessments a, questions q "
+        "WHERE a.consultant_id = :c AND q.key = 'STAB-001'",
+        c=owner_id,
+    )
+
+
+async def test_a_nested_list_costs_the_same_nine_statements_for_5_or_50(
+    api: Api, wire: Wire
+) -> None:
+    counts = {}
+    for count in (5, 50):
+        owner = api.account()
+        _seed(api, owner.id, count)
+        sent = await _sent(wire, api, NESTED_LIST, owner)
+        counts[count] = len(sent)
+        # the viewer, the page, its count, and one for each of the six relations
+        assert len(sent) == 9, sent
+    assert counts[5] == counts[50]
+
+
+SAVE = """
+mutation($input: SaveResponsesInput!) { saveResponses(input: $input) {
+  assessment { progressPercentage } responses { id } userErrors { field code } } }"""
+COMPLETE = """
+mutation($id: ID!) { completeAssessment(id: $id) {
+  assessment { status } userErrors { code } } }"""
+
+
+def _new_assessment(api: Api, owner: Account) -> str:
+    [(assessment_id,)] = execute(
+        api.url,
+        "INSERT INTO assessments (consultant_id, client_name, client_business_name, client_email)"
+        " VALUES (:c, 'Ann', 'Bakery', 'ann@example.com') RETURNING id",
+        c=owner.id,
+    )
+    return _global("Assessment", assessment_id)
+
+
+def _every_answer() -> list[dict[str, Any]]:
+    """The saveResponses items of a client story: every question answered."""
+    story = next(iter(STORIES.values()))[0]
+    return _responses(story.sheet())
+
+
+async def _counted(wire: Wire, api: Api, owner: Account, query: str, **variables: Any) -> int:
+    async with wire.counting() as sent:
+        result = await api(query, variables, as_=owner)
+    assert "errors" not in result, result
+    payload = next(iter(result["data"].values()))
+    assert payload["userErrors"] == [], payload
+    return len(sent())
+
+
+async def test_an_autosave_does_not_read_back_what_it_wrote(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    warm, measured = _new_assessment(api, owner), _new_assessment(api, owner)
+    items = _every_answer()
+    counts = []
+    for assessment in (warm, measured, measured):
+        batch = {"input": {"assessmentId": assessment, "responses": items[:10]}}
+        counts.append(await _counted(wire, api, owner, SAVE, **batch))
+    # the viewer; BEGIN, the assessment locked, the upsert with the rest of the sheet, the
+    # progress, the audit row, COMMIT
+    assert counts[1:] == [7, 7]
+
+
+async def test_completing_is_at_most_twelve_statements(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    counts = []
+    for _ in range(2):  # the first warms the prepared statements
+        assessment, items = _new_assessment(api, owner), _every_answer()
+        saved = await api(
+            SAVE, {"input": {"assessmentId": assessment, "responses": items}}, as_=owner
+        )
+        assert saved["data"]["saveResponses"]["userErrors"] == []
+        counts.append(await _counted(wire, api, owner, COMPLETE, id=assessment))
+    # the viewer; BEGIN, the assessment locked, its answers, the phase result, the style
+    # profile, the checklist in one INSERT, the status, the audit row, COMMIT
+    assert counts[1] == 10
