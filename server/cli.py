@@ -53,6 +53,7 @@ from server.version import service_version
 log = logging.getLogger("rise")
 
 PASSWORD_PROMPT_ATTEMPTS = 3
+MAX_WORKERS = 64
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,6 +125,11 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="migrate the database, then serve the API")
     serve.add_argument("--host", help="interface to listen on (default: RISE_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=_port, help="port to listen on (default: RISE_PORT or 8000)")
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        help="worker processes sharing the port (default: RISE_WORKERS or 1)",
+    )
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="database migrations")
@@ -193,6 +199,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _workers(text: str) -> int:
+    try:
+        workers = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    if not 1 <= workers <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"{workers} is not from 1 to {MAX_WORKERS}")
+    return workers
+
+
 def _days(text: str) -> int:
     try:
         days = int(text)
@@ -216,7 +232,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     host = args.host if args.host is not None else settings.host
     port = args.port if args.port is not None else settings.port
-    serve(settings, host, port)
+    workers = args.workers if args.workers is not None else settings.workers
+    serve(settings, host, port, workers)
     return 0
 
 

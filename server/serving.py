@@ -1,19 +1,32 @@
-"""`rise serve`: claim the port, bring the database up to date, serve until a signal."""
+"""`rise serve`: claim the port, bring the database up to date, serve until a signal.
+
+With `--workers N` (N > 1) the process that claimed the port and prepared the database
+becomes a supervisor: uvicorn's starts N worker processes that share the listening socket,
+and replaces one that dies. Each worker builds the app from the same settings, with
+DATABASE_URL naming the database the supervisor prepared, embedded or not; the embedded
+cluster lives as long as the supervisor. What the workers must share goes through the
+database; the rate-limit windows do not yet (they are per process, see README).
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 from types import FrameType
+from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
+from uvicorn.supervisors import Multiprocess
 
-from persistence.database import provide_database
+from persistence.database import normalize_url, provide_database
 from server.app import create_app
 from server.failure import Failure
+from server.logs import configure_logging
 from server.migrate import prepare_database
-from server.settings import Settings
+from server.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("rise")
 
@@ -21,7 +34,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 LISTEN_BACKLOG = 2048  # uvicorn's default
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     log.info("Financial RISE starting (%s)", settings.env)
     # Claim the port first: if it is taken, say so before starting or migrating anything.
     listener = listen(host, port)
@@ -29,19 +42,42 @@ def serve(settings: Settings, host: str, port: int) -> None:
         with provide_database(settings.database_url, settings.data_dir) as location:
             log.info("database: %s", location.describe())
             prepare_database(location.url)
-            config = uvicorn.Config(
-                create_app(settings, location.url),
-                host=host,
-                port=port,
-                log_config=None,
-                lifespan="on",
-                server_header=False,
-            )
-            log.info("serving on http://%s:%d (GraphQL at /graphql)", host, port)
-            run_until_signalled(uvicorn.Server(config), listener)
+            options: dict[str, Any] = {
+                "host": host,
+                "port": port,
+                "log_config": None,
+                "lifespan": "on",
+                "server_header": False,
+            }
+            if workers == 1:
+                config = uvicorn.Config(create_app(settings, location.url), **options)
+                log.info("serving on http://%s:%d (GraphQL at /graphql)", host, port)
+                run_until_signalled(uvicorn.Server(config), listener)
+            else:
+                # The workers are spawned: they read their settings as this process did.
+                os.environ["DATABASE_URL"] = location.url
+                config = uvicorn.Config(
+                    f"{__name__}:worker_app", factory=True, workers=workers, **options
+                )
+                log.info(
+                    "serving on http://%s:%d (GraphQL at /graphql) with %d worker processes",
+                    host,
+                    port,
+                    workers,
+                )
+                Multiprocess(config, sockets=[listener]).run()
     finally:
         listener.close()
         log.info("Financial RISE stopped")
+
+
+def worker_app() -> Starlette:
+    """The app of one worker process of `rise serve --workers N`."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    if settings.database_url is None:  # the supervisor always sets it
+        raise SettingsError("a worker needs DATABASE_URL")
+    return create_app(settings, normalize_url(settings.database_url))
 
 
 def run_until_signalled(server: uvicorn.Server, listener: socket.socket) -> None:

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Until the rate-limit windows are shared, one process; each has its own windows.
+    workers: int = Field(default=1, ge=1, le=64)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
     db_pool_size: int = Field(default=5, ge=1)

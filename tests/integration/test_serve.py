@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -30,12 +31,12 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *options: str) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = env | {"RISE_LOG_LEVEL": "INFO"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), *options],
             cwd=REPO,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -124,3 +125,42 @@ def test_embedded_database_is_shared_and_keeps_data_across_restarts(tmp_path: Pa
         log = second.stop()
     assert second.process.returncode == 0, log
     assert f"database schema is up to date (revision {schema.head_revision()})" in log
+
+
+def _workers(server: Server) -> list[psutil.Process]:
+    """The worker processes uvicorn spawned for the server."""
+    children = psutil.Process(server.process.pid).children()
+    return [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+
+
+def _answers(server: Server) -> None:
+    for _ in range(20):
+        answer = httpx.post(f"{server.base}/graphql", json={"query": "{ serviceVersion }"})
+        assert answer.json()["data"]["serviceVersion"]
+
+
+@pytest.mark.parametrize("database", ["external", "embedded"])
+def test_serve_with_workers_shares_the_port_and_replaces_a_dead_worker(
+    tmp_path: Path, empty_database: str, database: str
+) -> None:
+    given = {"DATABASE_URL": empty_database} if database == "external" else {}
+    server = Server(environment(tmp_path / "data", **given), "--workers", "2")
+    try:
+        server.wait_ready()
+        workers = _workers(server)
+        assert len(workers) == 2
+        _answers(server)
+        workers[0].kill()
+        workers[0].wait(timeout=10)
+        deadline = time.monotonic() + READY_WITHIN_SECONDS
+        while time.monotonic() < deadline and len(_workers(server)) < 2:
+            time.sleep(0.2)
+        assert len(_workers(server)) == 2, "the dead worker was not replaced"
+        server.wait_ready()
+        _answers(server)
+    finally:
+        log = server.stop(signal.SIGINT)
+    assert server.process.returncode == 0, log
+    assert "with 2 worker processes" in log
+    assert "Financial RISE stopped" in log
+    assert all(not w.is_running() for w in workers)
