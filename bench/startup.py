@@ -10,10 +10,8 @@ same directory again (start the existing cluster, find the schema up to date). R
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,21 +22,12 @@ from pathlib import Path
 import httpx
 
 from bench.report import write_section
-
-REPO = Path(__file__).resolve().parent.parent
-TIMEOUT_SECONDS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from bench.service import REPO, TIMEOUT_SECONDS, _free_port, clean_env
 
 
 def time_to_ready(data_dir: Path) -> float:
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("RISE_")}
-    env |= {"RISE_DATA_DIR": str(data_dir), "RISE_LOG_LEVEL": "WARNING"}
+    env = clean_env(RISE_DATA_DIR=str(data_dir), RISE_LOG_LEVEL="WARNING")
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
