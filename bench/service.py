@@ -80,6 +80,19 @@ def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"{base} was not ready within {TIMEOUT_SECONDS} s")
 
 
+def settle(base: str, timeout: float = 30, quick: float = 0.05) -> None:
+    """Waits until `base` answers /readyz promptly three times in a row, so that work still
+    queued from the previous measurement (requests wrk gave up on) does not weigh on the
+    next one; gives up after `timeout` seconds."""
+    deadline, in_a_row = time.monotonic() + timeout, 0
+    while in_a_row < 3 and time.monotonic() < deadline:
+        started = time.perf_counter()
+        with contextlib.suppress(httpx.HTTPError):
+            httpx.get(f"{base}/readyz", timeout=timeout)
+        in_a_row = in_a_row + 1 if time.perf_counter() - started < quick else 0
+        time.sleep(0.05)
+
+
 @contextlib.contextmanager
 def running(command: Sequence[str], env: Mapping[str, str], port: int) -> Iterator[str]:
     """Runs `command` (which listens on `port`) until the block ends; yields its base URL.
