@@ -145,8 +145,10 @@ def run_wrk(
     threads: int = 1,
     duration: float = 10,
     check_bodies: bool = False,
+    timeout: float = 10,
 ) -> WrkResult:
-    """POSTs `bodies` (JSON, rotating) to `url` for `duration` seconds over `connections`."""
+    """POSTs `bodies` (JSON, rotating) to `url` for `duration` seconds over `connections`;
+    a response slower than `timeout` seconds counts as a socket error."""
     if not bodies or any("\n" in body for body in bodies):
         raise ValueError("bodies must be one line each, and at least one")
     headers = {"Content-Type": "application/json"}
@@ -159,9 +161,9 @@ def run_wrk(
         lua = Path(tmp) / "bench.lua"
         lua.write_text(script(bodies_file, headers, threads, check_bodies))
         command = [WRK, "-t", str(threads), "-c", str(connections), "-d", f"{duration:g}s"]
-        command += ["--timeout", "10s", "-s", str(lua), url]
+        command += ["--timeout", f"{timeout:g}s", "-s", str(lua), url]
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=duration + 60, check=False
+            command, capture_output=True, text=True, timeout=duration + timeout + 60, check=False
         )
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
