@@ -45,6 +45,7 @@ WARM_UPS = 3
 ME = json.dumps({"query": "{ me { id email } }"})
 ASSESSMENT = "query($id: ID!) { assessment(id: $id) { id status progressPercentage } }"
 SMALL_CONNECTIONS = (4, 16)
+IDS = json.dumps({"query": "{ assessments(first: 50) { edges { node { id } } } }"})
 
 
 class Run:
@@ -151,8 +152,7 @@ async def throughput(run: Run, contender: str, duration: float) -> tuple[float, 
 
 async def small_bodies(run: Run) -> dict[str, list[str]]:
     """The two small queries' request bodies; `assessment` over 50 of the consultant's."""
-    page = await run.api(run.service, json.dumps({"query": "{ assessments(first: 50) {"
-                                                  " edges { node { id } } } }"}))  # fmt: skip
+    page = await run.api(run.service, IDS)
     ids = [edge["node"]["id"] for edge in page["data"]["assessments"]["edges"]]
     bodies = [json.dumps({"query": ASSESSMENT, "variables": {"id": i}}) for i in ids]
     return {"me": [ME], "assessment": bodies}

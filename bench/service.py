@@ -80,17 +80,28 @@ def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"{base} was not ready within {TIMEOUT_SECONDS} s")
 
 
-def settle(base: str, timeout: float = 30, quick: float = 0.05) -> None:
-    """Waits until `base` answers /readyz promptly three times in a row, so that work still
-    queued from the previous measurement (requests wrk gave up on) does not weigh on the
-    next one; gives up after `timeout` seconds."""
+_IDLE: dict[str, float] = {}  # each server's quickest /readyz before any load
+
+
+def _readyz(base: str) -> float:
+    started = time.perf_counter()
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.get(f"{base}/readyz", timeout=30)
+    return time.perf_counter() - started
+
+
+def settle(base: str, timeout: float = 10) -> None:
+    """Waits until `base` answers /readyz about as fast as it did idle, three times in a
+    row, so that work still queued from the previous measurement (requests wrk gave up on)
+    does not weigh on the next one; gives up after `timeout` seconds. The first call, made
+    before any load, takes the idle reference."""
+    if base not in _IDLE:
+        _IDLE[base] = min(_readyz(base) for _ in range(5))
+    quick = max(0.01, 3 * _IDLE[base])
     deadline, in_a_row = time.monotonic() + timeout, 0
     while in_a_row < 3 and time.monotonic() < deadline:
-        started = time.perf_counter()
-        with contextlib.suppress(httpx.HTTPError):
-            httpx.get(f"{base}/readyz", timeout=timeout)
-        in_a_row = in_a_row + 1 if time.perf_counter() - started < quick else 0
-        time.sleep(0.05)
+        in_a_row = in_a_row + 1 if _readyz(base) < quick else 0
+        time.sleep(0.02)
 
 
 @contextlib.contextmanager
