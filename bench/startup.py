@@ -4,7 +4,7 @@ Cold: an empty data directory (create the cluster, create the database, migrate)
 same directory again (start the existing cluster, find the schema up to date). Runs each
 `--runs` times, alternating, and writes medians and the warm/cold ratio to BENCHMARKS.md.
 
-    uv run python -m bench.startup [--runs 3]
+    uv run python -m bench.startup [--runs 3] [--quick]
 """
 
 from __future__ import annotations
@@ -58,7 +58,10 @@ def time_to_ready(data_dir: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one run; BENCHMARKS.md stays")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 1
     cold: list[float] = []
     warm: list[float] = []
     for run in range(1, args.runs + 1):
@@ -81,8 +84,9 @@ def main() -> None:
         f"{', '.join(f'{t:.2f}' for t in warm)} |\n\n"
         f"Second start / first start: **{warm_median / cold_median:.2f}**."
     )
-    write_section("startup", body)
-    print(f"cold median {cold_median:.2f} s, warm median {warm_median:.2f} s; wrote BENCHMARKS.md")
+    if not args.quick:
+        write_section("startup", body)
+    print(f"cold median {cold_median:.2f} s, warm median {warm_median:.2f} s")
 
 
 if __name__ == "__main__":
