@@ -70,9 +70,12 @@ COMPLETE = """mutation($id: ID!) { completeAssessment(id: $id) {
 
 async def new_assessment(api: Client, rng: random.Random, number: int, prefix: str = "") -> str:
     name, business, email = client(rng, number)
-    details = {"clientName": f"{prefix} {number:04d}" if prefix else name}
-    details |= {"clientBusinessName": business, "clientEmail": email}
-    details["confidenceBefore"] = rng.randint(1, 10)
+    details: dict[str, Any] = {
+        "clientName": f"{prefix} {number:04d}" if prefix else name,
+        "clientBusinessName": business,
+        "clientEmail": email,
+        "confidenceBefore": rng.randint(1, 10),
+    }
     payload = await api.mutate(CREATE, "createAssessment", input=details)
     assessment_id: str = payload["assessment"]["id"]
     return assessment_id
