@@ -45,6 +45,7 @@ WORKBENCH = "workbench@practice.bench.example"
 COMPLETED, IN_PROGRESS, CHECKLIST_ITEMS = 100, 50, 20
 AUTOSAVE_PREFIX, POOL_PREFIX = "Autosave Client", "Pool Client"
 SEEDING_CLIENTS = 4  # concurrent API clients while seeding
+POOL_SIZE = 62  # what bench/complete.py takes at its defaults: 2 warm-ups, 3 rounds of 20
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ async def _seed_practice(db: Database, base: str) -> None:
 
         print(f"practice: {IN_PROGRESS} assessments in progress", flush=True)
         await _in_turns(IN_PROGRESS, in_progress)
+        await completion_pool(api, POOL_SIZE)
     finally:
         await api.aclose()
 
