@@ -4,16 +4,14 @@ Cold: an empty data directory (create the cluster, create the database, migrate)
 same directory again (start the existing cluster, find the schema up to date). Runs each
 `--runs` times, alternating, and writes medians and the warm/cold ratio to BENCHMARKS.md.
 
-    uv run python -m bench.startup [--runs 3]
+    uv run python -m bench.startup [--runs 3] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,21 +22,12 @@ from pathlib import Path
 import httpx
 
 from bench.report import write_section
-
-REPO = Path(__file__).resolve().parent.parent
-TIMEOUT_SECONDS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from bench.service import REPO, TIMEOUT_SECONDS, _free_port, clean_env
 
 
 def time_to_ready(data_dir: Path) -> float:
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("RISE_")}
-    env |= {"RISE_DATA_DIR": str(data_dir), "RISE_LOG_LEVEL": "WARNING"}
+    env = clean_env(RISE_DATA_DIR=str(data_dir), RISE_LOG_LEVEL="WARNING")
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
@@ -69,7 +58,10 @@ def time_to_ready(data_dir: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one run; BENCHMARKS.md stays")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 1
     cold: list[float] = []
     warm: list[float] = []
     for run in range(1, args.runs + 1):
@@ -92,8 +84,9 @@ def main() -> None:
         f"{', '.join(f'{t:.2f}' for t in warm)} |\n\n"
         f"Second start / first start: **{warm_median / cold_median:.2f}**."
     )
-    write_section("startup", body)
-    print(f"cold median {cold_median:.2f} s, warm median {warm_median:.2f} s; wrote BENCHMARKS.md")
+    if not args.quick:
+        write_section("startup", body)
+    print(f"cold median {cold_median:.2f} s, warm median {warm_median:.2f} s")
 
 
 if __name__ == "__main__":
