@@ -29,6 +29,7 @@ from tests.unit.toy_graph import (
     Tag,
     both,
     build,
+    errors_of,
     item,
     root,
     run,
@@ -122,7 +123,7 @@ DOCUMENT = f"{{ items {{ {ITEM_FIELDS} shout pet {{ name }} child {{ id }} }} }}
 
 
 @pytest.mark.parametrize("overrides", IRREGULAR)
-async def test_irregular_values_give_graphql_cores_errors(overrides: dict[str, Any]) -> None:
+async def test_irregular_values_give_graphql_coreserrors_of(overrides: dict[str, Any]) -> None:
     # A fresh copy for each run: an iterator, for one, is spent by the first.
     outcome = await both(DOCUMENT, lambda: root(item(1, **copy.deepcopy(overrides)), item(2)))
     assert outcome.errors != []
@@ -190,6 +191,18 @@ async def test_mutations_run_serially_and_identically() -> None:
     outcome = await both(document, lambda: None)
     assert outcome.store == ["a", "new", "b"]
     assert json.loads(outcome.data)["two"] == {"__typename": "Tag", "label": "b"}
+
+
+async def test_subscription_events_are_completed_identically() -> None:
+    document = 'subscription { tags(labels: ["a", null, "c"]) { __typename label weight } }'
+    events = []
+    for schema in (DEFAULT, FAST):
+        stream = await schema.subscribe(document)
+        assert not isinstance(stream, graphql.ExecutionResult)
+        events.append([(json.dumps(e.data), errors_of(e.errors)) async for e in stream])
+    assert events[0] == events[1]
+    message = "Cannot return null for non-nullable field Tag.label."
+    assert events[1][1] == ("null", [(message, ["tags", "label"], [(1, 60)])])
 
 
 @pytest.mark.parametrize(

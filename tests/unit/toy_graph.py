@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NewType
@@ -192,10 +193,19 @@ class Mutation:
         return item(1, title=title)
 
 
+@strawberry.type
+class Subscription:
+    @strawberry.subscription
+    async def tags(self, labels: list[str | None]) -> AsyncGenerator[Tag, None]:
+        for label in labels:
+            yield Tag(label=label, weight=None)  # type: ignore[arg-type]
+
+
 def build(executor: type | None, extensions: list[Any] | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Dog, Cat],
         extensions=extensions or [],
         execution_context_class=executor,
@@ -251,7 +261,7 @@ class Outcome:
     store: list[str] = field(default_factory=list)
 
 
-def _errors(errors: list[GraphQLError] | None) -> list[tuple[str, Any, Any]]:
+def errors_of(errors: list[GraphQLError] | None) -> list[tuple[str, Any, Any]]:
     return [
         (e.message, e.path, [(loc.line, loc.column) for loc in e.locations or ()])
         for e in errors or ()
@@ -273,7 +283,7 @@ async def run(
         payloads += [payload.formatted async for payload in result.subsequent_results]
         data, errors = json.dumps(payloads), []
     else:
-        data, errors = json.dumps(result.data), _errors(result.errors)
+        data, errors = json.dumps(result.data), errors_of(result.errors)
     # What ran before the response; work left in the background (siblings of a failed field)
     # is let finish now, so that it cannot run into the next execution.
     outcome = Outcome(data, errors, list(context["calls"]), list(context["store"]))
