@@ -19,6 +19,7 @@ from uuid import UUID
 
 from graphql import (
     GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLFloat,
     GraphQLID,
     GraphQLInt,
@@ -28,7 +29,8 @@ from graphql import (
     is_non_null_type,
 )
 from graphql.pyutils import Undefined
-from graphql.type.scalars import GRAPHQL_MAX_INT, GRAPHQL_MIN_INT
+from graphql.type.scalars import GRAPHQL_MAX_INT as MAX
+from graphql.type.scalars import GRAPHQL_MIN_INT as MIN
 
 Reader = Callable[[Any], Any]
 Completer = Callable[[Any], Any]
@@ -52,7 +54,8 @@ class Irregular(Exception):
 
 def field_reader(get: Reader, complete: Completer, type_: GraphQLOutputType) -> Reader:
     """Read and complete one field. A leaf whose value its scalar returns unchanged, the
-    common case by far, is returned at once, saving a call."""
+    common case by far, is returned at once, saving a call (the checks are those of
+    `leaf_completer`)."""
     leaf = type_.of_type if is_non_null_type(type_) else type_
     coerce = getattr(leaf, "coerce_output_value", None)
     unchanged = UNCHANGED.get(coerce)
@@ -66,7 +69,7 @@ def field_reader(get: Reader, complete: Completer, type_: GraphQLOutputType) -> 
 
         def read(source: Any) -> Any:
             value = get(source)
-            if type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT:
+            if type(value) is int and MIN <= value <= MAX:
                 return value
             return complete(value)
 
@@ -74,7 +77,6 @@ def field_reader(get: Reader, complete: Completer, type_: GraphQLOutputType) -> 
 
         def read(source: Any) -> Any:
             value = get(source)
-            # Only finite floats give 0.0: infinities and NaN give NaN.
             return value if type(value) is float and value - value == 0.0 else complete(value)
 
     else:
@@ -98,36 +100,50 @@ def list_completer(item: Completer, *, nullable: bool) -> Completer:
 def leaf_completer(
     type_: GraphQLLeafType, *, nullable: bool, is_awaitable: IsAwaitable
 ) -> Completer:
+    """A scalar or enum value, completed by a function made for its type: the check for the
+    values its type returns as they are comes first, the general case last."""
     coerce = type_.coerce_output_value
-    unchanged = UNCHANGED.get(coerce)
-    is_int, is_float = coerce is INT, coerce is FLOAT
-    # Enum members are singletons: coerce each once, if its value cannot change. Keyed by
-    # identity, as members of different enums can be equal; the member is kept in the entry
-    # so that its id stays its own.
-    members: dict[int, tuple[Any, Any]] = {}
 
-    def complete(value: Any) -> Any:
-        kind = type(value)
-        if (
-            kind is unchanged
-            or (is_int and kind is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT)
-            or (is_float and kind is float and value - value == 0.0)
-        ):
-            return value
+    def general(value: Any) -> Any:
         if value is None or value is Undefined:
             if nullable:
                 return None
             raise Irregular
-        known = members.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        if kind not in INERT and (isinstance(value, Exception) or is_awaitable(value)):
+        if type(value) not in INERT and (isinstance(value, Exception) or is_awaitable(value)):
             raise Irregular
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise Irregular
         if type(coerced) not in INERT and is_awaitable(coerced):
             raise Irregular
+        return coerced
+
+    unchanged = UNCHANGED.get(coerce)
+    if unchanged is not None:
+        return lambda value: value if type(value) is unchanged else general(value)
+    if coerce is INT:
+        return lambda value: value if type(value) is int and MIN <= value <= MAX else general(value)
+    if coerce is FLOAT:
+        # Only finite floats give 0.0: infinities and NaN give NaN.
+        return lambda value: (
+            value if type(value) is float and value - value == 0.0 else general(value)
+        )
+    if isinstance(type_, GraphQLEnumType):
+        return _memoised(general)
+    return general
+
+
+def _memoised(general: Completer) -> Completer:
+    """Enum members are singletons: each is coerced once, if its value cannot change. Keyed
+    by identity, as members of different enums can be equal; the entry keeps the member
+    alive, so that no other object can come to have its id."""
+    members: dict[int, tuple[Any, Any]] = {}
+
+    def complete(value: Any) -> Any:
+        known = members.get(id(value))
+        if known is not None:
+            return known[1]
+        coerced = general(value)
         if isinstance(value, Enum) and type(value.value) in INERT:
             members[id(value)] = (value, coerced)
         return coerced
