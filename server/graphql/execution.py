@@ -16,7 +16,12 @@ meets anything irregular (a null where the schema forbids it, a value a scalar c
 represent, an exception, an awaitable), the whole object is completed again by graphql-core's
 own code, which reports the error as usual. That is safe because direct fields have no side
 effects, and they all run before any other field of the object does. Selections under
-@defer or @stream keep graphql-core's path throughout.
+@defer or @stream keep graphql-core's path throughout, and root fields (mutations' serial
+order included) are executed by graphql-core as ever.
+
+The hook is `collect_and_execute_subfields`, which graphql-core 3.3 calls once it has
+checked an object's type; it is an internal method, so this module follows the pinned
+graphql-core and Strawberry, and tests/unit/test_execution*.py compare the two executors.
 """
 
 from __future__ import annotations
