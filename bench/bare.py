@@ -10,11 +10,11 @@ POST /graphql with the service's JSON shape, for exactly these two documents:
 
 choosing by whether the query text contains `assessment(`. It parses no GraphQL. For each
 request it verifies the bearer token as the service does (`server.tokens.bearer_claims`,
-same secret), then on one pooled psycopg 3 connection runs the viewer check that
-`domain.services.auth.current_user` makes (the user by id, not deleted, active; the token's
-login still has an unrevoked session) and, for `assessment`, reads the assessment by id
-(not deleted, the viewer's own or the viewer an admin). The SQL is below, in one place, to
-be aligned with the service's own statements.
+same secret), then on one pooled psycopg 3 connection in autocommit mode, as the service's
+are, runs the viewer check that `persistence.queries.signed_in_user` makes (the user by id,
+not deleted, active, the token's login still unrevoked, in one statement) and, for
+`assessment`, reads the assessment by id (not deleted; the viewer's own or the viewer an
+admin). The SQL is below, in one place, as the service's own statements are.
 
     BENCH_CONNINFO=... RISE_SECRET_KEY=... uv run python -m bench.bare --port 8001
 """
@@ -43,36 +43,38 @@ from server.graphql.ids import BadId, from_global_id, to_global_id
 from server.serving import listen, run_until_signalled
 from server.tokens import Claims, bearer_claims
 
-# -- The SQL: the statements the service's SQLAlchemy code emits today ------------------------
+# -- The SQL: the statements the service's SQLAlchemy code emits --------------------------------
 
-# SqlUserRepository.get: the user the token names, unless deleted.
-USER_BY_ID = """
-SELECT users.id, users.email, users.password_hash, users.role, users.first_name,
-       users.last_name, users.is_active, users.failed_login_attempts, users.account_locked_until,
-       users.last_login_at, users.password_reset_token, users.password_reset_expires,
-       users.created_at, users.updated_at, users.deleted_at
+# persistence.queries.signed_in_user: the account the token names, live and active, and (for
+# a token of a login) that login still has an unrevoked session; one statement.
+SIGNED_IN = """
+SELECT users.id, users.email, users.role, users.first_name, users.last_name, users.is_active,
+       users.created_at, users.last_login_at
 FROM users
-WHERE users.id = %(user_id)s AND users.deleted_at IS NULL
+WHERE users.id = %(user_id)s::UUID AND users.deleted_at IS NULL AND users.is_active IS true
+  AND (EXISTS (SELECT * FROM sessions AS sessions_1, sessions
+               WHERE sessions_1.id = %(session_id)s::UUID AND sessions_1.user_id = users.id
+                 AND sessions.family_id = sessions_1.family_id
+                 AND sessions.revoked_at IS NULL))
+"""
+# The same without a login (a token minted with no session).
+SIGNED_IN_WITHOUT_LOGIN = """
+SELECT users.id, users.email, users.role, users.first_name, users.last_name, users.is_active,
+       users.created_at, users.last_login_at
+FROM users
+WHERE users.id = %(user_id)s::UUID AND users.deleted_at IS NULL AND users.is_active IS true
 """
 
-# SqlSessionRepository.login_active: the token's session family still has a live session.
-LOGIN_ACTIVE = """
-SELECT EXISTS (SELECT *
-  FROM sessions AS sessions_1, sessions
-  WHERE sessions_1.id = %(session_id)s AND sessions_1.user_id = %(user_id)s
-    AND sessions.family_id = sessions_1.family_id AND sessions.revoked_at IS NULL) AS anon_1
-"""
-
-# queries.assessments_by_id (the assessments DataLoader), for one id.
+# persistence.queries.assessments_by_id (the assessments DataLoader), for one id.
 ASSESSMENT_BY_ID = """
 SELECT assessments.id, assessments.consultant_id, assessments.client_name,
        assessments.client_business_name, assessments.client_email, assessments.status,
+       assessments.progress_percentage, assessments.created_at, assessments.updated_at,
        assessments.entity_type, assessments.is_s_corp_on_payroll, assessments.confidence_before,
-       assessments.confidence_after, assessments.progress_percentage, assessments.started_at,
-       assessments.completed_at, assessments.created_at, assessments.updated_at,
-       assessments.deleted_at, assessments.archived_at
+       assessments.confidence_after, assessments.started_at, assessments.completed_at,
+       assessments.archived_at
 FROM assessments
-WHERE assessments.id = %(assessment_id)s AND assessments.deleted_at IS NULL
+WHERE assessments.id IN (%(assessment_id)s::UUID) AND assessments.deleted_at IS NULL
 """
 
 # The service's default pool: RISE_DB_POOL_SIZE 5 kept open, RISE_DB_MAX_OVERFLOW 15 more.
@@ -92,14 +94,8 @@ async def viewer(conn: Connection, claims: Claims | None) -> DictRow | None:
     if claims is None:
         return None
     params = {"user_id": claims.user_id, "session_id": claims.session_id}
-    user = await (await conn.execute(USER_BY_ID, params)).fetchone()
-    if user is None or not user["is_active"]:
-        return None
-    if claims.session_id is not None:
-        active = await (await conn.execute(LOGIN_ACTIVE, params)).fetchone()
-        if active is None or not active["anon_1"]:
-            return None
-    return user
+    statement = SIGNED_IN if claims.session_id is not None else SIGNED_IN_WITHOUT_LOGIN
+    return await (await conn.execute(statement, params)).fetchone()
 
 
 async def assessment(conn: Connection, user: DictRow | None, raw_id: str) -> dict[str, Any]:
@@ -165,6 +161,7 @@ def create_app(conninfo: str, secret: str) -> Starlette:
             min_size=POOL_MIN,
             max_size=POOL_MAX,
             kwargs={
+                "autocommit": True,
                 "row_factory": dict_row,
                 "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
             },

@@ -84,7 +84,7 @@ def provide_database(database_url: str | None, data_dir: Path) -> Iterator[Datab
 
 
 def create_engine(
-    url: str, *, statement_timeout_ms: int, pool_size: int = 5, max_overflow: int = 15
+    url: str, *, statement_timeout_ms: int, pool_size: int = 20, max_overflow: int = 0
 ) -> AsyncEngine:
     """The application's async engine; every connection gets the statement timeout, added
     to any server options the URL already carries (``?options=-csearch_path%3Dapp``).

@@ -15,12 +15,15 @@ import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
+    DateTime,
+    String,
+    bindparam,
     column,
     func,
     or_,
@@ -35,7 +38,7 @@ from domain.assessments import Assessment
 from domain.model import AssessmentStatus, EventCategory, Role, User
 from domain.results import ActivityRecord
 from persistence.assessment_repositories import ASSESSMENT_COLUMNS, assessment_from_row
-from persistence.models import ActivityLogRow, AnyRow, AssessmentRow, UserRow
+from persistence.models import ActivityLogRow, AnyRow, AnySelect, AssessmentRow, UserRow
 from persistence.queries import ACTIVITY_COLUMNS, activity_record
 from persistence.repositories import USER_COLUMNS, user_from_row
 
@@ -71,24 +74,55 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True)
-class Listing(Generic[T]):
-    """One filtered list: what to select, how a row becomes an item, and how to count."""
+class Statements:
+    """A list's statements for one shape of filter, built once with parameters (building a
+    statement costs more than running it): the first page, a page after a cursor, the count."""
 
-    columns: Sequence[Any]
-    created_at: InstrumentedAttribute[datetime]
-    id: InstrumentedAttribute[UUID]
-    conditions: Sequence[ColumnElement[bool]]
+    first: AnySelect
+    after: AnySelect
+    count: AnySelect
+
+
+def keyset(
+    columns: Sequence[Any],
+    row: Any,
+    conditions: Sequence[ColumnElement[bool]],
+    count: AnySelect | None = None,
+) -> Statements:
+    """Pages of `row` newest first on (created_at DESC, id DESC); `limit` and the cursor's
+    `after_created`, `after_id` are parameters. `count` is a cheaper exact count than
+    counting the rows, when there is one."""
+    listed = select(*columns).where(*conditions)
+    order = (row.created_at.desc(), row.id.desc())
+    cursor = tuple_(row.created_at, row.id) < tuple_(
+        bindparam("after_created", type_=DateTime(timezone=True)), bindparam("after_id")
+    )
+    return Statements(
+        first=listed.order_by(*order).limit(bindparam("limit")),
+        after=listed.where(cursor).order_by(*order).limit(bindparam("limit")),
+        count=count
+        if count is not None
+        else select(func.count()).select_from(row).where(*conditions),
+    )
+
+
+@dataclass(frozen=True)
+class Listing(Generic[T]):
+    """One filtered list: its statements, their parameters, and how a row becomes an item."""
+
+    statements: Statements
+    params: dict[str, Any]
     item: Callable[[AnyRow], T]
-    tally: Select[int] | None = None  # a cheaper exact count than counting the rows
 
     async def page(self, connection: AsyncConnection, *, first: int, after: str | None) -> Page[T]:
         """`first` items after the `after` cursor, and whether more follow."""
-        query = select(*self.columns).where(*self.conditions)
+        params = self.params | {"limit": first + 1}
+        query = self.statements.first
         if after is not None:
             created, row_id = decode_cursor(after)
-            query = query.where(tuple_(self.created_at, self.id) < (created, row_id))
-        query = query.order_by(self.created_at.desc(), self.id.desc()).limit(first + 1)
-        rows = list(await connection.execute(query))
+            params |= {"after_created": created, "after_id": row_id}
+            query = self.statements.after
+        rows = list(await connection.execute(query, params))
         shown = rows[:first]
         return Page(
             items=[self.item(row) for row in shown],
@@ -97,17 +131,23 @@ class Listing(Generic[T]):
         )
 
     async def count(self, connection: AsyncConnection) -> int:
-        query = self.tally
-        if query is None:
-            query = select(func.count()).select_from(self.id.class_).where(*self.conditions)
-        return int(await connection.scalar(query) or 0)
+        return int(await connection.scalar(self.statements.count, self.params) or 0)
 
 
-def contains(term: str, *columns: InstrumentedAttribute[str]) -> ColumnElement[bool]:
-    """Any of `columns` contains `term`, case-insensitively; % and _ in it are literal. The
-    columns' trigram indexes serve it."""
+def _pattern(term: str) -> str:
+    """An ILIKE pattern for "contains `term`", case-insensitively; % and _ in it are literal.
+    The columns' trigram indexes serve it."""
     escaped = term.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return or_(*(c.ilike(f"%{escaped}%", escape="\\") for c in columns))
+    return f"%{escaped}%"
+
+
+def _contains(*columns: InstrumentedAttribute[str]) -> ColumnElement[bool]:
+    pattern = bindparam("pattern", type_=String)
+    return or_(*(c.ilike(pattern, escape="\\") for c in columns))
+
+
+def _searching(search: str | None) -> bool:
+    return bool(search and search.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,60 +162,73 @@ class AssessmentFilter:
 _counts = table("assessment_counts", column("consultant_id"), column("status"), column("live"))
 
 
-def assessments(where: AssessmentFilter) -> Listing[Assessment]:
+@cache
+def _assessment_statements(owner: bool, status: bool, search: bool) -> Statements:
     conditions: list[ColumnElement[bool]] = [AssessmentRow.deleted_at.is_(None)]
     tally = select(func.coalesce(func.sum(_counts.c.live), 0))
-    if where.consultant_id is not None:
-        conditions.append(AssessmentRow.consultant_id == where.consultant_id)
-        tally = tally.where(_counts.c.consultant_id == where.consultant_id)
+    if owner:
+        conditions.append(AssessmentRow.consultant_id == bindparam("owner"))
+        tally = tally.where(_counts.c.consultant_id == bindparam("owner"))
+    if status:
+        conditions.append(AssessmentRow.status == bindparam("status"))
+        tally = tally.where(_counts.c.status == bindparam("status"))
+    if search:
+        names = AssessmentRow.client_name, AssessmentRow.client_business_name
+        conditions.append(_contains(*names, AssessmentRow.client_email))
+    return keyset(ASSESSMENT_COLUMNS, AssessmentRow, conditions, None if search else tally)
+
+
+def assessments(where: AssessmentFilter) -> Listing[Assessment]:
+    searching = _searching(where.search)
+    statements = _assessment_statements(
+        where.consultant_id is not None, where.status is not None, searching
+    )
+    params: dict[str, Any] = {"owner": where.consultant_id}
     if where.status is not None:
         # Accepts the member or its value: GraphQL arguments may arrive as either.
-        status = AssessmentStatus(where.status).value
-        conditions.append(AssessmentRow.status == status)
-        tally = tally.where(_counts.c.status == status)
-    searching = bool(where.search and where.search.strip())
+        params["status"] = AssessmentStatus(where.status).value
     if where.search and searching:
-        conditions.append(
-            contains(
-                where.search,
-                AssessmentRow.client_name,
-                AssessmentRow.client_business_name,
-                AssessmentRow.client_email,
-            )
-        )
-    return Listing(
-        columns=ASSESSMENT_COLUMNS,
-        created_at=AssessmentRow.created_at,
-        id=AssessmentRow.id,
-        conditions=conditions,
-        item=assessment_from_row,
-        tally=None if searching else tally,
-    )
+        params["pattern"] = _pattern(where.search)
+    return Listing(statements, params, assessment_from_row)
+
+
+@cache
+def _user_statements(role: bool, search: bool) -> Statements:
+    conditions: list[ColumnElement[bool]] = [UserRow.deleted_at.is_(None)]
+    if role:
+        conditions.append(UserRow.role == bindparam("role"))
+    if search:
+        conditions.append(_contains(UserRow.email, UserRow.first_name, UserRow.last_name))
+    return keyset(USER_COLUMNS, UserRow, conditions)
 
 
 def users(*, role: Role | None = None, search: str | None = None) -> Listing[User]:
     """Accounts newest first; `search` in email, first or last name, case-insensitive."""
-    conditions: list[ColumnElement[bool]] = [UserRow.deleted_at.is_(None)]
+    searching = _searching(search)
+    params: dict[str, Any] = {}
     if role is not None:
-        conditions.append(UserRow.role == Role(role).value)
-    if search and search.strip():
-        conditions.append(contains(search, UserRow.email, UserRow.first_name, UserRow.last_name))
-    return Listing(USER_COLUMNS, UserRow.created_at, UserRow.id, conditions, user_from_row)
+        params["role"] = Role(role).value
+    if search and searching:
+        params["pattern"] = _pattern(search)
+    return Listing(_user_statements(role is not None, searching), params, user_from_row)
+
+
+@cache
+def _activity_statements(category: bool, user: bool) -> Statements:
+    conditions: list[ColumnElement[bool]] = []
+    if category:
+        conditions.append(ActivityLogRow.event_category == bindparam("category"))
+    if user:
+        conditions.append(ActivityLogRow.user_id == bindparam("user_id"))
+    return keyset(ACTIVITY_COLUMNS, ActivityLogRow, conditions)
 
 
 def activity(
     *, category: EventCategory | None = None, user_id: UUID | None = None
 ) -> Listing[ActivityRecord]:
     """The audit trail newest first, by category and by user."""
-    conditions: list[ColumnElement[bool]] = []
+    params: dict[str, Any] = {"user_id": user_id}
     if category is not None:
-        conditions.append(ActivityLogRow.event_category == EventCategory(category).value)
-    if user_id is not None:
-        conditions.append(ActivityLogRow.user_id == user_id)
-    return Listing(
-        ACTIVITY_COLUMNS,
-        ActivityLogRow.created_at,
-        ActivityLogRow.id,
-        conditions,
-        activity_record,
-    )
+        params["category"] = EventCategory(category).value
+    statements = _activity_statements(category is not None, user_id is not None)
+    return Listing(statements, params, activity_record)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     Row,
+    Select,
     String,
     Text,
     UniqueConstraint,
@@ -42,8 +43,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# A result row of any columns, as the repositories map rows of Core statements.
+# A result row, and a SELECT, of any columns, as the repositories use Core statements.
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 NOW = text("CURRENT_TIMESTAMP")
 PHASES_SQL = "'stabilize', 'organize', 'build', 'grow', 'systemic'"

@@ -1,18 +1,23 @@
 """Set-based reads for the API's data loaders (API.md "Data access"), and the signed-in check.
 
 Every batch function takes many ids and issues one statement (``WHERE x = ANY(:ids)``), so a
-nested query costs one statement per relation whatever the number of rows. Rows map
-straight to domain objects. Lists and their cursors are in `persistence.listings`.
+nested query costs one statement per relation whatever the number of rows. The statements
+are built once, with parameters: building one costs more than running it. Rows map straight
+to domain objects. Lists and their cursors are in `persistence.listings`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as UUID_TYPE
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.assessments import Assessment
 from domain.bank import Bank
@@ -34,6 +39,7 @@ from persistence.assessment_repositories import (
 from persistence.models import (
     ActivityLogRow,
     AnyRow,
+    AnySelect,
     AssessmentRow,
     ChecklistItemRow,
     DiscProfileRow,
@@ -79,33 +85,53 @@ ACTIVITY_COLUMNS = (
 )
 
 
+def any_of(column: InstrumentedAttribute[UUID], name: str = "ids") -> ColumnElement[bool]:
+    """`column = ANY(:ids)`, one array parameter however many ids."""
+    return column == any_(bindparam(name, type_=ARRAY(UUID_TYPE(as_uuid=True))))
+
+
+_LIVE_USER = select(*USER_COLUMNS).where(
+    UserRow.id == bindparam("user_id"), UserRow.deleted_at.is_(None), UserRow.is_active.is_(True)
+)
+_SIGNED_IN = {
+    False: _LIVE_USER,
+    True: _LIVE_USER.where(login_active(UserRow.id, bindparam("session_id"))),
+}
+
+
 async def signed_in_user(
     connection: AsyncConnection, user_id: UUID, session_id: UUID | None
 ) -> User | None:
     """The account an access token names, in one statement: None once it is deactivated or
     deleted, or (given the token's login) once that login ended, even if its session was
     rotated since the token was issued."""
-    query = select(*USER_COLUMNS).where(
-        UserRow.id == user_id, UserRow.deleted_at.is_(None), UserRow.is_active.is_(True)
-    )
-    if session_id is not None:
-        query = query.where(login_active(UserRow.id, session_id))
-    row = (await connection.execute(query)).first()
+    query = _SIGNED_IN[session_id is not None]
+    params = {"user_id": user_id, "session_id": session_id}
+    row = (await connection.execute(query, params)).first()
     return user_from_row(row) if row else None
 
 
+async def _rows(connection: AsyncConnection, query: AnySelect, ids: Sequence[UUID]) -> Any:
+    return await connection.execute(query, {"ids": list(ids)})
+
+
+_USERS = select(*USER_COLUMNS).where(any_of(UserRow.id))
+
+
 async def users_by_id(connection: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, User]:
-    rows = await connection.execute(select(*USER_COLUMNS).where(UserRow.id.in_(ids)))
-    return {row.id: user_from_row(row) for row in rows}
+    return {row.id: user_from_row(row) for row in await _rows(connection, _USERS, ids)}
+
+
+_ASSESSMENTS = select(*ASSESSMENT_COLUMNS).where(
+    any_of(AssessmentRow.id), AssessmentRow.deleted_at.is_(None)
+)
 
 
 async def assessments_by_id(
     connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, Assessment]:
-    query = select(*ASSESSMENT_COLUMNS).where(
-        AssessmentRow.id.in_(ids), AssessmentRow.deleted_at.is_(None)
-    )
-    return {row.id: assessment_from_row(row) for row in await connection.execute(query)}
+    rows = await _rows(connection, _ASSESSMENTS, ids)
+    return {row.id: assessment_from_row(row) for row in rows}
 
 
 _RESPONSE_COLUMNS = (ResponseRow.id, ResponseRow.assessment_id, ResponseRow.updated_at)
@@ -116,13 +142,15 @@ def _stored(bank: Bank, row: AnyRow) -> StoredResponse | None:
     return StoredResponse(row.id, answer, row.updated_at) if answer is not None else None
 
 
+_RESPONSES = select(*_RESPONSE_COLUMNS, *ANSWER_COLUMNS).where(any_of(ResponseRow.assessment_id))
+
+
 async def responses_by_assessment(
     connection: AsyncConnection, ids: Sequence[UUID], bank: Bank
 ) -> dict[UUID, list[StoredResponse]]:
     """Answers to questions of the bank in force, in bank order."""
-    query = select(*_RESPONSE_COLUMNS, *ANSWER_COLUMNS).where(ResponseRow.assessment_id.in_(ids))
     found: dict[UUID, list[StoredResponse]] = defaultdict(list)
-    for row in await connection.execute(query):
+    for row in await _rows(connection, _RESPONSES, ids):
         stored = _stored(bank, row)
         if stored is not None:
             found[row.assessment_id].append(stored)
@@ -132,19 +160,20 @@ async def responses_by_assessment(
     return dict(found)
 
 
+_PHASE_RESULTS = select(
+    PhaseResultRow.assessment_id,
+    *(getattr(PhaseResultRow, f"{p.value}_score") for p in Phase),
+    PhaseResultRow.primary_phase,
+    PhaseResultRow.secondary_phases,
+    PhaseResultRow.flags,
+    PhaseResultRow.calculated_at,
+).where(any_of(PhaseResultRow.assessment_id))
+
+
 async def phase_results_by_assessment(
     connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, StoredPhaseResult]:
-    rows = await connection.execute(
-        select(
-            PhaseResultRow.assessment_id,
-            *(getattr(PhaseResultRow, f"{p.value}_score") for p in Phase),
-            PhaseResultRow.primary_phase,
-            PhaseResultRow.secondary_phases,
-            PhaseResultRow.flags,
-            PhaseResultRow.calculated_at,
-        ).where(PhaseResultRow.assessment_id.in_(ids))
-    )
+    rows = await _rows(connection, _PHASE_RESULTS, ids)
     return {
         row.assessment_id: StoredPhaseResult(
             assessment_id=row.assessment_id,
@@ -158,21 +187,22 @@ async def phase_results_by_assessment(
     }
 
 
+_DISC_PROFILES = select(
+    DiscProfileRow.assessment_id,
+    DiscProfileRow.dominance_score,
+    DiscProfileRow.influence_score,
+    DiscProfileRow.steadiness_score,
+    DiscProfileRow.compliance_score,
+    DiscProfileRow.primary_type,
+    DiscProfileRow.secondary_type,
+    DiscProfileRow.calculated_at,
+).where(any_of(DiscProfileRow.assessment_id))
+
+
 async def disc_profiles_by_assessment(
     connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, StoredDiscProfile]:
-    rows = await connection.execute(
-        select(
-            DiscProfileRow.assessment_id,
-            DiscProfileRow.dominance_score,
-            DiscProfileRow.influence_score,
-            DiscProfileRow.steadiness_score,
-            DiscProfileRow.compliance_score,
-            DiscProfileRow.primary_type,
-            DiscProfileRow.secondary_type,
-            DiscProfileRow.calculated_at,
-        ).where(DiscProfileRow.assessment_id.in_(ids))
-    )
+    rows = await _rows(connection, _DISC_PROFILES, ids)
     return {
         row.assessment_id: StoredDiscProfile(
             assessment_id=row.assessment_id,
@@ -190,16 +220,18 @@ async def disc_profiles_by_assessment(
     }
 
 
+_CHECKLISTS = (
+    select(*CHECKLIST_COLUMNS)
+    .where(any_of(ChecklistItemRow.assessment_id), ChecklistItemRow.deleted_at.is_(None))
+    .order_by(ChecklistItemRow.item_order, ChecklistItemRow.id)
+)
+
+
 async def checklist_by_assessment(
     connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, list[ChecklistItem]]:
-    query = (
-        select(*CHECKLIST_COLUMNS)
-        .where(ChecklistItemRow.assessment_id.in_(ids), ChecklistItemRow.deleted_at.is_(None))
-        .order_by(ChecklistItemRow.item_order, ChecklistItemRow.id)
-    )
     found: dict[UUID, list[ChecklistItem]] = defaultdict(list)
-    for row in await connection.execute(query):
+    for row in await _rows(connection, _CHECKLISTS, ids):
         found[row.assessment_id].append(checklist_item(row))
     return dict(found)
 
@@ -218,16 +250,18 @@ def checklist_item(row: AnyRow) -> ChecklistItem:
     )
 
 
+_REPORTS = (
+    select(*REPORT_COLUMNS)
+    .where(any_of(ReportRow.assessment_id))
+    .order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
+)
+
+
 async def reports_by_assessment(
     connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, list[ReportRecord]]:
-    query = (
-        select(*REPORT_COLUMNS)
-        .where(ReportRow.assessment_id.in_(ids))
-        .order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
-    )
     found: dict[UUID, list[ReportRecord]] = defaultdict(list)
-    for row in await connection.execute(query):
+    for row in await _rows(connection, _REPORTS, ids):
         found[row.assessment_id].append(report_record(row))
     return dict(found)
 
@@ -264,12 +298,19 @@ def activity_record(row: AnyRow) -> ActivityRecord:
 # so that the caller can check who may see it.
 
 
+_RESPONSE = select(*_RESPONSE_COLUMNS, *ANSWER_COLUMNS).where(any_of(ResponseRow.id))
+_REPORT = select(*REPORT_COLUMNS).where(any_of(ReportRow.id))
+_CHECKLIST_ITEM = select(*CHECKLIST_COLUMNS).where(
+    any_of(ChecklistItemRow.id), ChecklistItemRow.deleted_at.is_(None)
+)
+_ACTIVITY = select(*ACTIVITY_COLUMNS).where(any_of(ActivityLogRow.id))
+
+
 async def responses_by_id(
     connection: AsyncConnection, ids: Sequence[UUID], bank: Bank
 ) -> dict[UUID, tuple[UUID, StoredResponse]]:
-    query = select(*_RESPONSE_COLUMNS, *ANSWER_COLUMNS).where(ResponseRow.id.in_(ids))
     found: dict[UUID, tuple[UUID, StoredResponse]] = {}
-    for row in await connection.execute(query):
+    for row in await _rows(connection, _RESPONSE, ids):
         stored = _stored(bank, row)
         if stored is not None:
             found[row.id] = (row.assessment_id, stored)
@@ -279,21 +320,17 @@ async def responses_by_id(
 async def reports_by_id(
     connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, ReportRecord]:
-    rows = await connection.execute(select(*REPORT_COLUMNS).where(ReportRow.id.in_(ids)))
-    return {row.id: report_record(row) for row in rows}
+    return {row.id: report_record(row) for row in await _rows(connection, _REPORT, ids)}
 
 
 async def checklist_items_by_id(
     connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, ChecklistItem]:
-    query = select(*CHECKLIST_COLUMNS).where(
-        ChecklistItemRow.id.in_(ids), ChecklistItemRow.deleted_at.is_(None)
-    )
-    return {row.id: checklist_item(row) for row in await connection.execute(query)}
+    rows = await _rows(connection, _CHECKLIST_ITEM, ids)
+    return {row.id: checklist_item(row) for row in rows}
 
 
 async def activity_by_id(
     connection: AsyncConnection, ids: Sequence[UUID]
 ) -> dict[UUID, ActivityRecord]:
-    rows = await connection.execute(select(*ACTIVITY_COLUMNS).where(ActivityLogRow.id.in_(ids)))
-    return {row.id: activity_record(row) for row in rows}
+    return {row.id: activity_record(row) for row in await _rows(connection, _ACTIVITY, ids)}

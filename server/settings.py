@@ -50,8 +50,10 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
-    db_pool_size: int = Field(default=5, ge=1)
-    db_max_overflow: int = Field(default=15, ge=0)
+    # Connections are opened as requests need them and then kept, up to the pool size: a
+    # connection opened for a burst and closed after it costs more than the request did.
+    db_pool_size: int = Field(default=20, ge=1)
+    db_max_overflow: int = Field(default=0, ge=0)
     graphiql: bool | None = None
     public_url: str = "http://127.0.0.1:8000"  # where people reach the service (links in mail)
     # generateReports calls a minute per account (three times as many per client address)

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -76,6 +77,38 @@ def bearer_claims(authorization: str, *, secret: str, now: datetime) -> Claims |
 
 
 def read_access_token(token: str, *, secret: str, now: datetime) -> Claims:
+    """The token's claims if it verifies and has not expired at `now`.
+
+    A client sends the same token with every request for its 15 minutes, so a token that
+    verified is remembered (the most recent few thousand, by its exact text): it is not
+    verified again, only checked against the clock."""
+    key = (secret, token)
+    verified = _VERIFIED.get(key)
+    if verified is None:
+        verified = _verify(token, secret)
+        _VERIFIED[key] = verified
+        if len(_VERIFIED) > VERIFIED_TOKENS:
+            _VERIFIED.popitem(last=False)
+    else:
+        _VERIFIED.move_to_end(key)
+    if verified.expires <= int(now.timestamp()):
+        raise InvalidAccessToken("the access token has expired")
+    return verified.claims
+
+
+VERIFIED_TOKENS = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    claims: Claims
+    expires: int  # seconds since the epoch
+
+
+_VERIFIED: OrderedDict[tuple[str, str], _Verified] = OrderedDict()
+
+
+def _verify(token: str, secret: str) -> _Verified:
     try:
         claims = jwt.decode(
             token,
@@ -83,7 +116,7 @@ def read_access_token(token: str, *, secret: str, now: datetime) -> Claims:
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             issuer=ISSUER,
-            # Expiry is checked below against the injected clock, not the library's.
+            # Expiry is checked against the injected clock, not the library's.
             options={
                 "require": ["exp", "iat", "sub", "iss", "aud"],
                 "verify_exp": False,
@@ -91,11 +124,12 @@ def read_access_token(token: str, *, secret: str, now: datetime) -> Claims:
             },
             leeway=0,
         )
-        if claims["exp"] <= int(now.timestamp()):
-            raise InvalidAccessToken("the access token has expired")
         session = claims.get("sid")
-        return Claims(user_id=UUID(claims["sub"]), session_id=UUID(session) if session else None)
-    except (jwt.InvalidTokenError, ValueError, KeyError) as exc:
+        return _Verified(
+            Claims(user_id=UUID(claims["sub"]), session_id=UUID(session) if session else None),
+            int(claims["exp"]),
+        )
+    except (jwt.InvalidTokenError, ValueError, KeyError, TypeError) as exc:
         raise InvalidAccessToken("the access token is not valid") from exc
 
 

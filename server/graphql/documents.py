@@ -10,7 +10,7 @@ for every one: the cost of 10,000 nodes, which the variables' page sizes decide.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from graphql import (
@@ -95,7 +95,7 @@ class DocumentCache(SchemaExtension):
     def __init__(self, documents: Documents) -> None:
         self.documents = documents
 
-    async def on_parse(self) -> AsyncIterator[None]:
+    def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         query = context.query or ""
         context.graphql_document = self.documents.parsed(query)
@@ -104,7 +104,7 @@ class DocumentCache(SchemaExtension):
         if context.graphql_document is not None:
             self.documents.keep(query, context.graphql_document)
 
-    async def on_validate(self) -> AsyncIterator[None]:
+    def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if document is not None:

@@ -29,7 +29,13 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any
 
-from graphql import GraphQLObjectType
+from graphql import (
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    get_nullable_type,
+    is_leaf_type,
+)
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.execution.incremental.incremental_executor import DeliveryGroupMap
 from graphql.pyutils import AwaitableOrValue, Path, Undefined, gather_with_cancel
@@ -68,6 +74,29 @@ class FastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return self._execute_resolved_fields(plan, return_type, result, path, direct)
         return super().collect_and_execute_subfields(
             return_type, field_details_list, path, result, position_context
+        )
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: DeliveryGroupMap | None,
+    ) -> AwaitableOrValue[Any]:
+        """A resolver's result (a list of plain objects, say) completed in one go when its
+        whole selection is direct; graphql-core's way otherwise, or on anything irregular
+        (completing has no side effects, so starting again is safe)."""
+        if position_context is None and not is_leaf_type(get_nullable_type(return_type)):
+            complete = self._planner.completer(return_type, field_details_list)
+            if complete is not None:
+                try:
+                    return complete(result)
+                except Exception:  # graphql-core's code reports it as it should
+                    pass
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
         )
 
     def _execute_resolved_fields(

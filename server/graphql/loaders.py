@@ -10,6 +10,7 @@ awaitable for each, and falls back to an ordinary batched load otherwise.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -52,43 +53,59 @@ def _none() -> None:
 
 
 class Loaders:
-    """The loaders of one operation; `one_*` by an object's own id, for node(id:)."""
+    """The loaders of one operation, each made on first use; `one_*` load objects by their
+    own ids, for node(id:)."""
 
     def __init__(self, scope: ConnectionScope, bank: Bank) -> None:
-        def with_bank(fetch: Any) -> Fetch[Any]:
-            return lambda connection, ids: fetch(connection, ids, bank)
+        self._scope, self._bank = scope, bank
 
-        self.users: DataLoader[UUID, User | None] = _loader(scope, queries.users_by_id, _none)
-        self.assessments: DataLoader[UUID, Assessment | None] = _loader(
-            scope, queries.assessments_by_id, _none
-        )
-        self.responses: DataLoader[UUID, list[StoredResponse]] = _loader(
-            scope, with_bank(queries.responses_by_assessment), list
-        )
-        self.phase_results: DataLoader[UUID, StoredPhaseResult | None] = _loader(
-            scope, queries.phase_results_by_assessment, _none
-        )
-        self.disc_profiles: DataLoader[UUID, StoredDiscProfile | None] = _loader(
-            scope, queries.disc_profiles_by_assessment, _none
-        )
-        self.checklists: DataLoader[UUID, list[ChecklistItem]] = _loader(
-            scope, queries.checklist_by_assessment, list
-        )
-        self.reports: DataLoader[UUID, list[ReportRecord]] = _loader(
-            scope, queries.reports_by_assessment, list
-        )
-        self.one_response: DataLoader[UUID, tuple[UUID, StoredResponse] | None] = _loader(
-            scope, with_bank(queries.responses_by_id), _none
-        )
-        self.one_report: DataLoader[UUID, ReportRecord | None] = _loader(
-            scope, queries.reports_by_id, _none
-        )
-        self.one_checklist_item: DataLoader[UUID, ChecklistItem | None] = _loader(
-            scope, queries.checklist_items_by_id, _none
-        )
-        self.one_activity: DataLoader[UUID, ActivityRecord | None] = _loader(
-            scope, queries.activity_by_id, _none
-        )
+    def _with_bank(self, fetch: Any) -> Fetch[Any]:
+        bank = self._bank
+        return lambda connection, ids: fetch(connection, ids, bank)
+
+    @cached_property
+    def users(self) -> DataLoader[UUID, User | None]:
+        return _loader(self._scope, queries.users_by_id, _none)
+
+    @cached_property
+    def assessments(self) -> DataLoader[UUID, Assessment | None]:
+        return _loader(self._scope, queries.assessments_by_id, _none)
+
+    @cached_property
+    def responses(self) -> DataLoader[UUID, list[StoredResponse]]:
+        return _loader(self._scope, self._with_bank(queries.responses_by_assessment), list)
+
+    @cached_property
+    def phase_results(self) -> DataLoader[UUID, StoredPhaseResult | None]:
+        return _loader(self._scope, queries.phase_results_by_assessment, _none)
+
+    @cached_property
+    def disc_profiles(self) -> DataLoader[UUID, StoredDiscProfile | None]:
+        return _loader(self._scope, queries.disc_profiles_by_assessment, _none)
+
+    @cached_property
+    def checklists(self) -> DataLoader[UUID, list[ChecklistItem]]:
+        return _loader(self._scope, queries.checklist_by_assessment, list)
+
+    @cached_property
+    def reports(self) -> DataLoader[UUID, list[ReportRecord]]:
+        return _loader(self._scope, queries.reports_by_assessment, list)
+
+    @cached_property
+    def one_response(self) -> DataLoader[UUID, tuple[UUID, StoredResponse] | None]:
+        return _loader(self._scope, self._with_bank(queries.responses_by_id), _none)
+
+    @cached_property
+    def one_report(self) -> DataLoader[UUID, ReportRecord | None]:
+        return _loader(self._scope, queries.reports_by_id, _none)
+
+    @cached_property
+    def one_checklist_item(self) -> DataLoader[UUID, ChecklistItem | None]:
+        return _loader(self._scope, queries.checklist_items_by_id, _none)
+
+    @cached_property
+    def one_activity(self) -> DataLoader[UUID, ActivityRecord | None]:
+        return _loader(self._scope, queries.activity_by_id, _none)
 
 
 def now_or_later(loader: DataLoader[K, V], key: K, convert: Callable[[V], R]) -> R | Awaitable[R]:

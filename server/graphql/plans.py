@@ -83,6 +83,25 @@ class Planner:
         self._executor = executor
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, Plan | None]]
         self._plans = {}
+        self._completers: dict[
+            tuple[GraphQLOutputType, int], tuple[FieldDetailsList, Completer | None]
+        ] = {}
+
+    def completer(self, type_: GraphQLOutputType, details: FieldDetailsList) -> Completer | None:
+        """How to complete a value of `type_` for this selection directly (a resolver's
+        result, say a list of plain objects); None when graphql-core must. Memoised as plans
+        are."""
+        key = (type_, id(details))
+        cached = self._completers.get(key)
+        if cached is None:
+            try:
+                # @stream on the field itself is graphql-core's to honour.
+                streamed = not all(_is_collected(detail) for detail in details)
+                complete = None if streamed else self._completer(type_, details)
+            except Exception:  # whatever the planner cannot plan, graphql-core completes
+                complete = None
+            cached = self._completers[key] = (details, complete)
+        return cached[1]
 
     def plan(self, parent_type: GraphQLObjectType, details: FieldDetailsList) -> Plan | None:
         """The plan for this selection on this type; None when no field of it is direct or
@@ -158,14 +177,18 @@ class Planner:
 def _is_plain(detail: FieldDetails) -> bool:
     """A field node that reads nothing beyond its name: no arguments, no directive other than
     those already applied, outside deferred fragments and fragment arguments."""
-    node = detail.node
     return (
-        detail.defer_usage is None
-        and detail.fragment_variable_values is None
-        and not node.arguments
-        and all(
-            directive.name.value in COLLECTION_DIRECTIVES for directive in node.directives or ()
-        )
+        detail.fragment_variable_values is None
+        and not detail.node.arguments
+        and _is_collected(detail)
+    )
+
+
+def _is_collected(detail: FieldDetails) -> bool:
+    """Outside deferred fragments, with no directive but those collection applied."""
+    directives = detail.node.directives or ()
+    return detail.defer_usage is None and all(
+        directive.name.value in COLLECTION_DIRECTIVES for directive in directives
     )
 
 

@@ -15,6 +15,7 @@ from domain.access import may_see_audit_trail, may_see_user
 from server.graphql.context import Context, Identify, Info
 from server.graphql.documents import MAX_BATCH, DocumentCache, Documents
 from server.graphql.errors import NotFoundError
+from server.graphql.execution import FastPathExecutionContext
 from server.graphql.fields import field
 from server.graphql.ids import BadId, from_global_id
 from server.graphql.permissions import SignedIn
@@ -116,8 +117,9 @@ class Mutation(AuthMutations, AssessmentMutations, ReportMutations, UserMutation
 
 
 def build_schema(*, production: bool = False, introspection: bool = True) -> strawberry.Schema:
-    """The schema with API.md's limits on (see `server.graphql.documents`). In production,
-    no field suggestions in error messages, and no introspection unless it is enabled."""
+    """The schema with API.md's limits on (see `server.graphql.documents`), completing plain
+    data on the fast path (`server.graphql.execution`). In production, no field suggestions
+    in error messages, and no introspection unless it is enabled."""
     documents = Documents(introspection=introspection)
     # Factories: strawberry builds fresh extensions for every operation.
     extensions: list[Any] = [lambda: DocumentCache(documents), Identify]
@@ -126,6 +128,7 @@ def build_schema(*, production: bool = False, introspection: bool = True) -> str
         mutation=Mutation,
         types=[Question, Assessment, User, Response, Report, ChecklistItem, ActivityLog],
         extensions=extensions,
+        execution_context_class=FastPathExecutionContext,
         config=StrawberryConfig(
             sort_schema=True,
             disable_field_suggestions=production,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
+from server import tokens
 from server.tokens import (
     ACCESS_TOKEN_LIFETIME,
     DOWNLOAD_LINK_LIFETIME,
@@ -46,6 +47,23 @@ def test_an_expired_token_is_refused() -> None:
     issued = issue_access_token(secret=SECRET, user_id=uuid.uuid4(), session_id=None, now=NOW)
     with pytest.raises(InvalidAccessToken):
         read_access_token(issued.token, secret=SECRET, now=NOW + ACCESS_TOKEN_LIFETIME)
+
+
+def test_a_token_that_verified_is_remembered_but_still_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    issued = issue_access_token(secret=SECRET, user_id=uuid.uuid4(), session_id=None, now=NOW)
+    verifications = []
+    verify = tokens._verify
+    monkeypatch.setattr(tokens, "_verify", lambda *a: verifications.append(a) or verify(*a))
+    for minute in (1, 2, 3):
+        read_access_token(issued.token, secret=SECRET, now=NOW + timedelta(minutes=minute))
+    assert len(verifications) == 1
+    with pytest.raises(InvalidAccessToken):
+        read_access_token(issued.token, secret=SECRET, now=NOW + ACCESS_TOKEN_LIFETIME)
+    with pytest.raises(InvalidAccessToken):  # another secret verifies for itself, and fails
+        read_access_token(issued.token, secret="another-" + SECRET, now=NOW)
+    assert len(verifications) == 2
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from domain.model import AssessmentStatus, DiscType, Phase
 from domain.ports import StoredResponse
 from domain.questionnaire import visible_questions
 from domain.results import StoredDiscProfile, StoredPhaseResult
-from persistence import listings
+from persistence import listings, queries
 from server.graphql.context import Context, Info
 from server.graphql.errors import NotFoundError
 from server.graphql.fields import field
@@ -261,9 +261,19 @@ async def assessment_list(
     return page
 
 
-async def reachable_assessment(context: Context, key: UUID) -> DomainAssessment | None:
-    """The live assessment if the viewer may see it, else None (as if it did not exist)."""
-    found = await context.loaders.assessments.load(key)
+async def reachable_assessment(
+    context: Context, key: UUID, *, alone: bool = False
+) -> DomainAssessment | None:
+    """The live assessment if the viewer may see it, else None (as if it did not exist).
+    `alone`: nothing else will ask for an assessment in this turn, so read it at once rather
+    than through the loader's next batch (and leave it in the loader for later)."""
+    loader = context.loaders.assessments
+    if alone and loader.cache_map.get(key) is None:
+        async with context.db.reading() as db:
+            found = (await queries.assessments_by_id(db, [key])).get(key)
+        loader.prime(key, found)
+    else:
+        found = await loader.load(key)
     viewer = context.viewer
     return found if found and viewer and may_see_assessment(viewer, found) else None
 
@@ -277,7 +287,8 @@ class AssessmentQueries:
             kind, key = from_global_id(id)
         except BadId:
             raise NotFoundError("assessment") from None
-        found = await reachable_assessment(info.context, key) if kind == "Assessment" else None
+        is_one = kind == "Assessment"
+        found = await reachable_assessment(info.context, key, alone=True) if is_one else None
         if found is None:
             raise NotFoundError("assessment")
         await prefetch(info.context, [found], requested(info))
