@@ -6,27 +6,25 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from functools import cache
 from uuid import UUID
 
-from sqlalchemy import false, func, insert, null, select, true, update
-from sqlalchemy.dialects.postgresql import insert as upsert
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Update, bindparam, func, insert, select, update
 
 from domain.assessments import Assessment, ClientDetails
 from domain.bank import Bank
-from domain.model import Answer, AssessmentStatus, DiscType, QuestionType
+from domain.model import Answer, AssessmentStatus, DiscType, Phase, QuestionType
 from domain.ports import SavedAnswers, StoredResponse
 from domain.recommendations import ChecklistDraft
 from domain.scoring import Scorecard
+from persistence.connections import Connection
 from persistence.models import (
-    AnyRow,
     AssessmentRow,
-    ChecklistItemRow,
     DiscProfileRow,
     PhaseResultRow,
     ResponseRow,
 )
+from persistence.statements import Row, arguments, execute, fetch, first, one, parameters
 
 _D, _I, _S, _C = DiscType.D, DiscType.I, DiscType.S, DiscType.C
 
@@ -58,7 +56,7 @@ ANSWER_COLUMNS = (
 )
 
 
-def assessment_from_row(row: AnyRow) -> Assessment:
+def assessment_from_row(row: Row) -> Assessment:
     return Assessment(
         id=row.id,
         consultant_id=row.consultant_id,
@@ -79,7 +77,7 @@ def assessment_from_row(row: AnyRow) -> Assessment:
     )
 
 
-def answer_from_row(bank: Bank, row: AnyRow) -> Answer | None:
+def answer_from_row(bank: Bank, row: Row) -> Answer | None:
     """The answer a response row holds, or None for a question no longer in the bank: kept,
     but no longer asked or scored. Stored as database-design.md says: the option value or the
     text in `answer_value` (multiple choice: a JSON array of values), a rating in
@@ -102,7 +100,7 @@ def answer_from_row(bank: Bank, row: AnyRow) -> Answer | None:
 
 
 class SqlAssessmentRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     async def add(self, consultant_id: UUID, details: ClientDetails) -> Assessment:
@@ -118,36 +116,42 @@ class SqlAssessmentRepository:
             )
             .returning(*ASSESSMENT_COLUMNS)
         )
-        return assessment_from_row((await self._connection.execute(statement)).one())
+        return assessment_from_row(await one(self._connection, statement))
 
     async def get(self, assessment_id: UUID, *, lock: bool = False) -> Assessment | None:
-        query = select(*ASSESSMENT_COLUMNS).where(
-            AssessmentRow.id == assessment_id, AssessmentRow.deleted_at.is_(None)
-        )
-        if lock:
-            query = query.with_for_update()
-        row = (await self._connection.execute(query)).first()
+        row = await first(self._connection, _GET[lock], {"assessment_id": assessment_id})
         return assessment_from_row(row) if row else None
 
     async def update(self, assessment_id: UUID, changes: Mapping[str, object]) -> Assessment:
-        statement = (
-            update(AssessmentRow)
-            .where(AssessmentRow.id == assessment_id)
-            .values({**changes, "updated_at": func.now()})
-            .returning(*ASSESSMENT_COLUMNS)
-        )
-        return assessment_from_row((await self._connection.execute(statement)).one())
+        params = arguments(changes) | {"assessment_id": assessment_id}
+        row = await one(self._connection, _update(frozenset(changes)), params)
+        return assessment_from_row(row)
+
+
+_LIVE = select(*ASSESSMENT_COLUMNS).where(
+    AssessmentRow.id == bindparam("assessment_id"), AssessmentRow.deleted_at.is_(None)
+)
+_GET = {False: _LIVE, True: _LIVE.with_for_update()}
+
+
+@cache
+def _update(columns: frozenset[str]) -> Update:
+    """The UPDATE of these columns (and updated_at), built once for each set of them."""
+    return (
+        update(AssessmentRow)
+        .where(AssessmentRow.id == bindparam("assessment_id"))
+        .values({**parameters(*sorted(columns)), "updated_at": func.now()})
+        .returning(*ASSESSMENT_COLUMNS)
+    )
 
 
 class SqlResponseRepository:
-    def __init__(self, connection: AsyncConnection, bank: Bank) -> None:
+    def __init__(self, connection: Connection, bank: Bank) -> None:
         self._connection = connection
         self._bank = bank
 
     async def answers(self, assessment_id: UUID) -> dict[str, Answer]:
-        rows = await self._connection.execute(
-            select(*ANSWER_COLUMNS).where(ResponseRow.assessment_id == assessment_id)
-        )
+        rows = await fetch(self._connection, _ANSWERS, {"assessment_id": assessment_id})
         answers = (answer_from_row(self._bank, row) for row in rows)
         return {a.question_key: a for a in answers if a is not None}
 
@@ -156,25 +160,15 @@ class SqlResponseRepository:
         as they stood (a data-modifying CTE's siblings see the table before it), so that the
         whole sheet is known without reading back what was just written."""
         ids = [self._bank.by_key[a.question_key].id for a in answers]
-        saved = (
-            _upsert(assessment_id, answers, ids)
-            .returning(ResponseRow.id, ResponseRow.question_id, ResponseRow.updated_at)
-            .cte("saved")
-        )
-        written = select(
-            saved.c.id,
-            saved.c.updated_at,
-            saved.c.question_id,
-            *(null().label(c.key) for c in ANSWER_COLUMNS[1:]),
-            true().label("written"),
-        )
-        kept = select(
-            null().label("id"), null().label("updated_at"), *ANSWER_COLUMNS,
-            false().label("written"),
-        ).where(
-            ResponseRow.assessment_id == assessment_id, ResponseRow.question_id.not_in(ids)
-        )  # fmt: skip
-        rows = list(await self._connection.execute(written.union_all(kept)))
+        params = {
+            "assessment_id": assessment_id,
+            "question_ids": ids,
+            "answer_values": [json.dumps(list(a.values)) if a.values else a.value for a in answers],
+            "ratings": [a.rating for a in answers],
+            "not_applicable": [a.not_applicable for a in answers],
+            "notes": [a.notes for a in answers],
+        }
+        rows = await fetch(self._connection, _SAVE, params)
         stored = {row.question_id: row for row in rows if row.written}
         sheet = {}
         for row in rows:
@@ -190,81 +184,111 @@ class SqlResponseRepository:
         )
 
 
-def _upsert(assessment_id: UUID, answers: Sequence[Answer], ids: Sequence[UUID]) -> Any:
-    rows = [
-        {
-            "assessment_id": assessment_id,
-            "question_id": question,
-            "answer_value": json.dumps(list(answer.values)) if answer.values else answer.value,
-            "answer_numeric": answer.rating,
-            "is_not_applicable": answer.not_applicable,
-            "consultant_notes": answer.notes,
-        }
-        for answer, question in zip(answers, ids, strict=True)
-    ]
-    statement = upsert(ResponseRow).values(rows)
-    return statement.on_conflict_do_update(
-        constraint="uq_responses_assessment_id_question_id",
-        set_={
-            "answer_value": statement.excluded.answer_value,
-            "answer_numeric": statement.excluded.answer_numeric,
-            "is_not_applicable": statement.excluded.is_not_applicable,
-            "consultant_notes": statement.excluded.consultant_notes,
-            "updated_at": func.now(),
-        },
-    )
+_ANSWERS = select(*ANSWER_COLUMNS).where(ResponseRow.assessment_id == bindparam("assessment_id"))
+# The answers as arrays, one element each, unnested into rows: one statement whatever the
+# number of answers.
+_SAVE = """
+WITH saved AS (
+    INSERT INTO responses (assessment_id, question_id, answer_value, answer_numeric,
+                           is_not_applicable, consultant_notes)
+    SELECT %(assessment_id)s::uuid, answer.*
+    FROM unnest(%(question_ids)s::uuid[], %(answer_values)s::text[], %(ratings)s::integer[],
+                %(not_applicable)s::boolean[], %(notes)s::text[]) AS answer
+    ON CONFLICT ON CONSTRAINT uq_responses_assessment_id_question_id DO UPDATE SET
+        answer_value = excluded.answer_value,
+        answer_numeric = excluded.answer_numeric,
+        is_not_applicable = excluded.is_not_applicable,
+        consultant_notes = excluded.consultant_notes,
+        updated_at = now()
+    RETURNING id, question_id, updated_at
+)
+SELECT id, updated_at, question_id, NULL::text AS answer_value, NULL::integer AS answer_numeric,
+       NULL::boolean AS is_not_applicable, NULL::text AS consultant_notes, true AS written
+FROM saved
+UNION ALL
+SELECT NULL, NULL, question_id, answer_value, answer_numeric, is_not_applicable,
+       consultant_notes, false
+FROM responses
+WHERE assessment_id = %(assessment_id)s::uuid AND question_id <> ALL(%(question_ids)s::uuid[])
+"""
 
 
 class SqlResultRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     async def save(self, assessment_id: UUID, card: Scorecard, calculated_at: datetime) -> None:
         phases = card.phases
         readiness = {f"{p.value}_score": v for p, v in phases.readiness.items()}
-        await self._connection.execute(
-            insert(PhaseResultRow).values(
-                assessment_id=assessment_id,
-                primary_phase=phases.primary.value,
-                secondary_phases=[p.value for p in phases.secondary],
-                flags=[f.value for f in phases.flags],
-                calculated_at=calculated_at,
-                **readiness,
-            )
-        )
+        phase_result = {
+            "assessment_id": assessment_id,
+            "primary_phase": phases.primary.value,
+            "secondary_phases": [p.value for p in phases.secondary],
+            "flags": [f.value for f in phases.flags],
+            "calculated_at": calculated_at,
+            **readiness,
+        }
+        await execute(self._connection, _PHASE_RESULT, arguments(phase_result))
         if card.disc is not None:
             scores = card.disc.scores
-            await self._connection.execute(
-                insert(DiscProfileRow).values(
-                    assessment_id=assessment_id,
-                    dominance_score=scores[_D],
-                    influence_score=scores[_I],
-                    steadiness_score=scores[_S],
-                    compliance_score=scores[_C],
-                    primary_type=card.disc.primary.value,
-                    secondary_type=card.disc.secondary.value if card.disc.secondary else None,
-                    calculated_at=calculated_at,
-                )
-            )
+            profile = {
+                "assessment_id": assessment_id,
+                "dominance_score": scores[_D],
+                "influence_score": scores[_I],
+                "steadiness_score": scores[_S],
+                "compliance_score": scores[_C],
+                "primary_type": card.disc.primary.value,
+                "secondary_type": card.disc.secondary.value if card.disc.secondary else None,
+                "calculated_at": calculated_at,
+            }
+            await execute(self._connection, _DISC_PROFILE, arguments(profile))
+
+
+_PHASE_RESULT = (
+    insert(PhaseResultRow)
+    .values(
+        parameters(
+            "assessment_id", "primary_phase", "secondary_phases", "flags", "calculated_at",
+            *(f"{p.value}_score" for p in Phase),
+        )
+    )
+    .inline()
+)  # fmt: skip
+_DISC_PROFILE = (
+    insert(DiscProfileRow)
+    .values(
+        parameters(
+            "assessment_id", "dominance_score", "influence_score", "steadiness_score",
+            "compliance_score", "primary_type", "secondary_type", "calculated_at",
+        )
+    )
+    .inline()
+)  # fmt: skip
 
 
 class SqlChecklistRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None:
-        """Every item in one multi-row INSERT."""
+        """Every item in one INSERT."""
         if not items:
             return
-        rows = [
-            {
-                "assessment_id": assessment_id,
-                "item_text": item.text,
-                "item_order": item.order,
-                "phase_category": item.phase.value,
-                "priority": item.priority.value,
-                "created_by": by,
-            }
-            for item in items
-        ]
-        await self._connection.execute(insert(ChecklistItemRow).values(rows))
+        params = {
+            "assessment_id": assessment_id,
+            "created_by": by,
+            "texts": [item.text for item in items],
+            "orders": [item.order for item in items],
+            "phases": [item.phase.value for item in items],
+            "priorities": [item.priority.value for item in items],
+        }
+        await execute(self._connection, _ADD_ITEMS, params)
+
+
+_ADD_ITEMS = """
+INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order, phase_category,
+                             priority)
+SELECT %(assessment_id)s::uuid, %(created_by)s::uuid, item.*
+FROM unnest(%(texts)s::text[], %(orders)s::integer[], %(phases)s::text[],
+            %(priorities)s::text[]) AS item
+"""

@@ -1,6 +1,4 @@
-"""Where the database is and how to talk to it: URL normalisation, the embedded fallback,
-the async engine.
-"""
+"""Where the database is: URL normalisation, the embedded fallback, the connection string."""
 
 from __future__ import annotations
 
@@ -12,7 +10,6 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from persistence.embedded import EmbeddedPostgres
 
@@ -83,31 +80,18 @@ def provide_database(database_url: str | None, data_dir: Path) -> Iterator[Datab
         yield DatabaseLocation(url=cluster.url(EMBEDDED_DATABASE), embedded=True)
 
 
-def create_engine(
-    url: str, *, statement_timeout_ms: int, pool_size: int = 20, max_overflow: int = 0
-) -> AsyncEngine:
-    """The application's async engine; every connection gets the statement timeout, added
-    to any server options the URL already carries (``?options=-csearch_path%3Dapp``).
-
-    Connections are in autocommit mode, and checked out without a ping: a read is then one
-    statement on the wire, and a unit of work says BEGIN and COMMIT itself
-    (`persistence.connections`). A connection that died while pooled fails the statement
-    that meets it; SQLAlchemy then discards the pool's older connections, so the next
-    request gets fresh ones.
-    """
-    given = make_url(url).query.get("options")
+def conninfo(url: str, statement_timeout_ms: int) -> tuple[str, str]:
+    """The libpq connection string of a SQLAlchemy URL, and the server options every
+    connection of the service gets: the statement timeout, added to any options the URL
+    already carries (``?options=-csearch_path%3Dapp``)."""
+    parsed = make_url(url)
+    given = parsed.query.get("options")
     if isinstance(given, tuple):
         given = " ".join(given)
     timeout = f"-c statement_timeout={statement_timeout_ms}"
     options = f"{given} {timeout}" if given else timeout
-    return create_async_engine(
-        url,
-        isolation_level="AUTOCOMMIT",
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        pool_pre_ping=False,
-        connect_args={"options": options},
-    )
+    libpq = parsed.set(drivername="postgresql").difference_update_query(["options"])
+    return libpq.render_as_string(hide_password=False), options
 
 
 def database_name(url: str) -> str:

@@ -31,16 +31,17 @@ from sqlalchemy import (
     table,
     tuple_,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.assessments import Assessment
 from domain.model import AssessmentStatus, EventCategory, Role, User
 from domain.results import ActivityRecord
 from persistence.assessment_repositories import ASSESSMENT_COLUMNS, assessment_from_row
-from persistence.models import ActivityLogRow, AnyRow, AnySelect, AssessmentRow, UserRow
+from persistence.connections import Connection
+from persistence.models import ActivityLogRow, AnySelect, AssessmentRow, UserRow
 from persistence.queries import ACTIVITY_COLUMNS, activity_record
 from persistence.repositories import USER_COLUMNS, user_from_row
+from persistence.statements import Row, fetch, scalar
 
 T = TypeVar("T")
 
@@ -112,9 +113,9 @@ class Listing(Generic[T]):
 
     statements: Statements
     params: dict[str, Any]
-    item: Callable[[AnyRow], T]
+    item: Callable[[Row], T]
 
-    async def page(self, connection: AsyncConnection, *, first: int, after: str | None) -> Page[T]:
+    async def page(self, connection: Connection, *, first: int, after: str | None) -> Page[T]:
         """`first` items after the `after` cursor, and whether more follow."""
         params = self.params | {"limit": first + 1}
         query = self.statements.first
@@ -122,7 +123,7 @@ class Listing(Generic[T]):
             created, row_id = decode_cursor(after)
             params |= {"after_created": created, "after_id": row_id}
             query = self.statements.after
-        rows = list(await connection.execute(query, params))
+        rows = await fetch(connection, query, params)
         shown = rows[:first]
         return Page(
             items=[self.item(row) for row in shown],
@@ -130,8 +131,8 @@ class Listing(Generic[T]):
             has_next=len(rows) > first,
         )
 
-    async def count(self, connection: AsyncConnection) -> int:
-        return int(await connection.scalar(self.statements.count, self.params) or 0)
+    async def count(self, connection: Connection) -> int:
+        return int(await scalar(connection, self.statements.count, self.params) or 0)
 
 
 def _pattern(term: str) -> str:

@@ -24,7 +24,6 @@ from sqlalchemy import (
     Index,
     MetaData,
     Numeric,
-    Row,
     Select,
     String,
     Text,
@@ -43,8 +42,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# A result row, and a SELECT, of any columns, as the repositories use Core statements.
-AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+# A SELECT of any columns, as the repositories build them.
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 NOW = text("CURRENT_TIMESTAMP")

@@ -16,7 +16,6 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as UUID_TYPE
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.assessments import Assessment
@@ -36,9 +35,9 @@ from persistence.assessment_repositories import (
     answer_from_row,
     assessment_from_row,
 )
+from persistence.connections import Connection
 from persistence.models import (
     ActivityLogRow,
-    AnyRow,
     AnySelect,
     AssessmentRow,
     ChecklistItemRow,
@@ -49,6 +48,7 @@ from persistence.models import (
     UserRow,
 )
 from persistence.repositories import USER_COLUMNS, login_active, user_from_row
+from persistence.statements import Row, fetch, first
 
 REPORT_COLUMNS = (
     ReportRow.id,
@@ -100,25 +100,25 @@ _SIGNED_IN = {
 
 
 async def signed_in_user(
-    connection: AsyncConnection, user_id: UUID, session_id: UUID | None
+    connection: Connection, user_id: UUID, session_id: UUID | None
 ) -> User | None:
     """The account an access token names, in one statement: None once it is deactivated or
     deleted, or (given the token's login) once that login ended, even if its session was
     rotated since the token was issued."""
     query = _SIGNED_IN[session_id is not None]
     params = {"user_id": user_id, "session_id": session_id}
-    row = (await connection.execute(query, params)).first()
+    row = await first(connection, query, params)
     return user_from_row(row) if row else None
 
 
-async def _rows(connection: AsyncConnection, query: AnySelect, ids: Sequence[UUID]) -> Any:
-    return await connection.execute(query, {"ids": list(ids)})
+async def _rows(connection: Connection, query: AnySelect, ids: Sequence[UUID]) -> Any:
+    return await fetch(connection, query, {"ids": list(ids)})
 
 
 _USERS = select(*USER_COLUMNS).where(any_of(UserRow.id))
 
 
-async def users_by_id(connection: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, User]:
+async def users_by_id(connection: Connection, ids: Sequence[UUID]) -> dict[UUID, User]:
     return {row.id: user_from_row(row) for row in await _rows(connection, _USERS, ids)}
 
 
@@ -127,9 +127,7 @@ _ASSESSMENTS = select(*ASSESSMENT_COLUMNS).where(
 )
 
 
-async def assessments_by_id(
-    connection: AsyncConnection, ids: Sequence[UUID]
-) -> dict[UUID, Assessment]:
+async def assessments_by_id(connection: Connection, ids: Sequence[UUID]) -> dict[UUID, Assessment]:
     rows = await _rows(connection, _ASSESSMENTS, ids)
     return {row.id: assessment_from_row(row) for row in rows}
 
@@ -137,7 +135,7 @@ async def assessments_by_id(
 _RESPONSE_COLUMNS = (ResponseRow.id, ResponseRow.assessment_id, ResponseRow.updated_at)
 
 
-def _stored(bank: Bank, row: AnyRow) -> StoredResponse | None:
+def _stored(bank: Bank, row: Row) -> StoredResponse | None:
     answer = answer_from_row(bank, row)
     return StoredResponse(row.id, answer, row.updated_at) if answer is not None else None
 
@@ -146,7 +144,7 @@ _RESPONSES = select(*_RESPONSE_COLUMNS, *ANSWER_COLUMNS).where(any_of(ResponseRo
 
 
 async def responses_by_assessment(
-    connection: AsyncConnection, ids: Sequence[UUID], bank: Bank
+    connection: Connection, ids: Sequence[UUID], bank: Bank
 ) -> dict[UUID, list[StoredResponse]]:
     """Answers to questions of the bank in force, in bank order."""
     found: dict[UUID, list[StoredResponse]] = defaultdict(list)
@@ -171,7 +169,7 @@ _PHASE_RESULTS = select(
 
 
 async def phase_results_by_assessment(
-    connection: AsyncConnection, ids: Sequence[UUID]
+    connection: Connection, ids: Sequence[UUID]
 ) -> dict[UUID, StoredPhaseResult]:
     rows = await _rows(connection, _PHASE_RESULTS, ids)
     return {
@@ -200,7 +198,7 @@ _DISC_PROFILES = select(
 
 
 async def disc_profiles_by_assessment(
-    connection: AsyncConnection, ids: Sequence[UUID]
+    connection: Connection, ids: Sequence[UUID]
 ) -> dict[UUID, StoredDiscProfile]:
     rows = await _rows(connection, _DISC_PROFILES, ids)
     return {
@@ -228,7 +226,7 @@ _CHECKLISTS = (
 
 
 async def checklist_by_assessment(
-    connection: AsyncConnection, ids: Sequence[UUID]
+    connection: Connection, ids: Sequence[UUID]
 ) -> dict[UUID, list[ChecklistItem]]:
     found: dict[UUID, list[ChecklistItem]] = defaultdict(list)
     for row in await _rows(connection, _CHECKLISTS, ids):
@@ -236,7 +234,7 @@ async def checklist_by_assessment(
     return dict(found)
 
 
-def checklist_item(row: AnyRow) -> ChecklistItem:
+def checklist_item(row: Row) -> ChecklistItem:
     return ChecklistItem(
         id=row.id,
         assessment_id=row.assessment_id,
@@ -258,7 +256,7 @@ _REPORTS = (
 
 
 async def reports_by_assessment(
-    connection: AsyncConnection, ids: Sequence[UUID]
+    connection: Connection, ids: Sequence[UUID]
 ) -> dict[UUID, list[ReportRecord]]:
     found: dict[UUID, list[ReportRecord]] = defaultdict(list)
     for row in await _rows(connection, _REPORTS, ids):
@@ -266,7 +264,7 @@ async def reports_by_assessment(
     return dict(found)
 
 
-def report_record(row: AnyRow) -> ReportRecord:
+def report_record(row: Row) -> ReportRecord:
     return ReportRecord(
         id=row.id,
         assessment_id=row.assessment_id,
@@ -282,7 +280,7 @@ def report_record(row: AnyRow) -> ReportRecord:
     )
 
 
-def activity_record(row: AnyRow) -> ActivityRecord:
+def activity_record(row: Row) -> ActivityRecord:
     return ActivityRecord(
         id=row.id,
         user_id=row.user_id,
@@ -307,7 +305,7 @@ _ACTIVITY = select(*ACTIVITY_COLUMNS).where(any_of(ActivityLogRow.id))
 
 
 async def responses_by_id(
-    connection: AsyncConnection, ids: Sequence[UUID], bank: Bank
+    connection: Connection, ids: Sequence[UUID], bank: Bank
 ) -> dict[UUID, tuple[UUID, StoredResponse]]:
     found: dict[UUID, tuple[UUID, StoredResponse]] = {}
     for row in await _rows(connection, _RESPONSE, ids):
@@ -317,20 +315,16 @@ async def responses_by_id(
     return found
 
 
-async def reports_by_id(
-    connection: AsyncConnection, ids: Sequence[UUID]
-) -> dict[UUID, ReportRecord]:
+async def reports_by_id(connection: Connection, ids: Sequence[UUID]) -> dict[UUID, ReportRecord]:
     return {row.id: report_record(row) for row in await _rows(connection, _REPORT, ids)}
 
 
 async def checklist_items_by_id(
-    connection: AsyncConnection, ids: Sequence[UUID]
+    connection: Connection, ids: Sequence[UUID]
 ) -> dict[UUID, ChecklistItem]:
     rows = await _rows(connection, _CHECKLIST_ITEM, ids)
     return {row.id: checklist_item(row) for row in rows}
 
 
-async def activity_by_id(
-    connection: AsyncConnection, ids: Sequence[UUID]
-) -> dict[UUID, ActivityRecord]:
+async def activity_by_id(connection: Connection, ids: Sequence[UUID]) -> dict[UUID, ActivityRecord]:
     return {row.id: activity_record(row) for row in await _rows(connection, _ACTIVITY, ids)}

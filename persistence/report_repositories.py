@@ -8,11 +8,11 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Phase, ReportType
 from domain.reports import Branding, SchedulerLink
 from domain.results import ReportRecord, StoredDiscProfile, StoredPhaseResult
+from persistence.connections import Connection
 from persistence.models import (
     AssessmentRow,
     ConsultantSettingsRow,
@@ -21,14 +21,16 @@ from persistence.models import (
 )
 from persistence.queries import (
     REPORT_COLUMNS,
+    any_of,
     disc_profiles_by_assessment,
     phase_results_by_assessment,
     report_record,
 )
+from persistence.statements import fetch, first, one
 
 
 class SqlReportRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     async def add(
@@ -55,13 +57,13 @@ class SqlReportRepository:
             )
             .returning(*REPORT_COLUMNS)
         )
-        return report_record((await self._connection.execute(statement)).one())
+        return report_record(await one(self._connection, statement))
 
     async def get(self, report_id: UUID, *, lock: bool = False) -> ReportRecord | None:
         query = select(*REPORT_COLUMNS).where(ReportRow.id == report_id)
         if lock:
             query = query.with_for_update()
-        row = (await self._connection.execute(query)).first()
+        row = await first(self._connection, query)
         return report_record(row) if row else None
 
     async def share(
@@ -81,7 +83,7 @@ class SqlReportRepository:
             .values(**values, updated_at=func.now())
             .returning(*REPORT_COLUMNS)
         )
-        row = (await self._connection.execute(statement)).first()
+        row = await first(self._connection, statement)
         if row is None:
             raise LookupError(f"no report {report_id}")
         return report_record(row)
@@ -104,15 +106,14 @@ class SqlReportRepository:
             .values(view_count=ReportRow.view_count + 1)
             .returning(*REPORT_COLUMNS)
         )
-        row = (await self._connection.execute(statement)).first()
+        row = await first(self._connection, statement)
         return report_record(row) if row else None
 
     async def keys_of(self, assessment_ids: Sequence[UUID]) -> list[str]:
         """The storage keys of every report of these assessments."""
-        rows = await self._connection.scalars(
-            select(ReportRow.file_url).where(ReportRow.assessment_id.in_(assessment_ids))
-        )
-        return list(rows)
+        query = select(ReportRow.file_url).where(any_of(ReportRow.assessment_id))
+        rows = await fetch(self._connection, query, {"ids": list(assessment_ids)})
+        return [row.file_url for row in rows]
 
     async def results(
         self, assessment_id: UUID
@@ -126,17 +127,16 @@ class SqlReportRepository:
     ) -> tuple[Branding | None, tuple[SchedulerLink, ...]]:
         """The consultant's settings, if any, and active booking links in display order."""
         query = select(ConsultantSettingsRow.company_name, ConsultantSettingsRow.brand_color)
-        settings = (
-            await self._connection.execute(
-                query.where(ConsultantSettingsRow.consultant_id == consultant_id)
-            )
-        ).first()
+        settings = await first(
+            self._connection, query.where(ConsultantSettingsRow.consultant_id == consultant_id)
+        )
         branding = None
         if settings is not None and (settings.company_name or settings.brand_color):
             branding = Branding(
                 company_name=settings.company_name or "", brand_color=settings.brand_color or ""
             )
-        rows = await self._connection.execute(
+        rows = await fetch(
+            self._connection,
             select(
                 SchedulerLinkRow.meeting_type_label,
                 SchedulerLinkRow.scheduler_url,
@@ -148,7 +148,7 @@ class SqlReportRepository:
                 SchedulerLinkRow.is_active.is_(True),
                 SchedulerLinkRow.deleted_at.is_(None),
             )
-            .order_by(SchedulerLinkRow.display_order, SchedulerLinkRow.created_at)
+            .order_by(SchedulerLinkRow.display_order, SchedulerLinkRow.created_at),
         )
         links = tuple(
             SchedulerLink(

@@ -11,13 +11,14 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from domain.errors import DuplicateEmail
 from domain.model import ActivityEvent, NewUser, Role, User
 from domain.ports import Credentials, NewRefreshSession, RefreshSession, RevokedReason
-from persistence.models import ActivityLogRow, AnyRow, SessionRow, UserRow
+from persistence.connections import Connection
+from persistence.models import ActivityLogRow, SessionRow, UserRow
+from persistence.statements import Row, arguments, execute, fetch, first, one, parameters, scalar
 
 USER_COLUMNS = (
     UserRow.id,
@@ -47,7 +48,7 @@ SESSION_COLUMNS = (
 )
 
 
-def user_from_row(row: AnyRow) -> User:
+def user_from_row(row: Row) -> User:
     return User(
         id=row.id,
         email=row.email,
@@ -61,11 +62,11 @@ def user_from_row(row: AnyRow) -> User:
 
 
 class SqlUserRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     async def email_exists(self, email: str) -> bool:
-        found = await self._connection.scalar(select(exists().where(UserRow.email == email)))
+        found = await scalar(self._connection, select(exists().where(UserRow.email == email)))
         return bool(found)
 
     async def add(self, user: NewUser) -> User:
@@ -82,19 +83,19 @@ class SqlUserRepository:
             .on_conflict_do_nothing(constraint="uq_users_email")
             .returning(*USER_COLUMNS)
         )
-        row = (await self._connection.execute(statement)).first()
+        row = await first(self._connection, statement)
         if row is None:
             raise DuplicateEmail(user.email)
         return user_from_row(row)
 
     async def get_by_email(self, email: str) -> User | None:
         query = select(*USER_COLUMNS).where(UserRow.email == email)
-        row = (await self._connection.execute(query)).first()
+        row = await first(self._connection, query)
         return user_from_row(row) if row else None
 
     async def get(self, user_id: UUID) -> User | None:
         query = select(*USER_COLUMNS).where(UserRow.id == user_id, UserRow.deleted_at.is_(None))
-        row = (await self._connection.execute(query)).first()
+        row = await first(self._connection, query)
         return user_from_row(row) if row else None
 
     async def update(self, user_id: UUID, changes: Mapping[str, object]) -> User:
@@ -104,7 +105,7 @@ class SqlUserRepository:
             .values({**changes, "updated_at": func.now()})
             .returning(*USER_COLUMNS)
         )
-        return user_from_row((await self._connection.execute(statement)).one())
+        return user_from_row(await one(self._connection, statement))
 
     async def lock_active_admins(self) -> list[UUID]:
         query = (
@@ -116,13 +117,14 @@ class SqlUserRepository:
             )
             .with_for_update()
         )
-        return list(await self._connection.scalars(query))
+        return [row[0] for row in await fetch(self._connection, query)]
 
     async def unlock(self, user_id: UUID) -> None:
-        await self._connection.execute(
+        await fetch(
+            self._connection,
             update(UserRow)
             .where(UserRow.id == user_id)
-            .values(failed_login_attempts=0, account_locked_until=None, updated_at=func.now())
+            .values(failed_login_attempts=0, account_locked_until=None, updated_at=func.now()),
         )
 
     async def credentials_by_email(self, email: str, *, lock: bool = False) -> Credentials | None:
@@ -140,7 +142,7 @@ class SqlUserRepository:
         query = select(*USER_COLUMNS, *CREDENTIAL_COLUMNS).where(condition)
         if lock:
             query = query.with_for_update()
-        row = (await self._connection.execute(query)).first()
+        row = await first(self._connection, query)
         if row is None:
             return None
         return Credentials(
@@ -186,32 +188,47 @@ class SqlUserRepository:
         }
         await self._update(user_id, changes)
 
-    async def _update(self, user_id: UUID, changes: dict[str, Any]) -> AnyRow:
+    async def _update(self, user_id: UUID, changes: dict[str, Any]) -> Row:
         statement = (
             update(UserRow)
             .where(UserRow.id == user_id)
             .values({**changes, "updated_at": func.now()})
             .returning(*USER_COLUMNS)
         )
-        return (await self._connection.execute(statement)).one()
+        return await one(self._connection, statement)
 
 
 class SqlActivityLog:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     async def record(self, event: ActivityEvent, *, at: datetime | None = None) -> None:
-        await self._connection.execute(insert(ActivityLogRow).values(activity_values(event, at)))
+        values = activity_values(event, at)
+        await execute(self._connection, _RECORD[at is not None], arguments(values))
 
     async def count(self, *, user_id: UUID, event_type: str, since: datetime) -> int:
-        found = await self._connection.scalar(
+        found = await scalar(
+            self._connection,
             select(func.count()).where(
                 ActivityLogRow.user_id == user_id,
                 ActivityLogRow.event_type == event_type,
                 ActivityLogRow.created_at > since,
-            )
+            ),
         )
         return found or 0
+
+
+_EVENT_COLUMNS = (
+    "user_id", "event_type", "event_category", "description", "severity", "metadata",
+    "ip_address", "user_agent",
+)  # fmt: skip
+# Without a time, the column's default stamps the row with the transaction's.
+_RECORD = {
+    stamped: insert(ActivityLogRow)
+    .values(parameters(*_EVENT_COLUMNS, *(("created_at",) if stamped else ())))
+    .inline()
+    for stamped in (False, True)
+}
 
 
 def activity_values(event: ActivityEvent, at: datetime | None = None) -> dict[str, Any]:
@@ -232,7 +249,7 @@ def activity_values(event: ActivityEvent, at: datetime | None = None) -> dict[st
     return values
 
 
-def session_from_row(row: AnyRow) -> RefreshSession:
+def session_from_row(row: Row) -> RefreshSession:
     return RefreshSession(
         id=row.id,
         user_id=row.user_id,
@@ -248,7 +265,7 @@ class SqlSessionRepository:
     """Refresh-token sessions. Revocations are single UPDATEs that touch only rows still
     active, so a session's first end (and its reason) is the one that stays."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     async def add(self, session: NewRefreshSession) -> RefreshSession:
@@ -265,18 +282,18 @@ class SqlSessionRepository:
             )
             .returning(*SESSION_COLUMNS)
         )
-        return session_from_row((await self._connection.execute(statement)).one())
+        return session_from_row(await one(self._connection, statement))
 
     async def get(self, session_id: UUID) -> RefreshSession | None:
         query = select(*SESSION_COLUMNS).where(SessionRow.id == session_id)
-        row = (await self._connection.execute(query)).first()
+        row = await first(self._connection, query)
         return session_from_row(row) if row else None
 
     async def by_token_hash(self, token_hash: str, *, lock: bool = False) -> RefreshSession | None:
         query = select(*SESSION_COLUMNS).where(SessionRow.token_hash == token_hash)
         if lock:
             query = query.with_for_update()
-        row = (await self._connection.execute(query)).first()
+        row = await first(self._connection, query)
         return session_from_row(row) if row else None
 
     async def revoke(self, session_id: UUID, *, at: datetime, reason: RevokedReason) -> bool:
@@ -302,10 +319,7 @@ class SqlSessionRepository:
             .values(revoked_at=at, revoked_reason=reason.value, **(extra or {}))
             .returning(SessionRow.id)
         )
-        return len((await self._connection.execute(statement)).all())
-
-    async def login_active(self, user_id: UUID, session_id: UUID) -> bool:
-        return bool(await self._connection.scalar(select(login_active(user_id, session_id))))
+        return len(await fetch(self._connection, statement))
 
 
 def login_active(user_id: Any, session_id: Any) -> ColumnElement[bool]:

@@ -6,10 +6,8 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -17,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from domain.bank import load_bank
-from persistence.database import create_engine
+from persistence.connections import Connection, Database
 from server.auth import Argon2PasswordHasher
 from server.clock import SystemClock
 from server.graphql.context import Context
@@ -37,22 +35,28 @@ READINESS_TIMEOUT_SECONDS = 2.0
 
 
 def create_app(
-    settings: Settings, database_url: str, *, limiter: RateLimiter | None = None
+    settings: Settings,
+    database_url: str,
+    *,
+    limiter: RateLimiter | None = None,
+    on_connect: Callable[[Connection], None] | None = None,
 ) -> Starlette:
-    """Builds the app; the engine is created on start-up and disposed on shutdown."""
+    """Builds the app; its database pool is opened on start-up and closed on shutdown.
+    `limiter` replaces the rate limits, `on_connect` sees every new database connection
+    (tests use both)."""
     reports = ReportServices(store=report_store(settings), renderer=PdfRenderer())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = create_engine(
+        database = Database(
             database_url,
             statement_timeout_ms=settings.db_statement_timeout_ms,
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_max_overflow,
+            size=settings.db_pool_size,
+            on_connect=on_connect,
         )
-        app.state.engine = engine
+        await database.open()
         app.state.services = Services(
-            engine=engine,
+            database=database,
             secret=settings.secret(),
             bank=load_bank(),
             clock=SystemClock(),
@@ -70,7 +74,7 @@ def create_app(
             yield
         finally:
             await asyncio.to_thread(reports.renderer.close)
-            await engine.dispose()
+            await database.close()
 
     def context(request: Request) -> Context:
         return Context.build(request, request.app.state.services)
@@ -98,12 +102,15 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def readyz(request: Request) -> JSONResponse:
     """Readiness: the database answers a query within two seconds."""
-    engine: AsyncEngine = request.app.state.engine
+    services: Services = request.app.state.services
+    scope = services.database.scope()
     try:
         async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
-            async with engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            async with scope.reading() as connection:
+                await connection.execute("SELECT 1")
     except Exception as exc:  # any failure means "not ready"; the reason goes to the log
         log.warning("readiness check failed: %s", exc)
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    finally:
+        await scope.close()
     return JSONResponse({"status": "ready", "database": "ok"})

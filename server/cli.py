@@ -31,11 +31,10 @@ from domain.model import Role, User
 from domain.services.accounts import create_user
 from domain.services.erasure import Erased, erase_user, purge_deleted_assessments
 from persistence import schema as migrations
-from persistence.connections import ConnectionScope
+from persistence.connections import Database
 from persistence.database import (
     DatabaseLocation,
     DatabaseUrlError,
-    create_engine,
     describe,
     provide_database,
 )
@@ -369,12 +368,9 @@ async def _erase_user(settings: Settings, url: str, email: str) -> Erased:
 
 @contextlib.asynccontextmanager
 async def _unit_of_work(settings: Settings, url: str) -> AsyncIterator[SqlUnitOfWork]:
-    """A unit of work on an engine of its own, disposed of afterwards."""
-    engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
-    try:
-        yield SqlUnitOfWork(ConnectionScope(engine))
-    finally:
-        await engine.dispose()
+    """A unit of work on a pool of its own, closed afterwards."""
+    async with Database(url, statement_timeout_ms=settings.db_statement_timeout_ms) as database:
+        yield SqlUnitOfWork(database.scope())
 
 
 # -- assessments -----------------------------------------------------------------------------
@@ -419,11 +415,8 @@ async def _run_demo(settings: Settings, url: str) -> str:
     from server.demo import load_demo
 
     bank = load_bank()
-    engine = create_engine(url, statement_timeout_ms=settings.db_statement_timeout_ms)
-    try:
-        return await load_demo(lambda: SqlUnitOfWork(ConnectionScope(engine), bank), bank)
-    finally:
-        await engine.dispose()
+    async with Database(url, statement_timeout_ms=settings.db_statement_timeout_ms) as database:
+        return await load_demo(lambda: SqlUnitOfWork(database.scope(), bank), bank)
 
 
 # -- export-schema ---------------------------------------------------------------------------

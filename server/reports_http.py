@@ -134,7 +134,7 @@ def report_routes() -> list[Route]:
             report_id = expect_id(request.path_params["report_id"], "Report")
         except BadId:
             return _not_found()
-        scope = ConnectionScope(services.engine)
+        scope = services.database.scope()
         try:
             user = await actor(services, scope, request, report_id)
             if user is None:
@@ -162,7 +162,7 @@ def report_routes() -> list[Route]:
             return _not_found()
         try:
             file = await service.open_shared_report(
-                uow=SqlUnitOfWork(ConnectionScope(services.engine), services.bank),
+                uow=SqlUnitOfWork(services.database.scope(), services.bank),
                 clock=services.clock,
                 store=services.reports.store,
                 token=token,

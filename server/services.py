@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from domain.bank import Bank
 from domain.ports import Clock, Mailer, PasswordHasher
+from persistence.connections import Database
 from server.rate_limits import RateLimiter
 
 if TYPE_CHECKING:
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Services:
-    engine: AsyncEngine
+    database: Database
     secret: str
     bank: Bank
     clock: Clock

@@ -53,7 +53,6 @@ class Settings(BaseSettings):
     # Connections are opened as requests need them and then kept, up to the pool size: a
     # connection opened for a burst and closed after it costs more than the request did.
     db_pool_size: int = Field(default=20, ge=1)
-    db_max_overflow: int = Field(default=0, ge=0)
     graphiql: bool | None = None
     public_url: str = "http://127.0.0.1:8000"  # where people reach the service (links in mail)
     # generateReports calls a minute per account (three times as many per client address)

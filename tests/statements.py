@@ -10,36 +10,29 @@ control, pings and the statements themselves.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import IO, Any
 
 from psycopg import pq
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 class Wire:
-    """The frontend messages of every connection an engine opens while attached."""
+    """The frontend messages of the connections it traces: pass `trace` as a pool's
+    `on_connect`, or call it on one connection."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+    def __init__(self) -> None:
         self._traces: list[IO[bytes]] = []
         self._marks: dict[int, int] = {}
 
-    def _trace(self, dbapi_connection: Any, record: Any) -> None:
+    def trace(self, connection: Any) -> None:
         trace = tempfile.TemporaryFile()  # noqa: SIM115 - open while the connection lives
-        pgconn = dbapi_connection.driver_connection.pgconn
-        pgconn.trace(trace.fileno())
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        connection.pgconn.trace(trace.fileno())
+        connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
         self._traces.append(trace)
 
-    async def attach(self) -> None:
-        event.listen(self.engine.sync_engine, "connect", self._trace)
-        await self.engine.dispose()  # every connection from now on is a traced one
-
-    async def detach(self) -> None:
-        event.remove(self.engine.sync_engine, "connect", self._trace)
-        await self.engine.dispose()  # the traced connections close before their files do
+    def close(self) -> None:
+        """Once the traced connections are closed (or untraced): their files go too."""
         for trace in self._traces:
             trace.close()
 
@@ -67,7 +60,7 @@ class Wire:
         return sent
 
     @asynccontextmanager
-    async def counting(self) -> Any:
+    async def counting(self) -> AsyncIterator[Callable[[], list[str]]]:
         """`async with wire.counting() as sent:` then `sent()` lists what was sent within."""
         self.mark()
         yield self.statements

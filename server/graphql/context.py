@@ -43,7 +43,7 @@ class Context:
 
     @classmethod
     def build(cls, request: Request, services: Services) -> Context:
-        db = ConnectionScope(services.engine)
+        db = services.database.scope()
         return cls(request, services, db, Loaders(db, services.bank))
 
     @property

@@ -14,7 +14,6 @@ from functools import cached_property
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
 from domain.assessments import Assessment
@@ -29,12 +28,12 @@ from domain.results import (
     StoredPhaseResult,
 )
 from persistence import queries
-from persistence.connections import ConnectionScope
+from persistence.connections import Connection, ConnectionScope
 
 K = TypeVar("K")
 V = TypeVar("V")
 R = TypeVar("R")
-Fetch = Callable[[AsyncConnection, Sequence[UUID]], Awaitable[dict[UUID, V]]]
+Fetch = Callable[[Connection, Sequence[UUID]], Awaitable[dict[UUID, V]]]
 
 
 def _loader(

@@ -30,15 +30,21 @@ class Account:
     token: str
 
 
+def roomy_limiter() -> RateLimiter:
+    """The suite signs in far more often than a person: its own, roomier limits. The limits
+    themselves are tested in test_rate_limits.py."""
+    return RateLimiter(rules=dict.fromkeys(RULES, ("10000/minute", "10000/minute")))
+
+
+def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(secret_key=SecretStr(SECRET), data_dir=tmp_path_factory.mktemp("data"))
+
+
 @pytest.fixture(scope="session")
 async def app(
     database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Starlette]:
-    # The suite signs in far more often than a person: its own, roomier limits. The limits
-    # themselves are tested in test_rate_limits.py.
-    roomy = RateLimiter(rules=dict.fromkeys(RULES, ("10000/minute", "10000/minute")))
-    settings = Settings(secret_key=SecretStr(SECRET), data_dir=tmp_path_factory.mktemp("data"))
-    application = create_app(settings, database_url, limiter=roomy)
+    application = create_app(api_settings(tmp_path_factory), database_url, limiter=roomy_limiter())
     async with application.router.lifespan_context(application):
         yield application
 

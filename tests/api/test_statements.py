@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 
+from server.app import create_app
 from server.graphql.ids import to_global_id
-from tests.api.conftest import Account, Api
+from tests.api.conftest import Account, Api, api_settings, roomy_limiter
 from tests.api.test_assessments_api import _responses
 from tests.database import execute
 from tests.statements import Wire
@@ -27,14 +29,30 @@ NESTED_LIST = """
 } } } }"""
 
 
+@pytest.fixture(scope="module")
+async def wire() -> AsyncIterator[Wire]:
+    tap = Wire()
+    yield tap
+    tap.close()
+
+
+@pytest.fixture(scope="module")
+async def traced_app(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, wire: Wire
+) -> AsyncIterator[Starlette]:
+    """An app of its own, whose every database connection is traced."""
+    application = create_app(
+        api_settings(tmp_path_factory), database_url, limiter=roomy_limiter(), on_connect=wire.trace
+    )
+    async with application.router.lifespan_context(application):
+        yield application
+
+
 @pytest.fixture
-async def wire(app: Starlette) -> AsyncIterator[Wire]:
-    tap = Wire(app.state.engine)
-    await tap.attach()
-    try:
-        yield tap
-    finally:
-        await tap.detach()
+async def api(traced_app: Starlette, database_url: str) -> AsyncIterator[Api]:
+    transport = httpx.ASGITransport(app=traced_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+        yield Api(client, database_url)
 
 
 async def _sent(

@@ -1,5 +1,5 @@
-"""Integration fixtures: the service's async engine on the session database and, per test, an
-ORM session inside a transaction that is rolled back afterwards, so tests never see each
+"""Integration fixtures: the service's connection pool on the session database and, per test,
+an ORM session inside a transaction that is rolled back afterwards, so tests never see each
 other's rows."""
 
 from __future__ import annotations
@@ -9,15 +9,14 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-from persistence.database import create_engine
+from persistence.connections import Database
 
 
 @pytest.fixture(scope="session")
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+async def database(database_url: str) -> AsyncIterator[Database]:
     """As the service makes it: autocommit connections, units of work say BEGIN."""
-    engine = create_engine(database_url, statement_timeout_ms=30_000)
-    yield engine
-    await engine.dispose()
+    async with Database(database_url, statement_timeout_ms=30_000) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,13 @@ from decimal import Decimal
 from uuid import uuid4
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.assessments import Assessment
 from domain.bank import load_bank
 from domain.errors import AlreadyCompleted, Incomplete, NotFound, ValidationError
 from domain.model import Answer, AssessmentStatus, Role, User
 from domain.services import assessments as service
-from persistence.connections import ConnectionScope
+from persistence.connections import Database
 from persistence.unit_of_work import SqlUnitOfWork
 from tests.builders import unique_email
 from tests.database import execute, query
@@ -33,14 +32,14 @@ class FixedClock:
 
 @dataclass
 class World:
-    engine: AsyncEngine
+    database: Database
     url: str
     ann: User  # a consultant
     bob: User  # another consultant
     admin: User
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(ConnectionScope(self.engine), BANK)
+        return SqlUnitOfWork(self.database.scope(), BANK)
 
     async def new_assessment(self, owner: User | None = None) -> Assessment:
         return await service.create_assessment(
@@ -81,9 +80,9 @@ def _user(url: str, role: Role) -> User:
 
 
 @pytest.fixture
-def world(engine: AsyncEngine, database_url: str) -> World:
+def world(database: Database, database_url: str) -> World:
     return World(
-        engine,
+        database,
         database_url,
         _user(database_url, Role.CONSULTANT),
         _user(database_url, Role.CONSULTANT),

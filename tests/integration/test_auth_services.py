@@ -14,13 +14,12 @@ from uuid import UUID, uuid4
 
 import pytest
 from argon2 import PasswordHasher as Argon2
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.errors import AccountLocked, InvalidCredentials, InvalidToken, WeakPassword
 from domain.model import Role, User
 from domain.services import auth, password_reset, sessions
 from domain.services.auth import SignIn
-from persistence.connections import ConnectionScope
+from persistence.connections import Database
 from persistence.queries import signed_in_user
 from persistence.unit_of_work import SqlUnitOfWork
 from server.auth import Argon2PasswordHasher
@@ -42,19 +41,23 @@ def _cheap_argon2(time_cost: int = 1) -> Argon2PasswordHasher:
 
 @dataclass
 class World:
-    engine: AsyncEngine
+    database: Database
     url: str
     clock: FakeClock
     hasher: Argon2PasswordHasher
     mailer: FakeMailer
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(ConnectionScope(self.engine))
+        return SqlUnitOfWork(self.database.scope())
 
     async def signed_in(self, user_id: UUID, session_id: UUID | None = None) -> User | None:
         """The account an access token for `user_id` and `session_id` stands for now."""
-        async with self.engine.connect() as connection:
-            return await signed_in_user(connection, user_id, session_id)
+        scope = self.database.scope()
+        try:
+            async with scope.reading() as connection:
+                return await signed_in_user(connection, user_id, session_id)
+        finally:
+            await scope.close()
 
     async def register(self) -> SignIn:
         return await auth.register(
@@ -114,8 +117,8 @@ class World:
 
 
 @pytest.fixture
-def world(engine: AsyncEngine, database_url: str) -> World:
-    return World(engine, database_url, FakeClock(), _cheap_argon2(), FakeMailer())
+def world(database: Database, database_url: str) -> World:
+    return World(database, database_url, FakeClock(), _cheap_argon2(), FakeMailer())
 
 
 # -- register and login --------------------------------------------------------------------

@@ -4,21 +4,21 @@ statement each."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.assessments import Assessment
 from domain.bank import load_bank
 from domain.model import AssessmentStatus
 from persistence import listings, queries
+from persistence.connections import Connection
 from persistence.listings import AssessmentFilter, InvalidCursor, Page
 from persistence.models import AssessmentRow, UserRow
 from tests import builders as b
+from tests.statements import Wire
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -36,15 +36,22 @@ async def _consultant_with(
     return consultant, rows
 
 
+async def driver(session: AsyncSession) -> Connection:
+    """The test session's psycopg connection, inside its rolled-back transaction."""
+    raw = await (await session.connection()).get_raw_connection()
+    connection: Connection = raw.driver_connection
+    return connection
+
+
 async def assessment_page(
     session: AsyncSession, where: AssessmentFilter, *, first: int, after: str | None = None
 ) -> Page[Assessment]:
-    connection = await session.connection()
+    connection = await driver(session)
     return await listings.assessments(where).page(connection, first=first, after=after)
 
 
 async def assessment_count(session: AsyncSession, where: AssessmentFilter) -> int:
-    return await listings.assessments(where).count(await session.connection())
+    return await listings.assessments(where).count(await driver(session))
 
 
 async def _all_pages(session: AsyncSession, where: AssessmentFilter, first: int) -> list[list[str]]:
@@ -119,21 +126,6 @@ async def test_a_cursor_we_did_not_issue_is_refused(session: AsyncSession, curso
         await assessment_page(session, AssessmentFilter(None), first=1, after=cursor)
 
 
-@contextmanager
-def counting(session: AsyncSession) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = session.bind.engine.sync_engine  # type: ignore[union-attr]
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 @pytest.mark.parametrize("count", [5, 50])
 async def test_each_batch_load_is_one_statement_whatever_the_count(
     session: AsyncSession, count: int
@@ -141,7 +133,7 @@ async def test_each_batch_load_is_one_statement_whatever_the_count(
     bank = load_bank()
     consultant, rows = await _consultant_with(session, count)
     ids = [r.id for r in rows]
-    connection = await session.connection()
+    connection = await driver(session)
     loads = [
         queries.assessments_by_id(connection, ids),
         queries.users_by_id(connection, [consultant.id]),
@@ -151,10 +143,16 @@ async def test_each_batch_load_is_one_statement_whatever_the_count(
         queries.checklist_by_assessment(connection, ids),
         queries.reports_by_assessment(connection, ids),
     ]
-    for load in loads:
-        with counting(session) as statements:
-            await load
-        assert len(statements) == 1, statements
+    wire = Wire()
+    wire.trace(connection)
+    try:
+        for load in loads:
+            async with wire.counting() as sent:
+                await load
+            assert len(sent()) == 1, sent()
+    finally:
+        connection.pgconn.untrace()
+        wire.close()
     assert len(await queries.assessments_by_id(connection, ids)) == count
 
 

@@ -1,0 +1,145 @@
+"""Running statements: SQLAlchemy Core builds and compiles them, psycopg runs them.
+
+SQLAlchemy's execution layer (its pool, the compiled-cache lookup, the execution context,
+the result wrapping) costs more per statement than a warm statement takes on the server. So
+a statement is compiled for psycopg once, with its bind processors and the values of its
+anonymous parameters, and run on the connection directly; rows come back as named tuples
+(`row.id`). Compiled statements are kept by SQLAlchemy's cache key, as SQLAlchemy itself
+keeps them, so statements of one shape share one compilation. Building a statement costs
+more than finding its compilation, so the statements of the request path are module
+constants with named parameters. A plain SQL string, with ``%(name)s`` parameters, runs as
+it is.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from psycopg import AsyncConnection, AsyncCursor
+from psycopg.rows import namedtuple_row
+from sqlalchemy import BindParameter, bindparam
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+DIALECT = postgresql.psycopg.dialect()  # type: ignore[no-untyped-call]
+KEPT_SHAPES = 512  # statements built per call, by shape
+
+Statement = ClauseElement | str
+Params = Mapping[str, Any]
+# A result row: a named tuple of the statement's columns (psycopg's namedtuple_row).
+Row: TypeAlias = Any
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    compiled: SQLCompiler
+    processors: Mapping[str, Callable[[Any], Any]]
+
+    @classmethod
+    def of(cls, statement: ClauseElement, key: Any = None) -> _Compiled:
+        """`key`: the statement's cache key, for statements of one shape to share it."""
+        compiled = statement.compile(dialect=DIALECT, cache_key=key)
+        assert isinstance(compiled, SQLCompiler)
+        if "POSTCOMPILE" in compiled.string:
+            # An expanding IN list is rendered per execution; `= ANY(:ids)` is one statement.
+            raise ValueError(f"a statement with an IN list cannot run here: {compiled.string}")
+        processors = {
+            k: v for k, v in compiled._bind_processors.items() if v is not None and callable(v)
+        }
+        return cls(compiled.string, compiled, processors)
+
+    def params(self, given: Params | None, extracted: Any = None) -> dict[str, Any]:
+        """The values to send: those given, the statement's own (`extracted` from a
+        statement of the same shape), each through its type's bind processor."""
+        values = dict(
+            self.compiled.construct_params(dict(given or {}), extracted_parameters=extracted)
+        )
+        for name, process in self.processors.items():
+            if values.get(name) is not None:
+                values[name] = process(values[name])
+        return values
+
+
+_BY_SHAPE: OrderedDict[Any, _Compiled] = OrderedDict()
+
+
+def parameters(*columns: str) -> dict[str, BindParameter[Any]]:
+    """`{column: :column_}`, the values of an INSERT or UPDATE built once: each as a named
+    parameter (suffixed, as SQLAlchemy keeps a column's own name for itself)."""
+    return {column: bindparam(f"{column}_") for column in columns}
+
+
+def arguments(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters of `parameters(...)` for these column values."""
+    return {f"{column}_": value for column, value in values.items()}
+
+
+def _prepared(statement: Statement, given: Params | None) -> tuple[str, Params | None]:
+    if isinstance(statement, str):
+        return statement, given
+    key = statement._generate_cache_key()
+    if key is None:  # not cacheable: compiled each time
+        once = _Compiled.of(statement)
+        return once.sql, once.params(given)
+    compiled = _BY_SHAPE.get(key.key)
+    if compiled is None:
+        compiled = _BY_SHAPE[key.key] = _Compiled.of(statement, key)
+        if len(_BY_SHAPE) > KEPT_SHAPES:
+            _BY_SHAPE.popitem(last=False)
+    else:
+        _BY_SHAPE.move_to_end(key.key)
+    return compiled.sql, compiled.params(given, key.bindparams)
+
+
+async def _run(
+    connection: AsyncConnection[Any], statement: Statement, params: Params | None
+) -> AsyncCursor[Any]:
+    sql, values = _prepared(statement, params)
+    cursor = connection.cursor(row_factory=namedtuple_row)
+    return await cursor.execute(sql, values)
+
+
+async def fetch(
+    connection: AsyncConnection[Any], statement: Statement, params: Params | None = None
+) -> list[Any]:
+    """Every row of the statement's result."""
+    cursor = await _run(connection, statement, params)
+    return await cursor.fetchall() if cursor.description is not None else []
+
+
+async def first(
+    connection: AsyncConnection[Any], statement: Statement, params: Params | None = None
+) -> Any:
+    """The first row, or None."""
+    cursor = await _run(connection, statement, params)
+    return await cursor.fetchone() if cursor.description is not None else None
+
+
+async def scalar(
+    connection: AsyncConnection[Any], statement: Statement, params: Params | None = None
+) -> Any:
+    """The first column of the first row, or None."""
+    row = await first(connection, statement, params)
+    return None if row is None else row[0]
+
+
+async def execute(
+    connection: AsyncConnection[Any], statement: Statement, params: Params | None = None
+) -> int:
+    """Runs the statement; returns how many rows it touched."""
+    return (await _run(connection, statement, params)).rowcount
+
+
+async def one(
+    connection: AsyncConnection[Any], statement: Statement, params: Params | None = None
+) -> Any:
+    """The one row the statement returns (a LookupError if it returns none)."""
+    row = await first(connection, statement, params)
+    if row is None:
+        raise LookupError("the statement returned no row")
+    return row
