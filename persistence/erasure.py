@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from persistence.connections import Connection
 from persistence.models import AssessmentRow, ChecklistItemRow, ReportRow, UserRow
-from persistence.queries import any_of
+from persistence.queries import any_of, id_array
 from persistence.statements import fetch, first, scalar
 
 
@@ -29,7 +29,7 @@ class SqlErasureRepository:
             .where(AssessmentRow.consultant_id == user_id)
             .with_for_update(),
         )
-        return list(rows)
+        return [row.id for row in rows]
 
     async def deleted_before(self, cutoff: datetime) -> list[UUID]:
         """Assessments soft-deleted before `cutoff`, locked until the transaction ends."""
@@ -39,7 +39,7 @@ class SqlErasureRepository:
             .where(AssessmentRow.deleted_at < cutoff)
             .with_for_update(skip_locked=True),
         )
-        return list(rows)
+        return [row.id for row in rows]
 
     async def authored_elsewhere(self, user_id: UUID) -> int:
         """Reports and checklist items the user made on other consultants' assessments."""
@@ -63,7 +63,7 @@ class SqlErasureRepository:
         statement = (
             delete(AssessmentRow).where(any_of(AssessmentRow.id)).returning(AssessmentRow.id)
         )
-        return len(await fetch(self._connection, statement, {"ids": list(ids)}))
+        return len(await fetch(self._connection, statement, {"ids": id_array(ids)}))
 
     async def delete_user(self, user_id: UUID) -> bool:
         statement = delete(UserRow).where(UserRow.id == user_id).returning(UserRow.id)

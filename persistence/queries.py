@@ -9,11 +9,11 @@ to domain objects. Lists and their cursors are in `persistence.listings`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, any_, bindparam, select
+from sqlalchemy import ColumnElement, Text, any_, bindparam, cast, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as UUID_TYPE
 from sqlalchemy.orm import InstrumentedAttribute
@@ -86,8 +86,14 @@ ACTIVITY_COLUMNS = (
 
 
 def any_of(column: InstrumentedAttribute[UUID], name: str = "ids") -> ColumnElement[bool]:
-    """`column = ANY(:ids)`, one array parameter however many ids."""
-    return column == any_(bindparam(name, type_=ARRAY(UUID_TYPE(as_uuid=True))))
+    """`column = ANY(:ids)`, one array parameter however many ids; pass `id_array(ids)`."""
+    array = cast(bindparam(name, type_=Text), ARRAY(UUID_TYPE(as_uuid=True)))
+    return column == any_(array)
+
+
+def id_array(ids: Iterable[UUID]) -> str:
+    """The ids as an array literal: PostgreSQL reads it faster than psycopg writes a list."""
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 _LIVE_USER = select(*USER_COLUMNS).where(
@@ -112,7 +118,7 @@ async def signed_in_user(
 
 
 async def _rows(connection: Connection, query: AnySelect, ids: Sequence[UUID]) -> Any:
-    return await fetch(connection, query, {"ids": list(ids)})
+    return await fetch(connection, query, {"ids": id_array(ids)})
 
 
 _USERS = select(*USER_COLUMNS).where(any_of(UserRow.id))

@@ -23,6 +23,7 @@ from persistence.queries import (
     REPORT_COLUMNS,
     any_of,
     disc_profiles_by_assessment,
+    id_array,
     phase_results_by_assessment,
     report_record,
 )
@@ -112,7 +113,7 @@ class SqlReportRepository:
     async def keys_of(self, assessment_ids: Sequence[UUID]) -> list[str]:
         """The storage keys of every report of these assessments."""
         query = select(ReportRow.file_url).where(any_of(ReportRow.assessment_id))
-        rows = await fetch(self._connection, query, {"ids": list(assessment_ids)})
+        rows = await fetch(self._connection, query, {"ids": id_array(assessment_ids)})
         return [row.file_url for row in rows]
 
     async def results(

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from psycopg import AsyncConnection, AsyncCursor
+from psycopg import AsyncConnection, AsyncCursor, pq
 from psycopg.rows import namedtuple_row
 from sqlalchemy import BindParameter, bindparam
 from sqlalchemy.dialects import postgresql
@@ -104,12 +104,19 @@ async def _run(
     return await cursor.execute(sql, values)
 
 
+def _has_rows(cursor: AsyncCursor[Any]) -> bool:
+    """Whether the statement returns rows (asking the result, not `description`, which
+    builds an object for every column)."""
+    result = cursor.pgresult
+    return result is not None and result.status == pq.ExecStatus.TUPLES_OK
+
+
 async def fetch(
     connection: AsyncConnection[Any], statement: Statement, params: Params | None = None
 ) -> list[Any]:
     """Every row of the statement's result."""
     cursor = await _run(connection, statement, params)
-    return await cursor.fetchall() if cursor.description is not None else []
+    return await cursor.fetchall() if _has_rows(cursor) else []
 
 
 async def first(
@@ -117,7 +124,7 @@ async def first(
 ) -> Any:
     """The first row, or None."""
     cursor = await _run(connection, statement, params)
-    return await cursor.fetchone() if cursor.description is not None else None
+    return await cursor.fetchone() if _has_rows(cursor) else None
 
 
 async def scalar(

@@ -1,22 +1,20 @@
 """The context of one GraphQL operation: the service's parts, the operation's connection
 scope and data loaders, and the viewer.
 
-The viewer is read once per operation, before execution starts (`Identify`), from the bearer
-token and the database in one statement; resolvers then see it as a plain attribute. A
+The viewer is read once per operation, before it runs (`identify`, called by the HTTP view),
+from the bearer token and the database in one statement; resolvers then see it as a plain
+attribute. A
 sign-in mutation makes the account it signed in the viewer for the rest of its operation,
 so what its payload shows is shown to that account.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
 from uuid import UUID
 
 import strawberry
 from starlette.requests import Request
-from strawberry.extensions import SchemaExtension
 
 from domain.bank import Bank
 from domain.model import User
@@ -100,13 +98,3 @@ class Context:
 
 
 Info = strawberry.Info[Context, None]
-
-
-class Identify(SchemaExtension):
-    """Reads the viewer once the operation is valid and about to run."""
-
-    async def on_execute(self) -> AsyncIterator[None]:
-        context: Any = self.execution_context.context
-        if isinstance(context, Context):
-            await context.identify()
-        yield

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    ArgumentNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -29,7 +30,9 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
+    Visitor,
     get_named_type,
+    visit,
 )
 from graphql.execution.values import get_variable_values
 
@@ -157,3 +160,17 @@ def over_budget(
                 extensions={"code": QUERY_TOO_COMPLEX, "cost": cost, "limit": limit},
             )
     return None
+
+
+def page_variables(document: DocumentNode) -> tuple[str, ...]:
+    """The names of the variables the document passes as a page size (`first: $n`): the
+    only ones its cost depends on."""
+    found: set[str] = set()
+
+    class Collect(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            if node.name.value == PAGE_ARGUMENT and isinstance(node.value, VariableNode):
+                found.add(node.value.name.value)
+
+    visit(document, Collect())
+    return tuple(sorted(found))

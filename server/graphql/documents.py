@@ -3,15 +3,16 @@
 Clients send the same few documents over and over (a dashboard, an autosave), so a
 document's parse and its validation (the spec's rules and our limits: depth 10, 15 aliases,
 2,000 tokens, no introspection when it is off) are kept by the document's text, for the
-most recently used documents of a bounded size. What depends on the request is still checked
-for every one: the cost of 10,000 nodes, which the variables' page sizes decide.
+most recently used documents of a bounded size. The cost of 10,000 nodes depends on the
+page sizes the variables ask for: its verdict is kept by those values.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     ASTValidationRule,
@@ -22,26 +23,29 @@ from graphql import (
     specified_rules,
     validate,
 )
-from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from server.graphql.cost import MAX_NODES, over_budget
+from server.graphql.cost import MAX_NODES, over_budget, page_variables
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
 MAX_TOKENS = 2_000
 MAX_BATCH = 5
 CACHED_DOCUMENTS = 256
-CACHED_LENGTH = 16_384  # characters; longer documents are parsed and validated every time
+CACHED_LENGTH = 16_384
+VERDICTS_KEPT = 16  # characters; longer documents are parsed and validated every time
 
 
 @dataclass
 class _Known:
     document: DocumentNode
     errors: list[GraphQLError] | None = None  # None until validated
+    page_variables: tuple[str, ...] = ()  # the variables that give page sizes
+    # The cost check's verdict by those variables' values (a few of the latest).
+    verdicts: OrderedDict[tuple[Any, ...], GraphQLError | None] = field(default_factory=OrderedDict)
 
 
 @dataclass
@@ -72,47 +76,34 @@ class Documents:
     def keep(self, query: str, document: DocumentNode) -> None:
         if len(query) > CACHED_LENGTH or query in self._known:
             return
-        self._known[query] = _Known(document)
+        self._known[query] = _Known(document, page_variables=page_variables(document))
         while len(self._known) > CACHED_DOCUMENTS:
             self._known.popitem(last=False)
 
     def errors(
-        self, schema: GraphQLSchema, query: str, document: DocumentNode
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        document: DocumentNode,
+        variables: Mapping[str, Any],
     ) -> list[GraphQLError]:
-        """The document's validation errors, remembered for a document kept here."""
+        """The document's validation errors or, when it is valid, the cost check's: both
+        remembered for a document kept here, the cost by the page sizes asked for."""
         known = self._known.get(query)
-        if known is not None and known.document is document and known.errors is not None:
+        if known is None or known.document is not document:
+            errors = validate(schema, document, self.rules)
+            if errors:
+                return errors
+            too_costly = over_budget(schema, document, variables, MAX_NODES)
+            return [too_costly] if too_costly else []
+        if known.errors is None:
+            known.errors = validate(schema, document, self.rules)
+        if known.errors:
             return known.errors
-        errors = validate(schema, document, self.rules)
-        if known is not None and known.document is document:
-            known.errors = errors
-        return errors
-
-
-class DocumentCache(SchemaExtension):
-    """The parse and validate steps of an operation, through `Documents`."""
-
-    def __init__(self, documents: Documents) -> None:
-        self.documents = documents
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        query = context.query or ""
-        context.graphql_document = self.documents.parsed(query)
-        context.parse_options["max_tokens"] = MAX_TOKENS
-        yield
-        if context.graphql_document is not None:
-            self.documents.keep(query, context.graphql_document)
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None:
-            schema = context.schema._schema
-            errors = list(self.documents.errors(schema, context.query or "", document))
-            if not errors:
-                too_costly = over_budget(schema, document, context.variables or {}, MAX_NODES)
-                errors = [too_costly] if too_costly else []
-            # Set, so strawberry runs no validation of its own.
-            context.pre_execution_errors = errors
-        yield
+        sizes = tuple(repr(variables.get(name)) for name in known.page_variables)
+        if sizes not in known.verdicts:
+            known.verdicts[sizes] = over_budget(schema, document, variables, MAX_NODES)
+            if len(known.verdicts) > VERDICTS_KEPT:
+                known.verdicts.popitem(last=False)
+        verdict = known.verdicts[sizes]
+        return [verdict] if verdict else []

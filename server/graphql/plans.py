@@ -15,20 +15,26 @@ type whose selection is direct throughout and whose type check needs no ResolveI
 from __future__ import annotations
 
 import operator
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
+    DirectiveNode,
     GraphQLField,
     GraphQLObjectType,
     GraphQLOutputType,
+    OperationDefinitionNode,
+    VariableNode,
+    Visitor,
     default_field_resolver,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
     is_object_type,
+    visit,
 )
-from graphql.execution.collect_fields import FieldDetails, FieldDetailsList
+from graphql.execution.collect_fields import FieldDetails, FieldDetailsList, FragmentDetails
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
@@ -86,6 +92,22 @@ class Planner:
         self._completers: dict[
             tuple[GraphQLOutputType, int], tuple[FieldDetailsList, Completer | None]
         ] = {}
+        self._shared = _SHARED if _is_static(executor.operation, executor.fragments) else None
+
+    def _remembered(self, kind: str, type_: Any, details: FieldDetailsList, make: Any) -> Any:
+        """`make()`, or what it gave for the same field nodes of an earlier request (see
+        `_SHARED`)."""
+        if self._shared is None:
+            return make()
+        key = (kind, type_, tuple(id(detail.node) for detail in details))
+        known = self._shared.get(key)
+        if known is None:
+            known = self._shared[key] = (details, make())
+            if len(self._shared) > SHARED_PLANS:
+                self._shared.popitem(last=False)
+        else:
+            self._shared.move_to_end(key)
+        return known[1]
 
     def completer(self, type_: GraphQLOutputType, details: FieldDetailsList) -> Completer | None:
         """How to complete a value of `type_` for this selection directly (a resolver's
@@ -94,12 +116,16 @@ class Planner:
         key = (type_, id(details))
         cached = self._completers.get(key)
         if cached is None:
-            try:
-                # @stream on the field itself is graphql-core's to honour.
-                streamed = not all(_is_collected(detail) for detail in details)
-                complete = None if streamed else self._completer(type_, details)
-            except Exception:  # whatever the planner cannot plan, graphql-core completes
-                complete = None
+
+            def make() -> Completer | None:
+                try:
+                    # @stream on the field itself is graphql-core's to honour.
+                    streamed = not all(_is_collected(detail) for detail in details)
+                    return None if streamed else self._completer(type_, details)
+                except Exception:  # whatever the planner cannot plan, graphql-core completes
+                    return None
+
+            complete = self._remembered("completer", type_, details, make)
             cached = self._completers[key] = (details, complete)
         return cached[1]
 
@@ -110,11 +136,15 @@ class Planner:
         cached = self._plans.get(key)
         if cached is not None:
             return cached[1]
-        grouped, new_defer_usages, _ = self._executor.collect_subfields(parent_type, details)
-        try:
-            plan = None if new_defer_usages else self._build(parent_type, grouped)
-        except Exception:  # whatever the planner cannot plan, graphql-core executes
-            plan = None
+
+        def make() -> Plan | None:
+            grouped, new_defer_usages, _ = self._executor.collect_subfields(parent_type, details)
+            try:
+                return None if new_defer_usages else self._build(parent_type, grouped)
+            except Exception:  # whatever the planner cannot plan, graphql-core executes
+                return None
+
+        plan: Plan | None = self._remembered("plan", parent_type, details, make)
         # Keep the list alive with the plan, so that its id cannot be reused meanwhile.
         self._plans[key] = (details, plan)
         return plan
@@ -172,6 +202,41 @@ class Planner:
                 )
         # Interfaces and unions, and objects that are not direct all the way down.
         return None
+
+
+# Plans and completers by the identity of the field nodes they were built from, shared by
+# every request (a client sends the same few documents, whose syntax trees are reused, see
+# `server.graphql.documents`). What gets collected from the nodes depends on the variables only
+# through directives: operations whose directives take none share; the others plan alone.
+# An entry keeps its nodes alive, so that no other node can come to have their ids.
+_SHARED: OrderedDict[tuple[Any, ...], tuple[FieldDetailsList, Any]] = OrderedDict()
+SHARED_PLANS = 4096
+_STATIC: OrderedDict[int, tuple[OperationDefinitionNode, bool]] = OrderedDict()
+
+
+def _is_static(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDetails]
+) -> bool:
+    """Whether no directive of the operation, or of a fragment it has, takes a variable
+    (and no fragment takes arguments)."""
+    known = _STATIC.get(id(operation))
+    if known is not None and known[0] is operation:
+        return known[1]
+    found = [False]
+
+    class Look(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+            if any(isinstance(a.value, VariableNode) for a in node.arguments or ()):
+                found[0] = True
+
+    if any(fragment.variable_signatures for fragment in fragments.values()):
+        found[0] = True
+    for node in (operation, *(fragment.definition for fragment in fragments.values())):
+        visit(node, Look())
+    _STATIC[id(operation)] = (operation, not found[0])
+    if len(_STATIC) > SHARED_PLANS:
+        _STATIC.popitem(last=False)
+    return not found[0]
 
 
 def _is_plain(detail: FieldDetails) -> bool:

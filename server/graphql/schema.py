@@ -1,6 +1,6 @@
 """The GraphQL schema served at /graphql and exported to schema.graphql: the aggregates'
-queries and mutations put together, `node(id:)`, and the operation pipeline (documents
-parsed and validated once, API.md's limits, the viewer read once)."""
+queries and mutations put together, `node(id:)`, and how operations run (documents parsed
+and validated once with API.md's limits, plain data completed on the fast path)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
+from graphql import GraphQLError, parse
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from domain.access import may_see_audit_trail, may_see_user
-from server.graphql.context import Context, Identify, Info
-from server.graphql.documents import MAX_BATCH, DocumentCache, Documents
+from server.graphql.context import Context, Info
+from server.graphql.documents import MAX_BATCH, MAX_TOKENS, Documents
 from server.graphql.errors import NotFoundError
 from server.graphql.execution import FastPathExecutionContext
 from server.graphql.fields import field
@@ -116,18 +118,54 @@ class Mutation(AuthMutations, AssessmentMutations, ReportMutations, UserMutation
     pass
 
 
+class RiseSchema(strawberry.Schema):
+    """A strawberry schema that parses and validates through `Documents`, and reads the
+    viewer once an operation is about to run.
+
+    It sets the document and its errors on each operation's execution context as strawberry
+    creates it (an internal hook of the pinned strawberry): strawberry then neither parses
+    nor validates again. A document that does not parse is left to strawberry, which reports
+    the syntax error as usual. This costs no extension hooks on the way of every operation.
+    """
+
+    def __init__(self, *args: Any, documents: Documents, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.documents = documents
+
+    def _create_execution_context(self, *args: Any, **kwargs: Any) -> ExecutionContext:
+        context = super()._create_execution_context(*args, **kwargs)
+        query = context.query
+        if not query:
+            return context
+        context.parse_options["max_tokens"] = MAX_TOKENS
+        document = self.documents.parsed(query)
+        if document is None:
+            try:
+                document = parse(query, max_tokens=MAX_TOKENS)
+            except GraphQLError:
+                return context  # strawberry parses it again and reports the error
+            self.documents.keep(query, document)
+        context.graphql_document = document
+        errors = self.documents.errors(self._schema, query, document, context.variables or {})
+        context.pre_execution_errors = list(errors)
+        return context
+
+    async def _execute_operation(self, execution_context: ExecutionContext, *args: Any) -> Any:
+        # Only valid operations get here, and failures become the operation's errors.
+        if isinstance(execution_context.context, Context):
+            await execution_context.context.identify()
+        return await super()._execute_operation(execution_context, *args)
+
+
 def build_schema(*, production: bool = False, introspection: bool = True) -> strawberry.Schema:
     """The schema with API.md's limits on (see `server.graphql.documents`), completing plain
     data on the fast path (`server.graphql.execution`). In production, no field suggestions
     in error messages, and no introspection unless it is enabled."""
-    documents = Documents(introspection=introspection)
-    # Factories: strawberry builds fresh extensions for every operation.
-    extensions: list[Any] = [lambda: DocumentCache(documents), Identify]
-    return strawberry.Schema(
+    return RiseSchema(
         query=Query,
         mutation=Mutation,
         types=[Question, Assessment, User, Response, Report, ChecklistItem, ActivityLog],
-        extensions=extensions,
+        documents=Documents(introspection=introspection),
         execution_context_class=FastPathExecutionContext,
         config=StrawberryConfig(
             sort_schema=True,
