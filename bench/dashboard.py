@@ -3,9 +3,10 @@ same JSON document as the API's `data`, built by PostgreSQL (json_build_object, 
 
 The floor matches the API value for value: enum names upper-case as GraphQL spells them,
 timestamps as Python's `isoformat()` writes them (microseconds only when not zero, the
-session's offset as +HH:MM), ids as the API's global ids (base64url of "Type:uuid" without
-padding, server/graphql/ids.py), cursors as persistence/queries.py `encode_cursor` makes
-them (base64url of the JSON array [created_at, id]), answers in bank order, checklist items
+session's offset as +HH:MM), ids as the API's global ids (base64url of "Type:" and the
+uuid's 16 bytes, without padding, server/graphql/ids.py), cursors as
+persistence/listings.py `encode_cursor` makes them (base64url of "created_at,id"), answers
+in bank order, checklist items
 by order, reports newest first, and the viewer check (the user active and not deleted, the
 token's login still live) in the same statement. `difference()` finds where two documents
 part, for the check that every run makes once.
@@ -38,21 +39,19 @@ def _iso(column: str) -> str:
     )
 
 
-def _b64url(text: str) -> str:
-    """base64url of the UTF-8 of `text`, without padding (encode() wraps at 76 columns)."""
-    return (
-        f"rtrim(translate(replace(encode(convert_to({text}, 'UTF8'), 'base64'), E'\\n', ''),"
-        " '+/', '-_'), '=')"
-    )
+def _b64url(data: str) -> str:
+    """base64url of the bytea `data`, without padding (encode() wraps at 76 columns)."""
+    return f"rtrim(translate(replace(encode({data}, 'base64'), E'\\n', ''), '+/', '-_'), '=')"
 
 
 def _global_id(type_name: str, column: str) -> str:
-    return _b64url(f"'{type_name}:' || {column}::text")
+    return _b64url(f"convert_to('{type_name}:', 'UTF8') || uuid_send({column})")
 
 
 def _cursor(alias: str) -> str:
-    """json.dumps([created_at.isoformat(), str(id)]), base64url."""
-    return _b64url(f"'[\"' || {_iso(alias + '.created_at')} || '\", \"' || {alias}.id || '\"]'")
+    """f"{created_at.isoformat()},{id}", base64url."""
+    text = f"{_iso(alias + '.created_at')} || ',' || {alias}.id"
+    return _b64url(f"convert_to({text}, 'UTF8')")
 
 
 def _object(**fields: str) -> str:

@@ -1,8 +1,11 @@
-"""Opaque global ids (Relay): base64url of "<Type>:<uuid>", never a bare database key."""
+"""Opaque global ids (Relay): base64url, unpadded, of the type's name, a colon and the 16
+bytes of the uuid; never a bare database key. (A page of a dashboard makes thousands of
+them: the bytes are quicker to encode than the uuid's text, and the ids shorter.)"""
 
 from __future__ import annotations
 
 import base64
+import binascii
 from uuid import UUID
 
 import strawberry
@@ -14,17 +17,25 @@ class BadId(ValueError):
     """Not an id this API handed out, or one of another type."""
 
 
+_PREFIXES: dict[str, bytes] = {}
+
+
 def to_global_id(type_name: str, raw: UUID) -> strawberry.ID:
-    encoded = base64.urlsafe_b64encode(f"{type_name}:{raw}".encode()).decode().rstrip("=")
-    return strawberry.ID(encoded)
+    prefix = _PREFIXES.get(type_name)
+    if prefix is None:
+        prefix = _PREFIXES[type_name] = f"{type_name}:".encode()
+    return strawberry.ID(base64.urlsafe_b64encode(prefix + raw.bytes).decode().rstrip("="))
 
 
 def from_global_id(value: str) -> tuple[str, UUID]:
     try:
         padded = value + "=" * (-len(value) % 4)
-        type_name, raw = base64.urlsafe_b64decode(padded.encode()).decode().split(":", 1)
-        return type_name, UUID(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        decoded = base64.urlsafe_b64decode(padded.encode("ascii"))
+        type_name, separator, raw = decoded.partition(b":")
+        if not separator or len(raw) != 16 or not type_name.isalpha():
+            raise ValueError("not the shape of an id")
+        return type_name.decode("ascii"), UUID(bytes=raw)
+    except (ValueError, UnicodeError, binascii.Error) as exc:
         raise BadId(f"{value!r} is not a valid id") from exc
 
 

@@ -197,8 +197,13 @@ class Planner:
             except Exception:  # graphql-core will raise it where it belongs
                 return None
             if plan is not None and plan.is_pure:
+                definition = type_.extensions.get(BACKREF)
                 return object_completer(
-                    plan.readers, type_.is_type_of, nullable=nullable, is_awaitable=is_awaitable
+                    plan.readers,
+                    type_.is_type_of,
+                    nullable=nullable,
+                    is_awaitable=is_awaitable,
+                    exact=_exact_class(definition),
                 )
         # Interfaces and unions, and objects that are not direct all the way down.
         return None
@@ -292,6 +297,16 @@ def _default_getter(name: str) -> Reader:
         return value
 
     return get
+
+
+def _exact_class(definition: Any) -> type | None:
+    """The Python class whose instances Strawberry's own `is_type_of` always accepts: the
+    type's origin (an object that is exactly of it is of the type, whatever else it
+    checks); None when there is no such class to rely on."""
+    if isinstance(definition, StrawberryObjectDefinition) and definition.is_type_of is None:
+        origin = definition.origin
+        return origin if isinstance(origin, type) else None
+    return None
 
 
 def _type_check_is_info_free(type_: GraphQLObjectType) -> bool:
