@@ -39,6 +39,15 @@ class _Compiled:
     sql: str
     compiled: SQLCompiler
     processors: Mapping[str, Callable[[Any], Any]]
+    own: dict[str, Any]  # the values of the compiled statement's own parameters
+
+    def own_params(self, given: Params | None) -> dict[str, Any]:
+        """`params` for the very statement compiled: its own values, and those given."""
+        values = self.own | dict(given or {})
+        for name, process in self.processors.items():
+            if values.get(name) is not None:
+                values[name] = process(values[name])
+        return values
 
     @classmethod
     def of(cls, statement: ClauseElement, key: Any = None) -> _Compiled:
@@ -51,7 +60,7 @@ class _Compiled:
         processors = {
             k: v for k, v in compiled._bind_processors.items() if v is not None and callable(v)
         }
-        return cls(compiled.string, compiled, processors)
+        return cls(compiled.string, compiled, processors, dict(compiled.params))
 
     def params(self, given: Params | None, extracted: Any = None) -> dict[str, Any]:
         """The values to send: those given, the statement's own (`extracted` from a
@@ -66,6 +75,9 @@ class _Compiled:
 
 
 _BY_SHAPE: OrderedDict[Any, _Compiled] = OrderedDict()
+# The statements themselves, the module constants of the request path found again first:
+# no cache key to make, no parameters to extract.
+_BY_IDENTITY: OrderedDict[int, tuple[ClauseElement, _Compiled]] = OrderedDict()
 
 
 def parameters(*columns: str) -> dict[str, BindParameter[Any]]:
@@ -82,6 +94,9 @@ def arguments(values: Mapping[str, Any]) -> dict[str, Any]:
 def _prepared(statement: Statement, given: Params | None) -> tuple[str, Params | None]:
     if isinstance(statement, str):
         return statement, given
+    known = _BY_IDENTITY.get(id(statement))
+    if known is not None and known[0] is statement:
+        return known[1].sql, known[1].own_params(given)
     key = statement._generate_cache_key()
     if key is None:  # not cacheable: compiled each time
         once = _Compiled.of(statement)
@@ -93,7 +108,13 @@ def _prepared(statement: Statement, given: Params | None) -> tuple[str, Params |
             _BY_SHAPE.popitem(last=False)
     else:
         _BY_SHAPE.move_to_end(key.key)
-    return compiled.sql, compiled.params(given, key.bindparams)
+        if compiled.compiled.statement is not statement:
+            return compiled.sql, compiled.params(given, key.bindparams)
+    # A statement met a second time (or compiled just now) is likely one of the constants.
+    _BY_IDENTITY[id(statement)] = (statement, compiled)
+    if len(_BY_IDENTITY) > KEPT_SHAPES:
+        _BY_IDENTITY.popitem(last=False)
+    return compiled.sql, compiled.own_params(given)
 
 
 async def _run(

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from domain import model
 from domain.access import may_see_assessment, owner_filter
@@ -218,24 +217,29 @@ class Assessment(Node):
         return now_or_later(info.context.loaders.checklists, self.raw.id, made)
 
 
+# The relations loaded ahead for a page, by field: the loader each reads (by assessment id).
+LOADED_AHEAD = {
+    "responses": "responses",
+    "questions": "responses",
+    "phaseResult": "phase_results",
+    "discProfile": "disc_profiles",
+    "checklistItems": "checklists",
+    "reports": "reports",
+}
+
+
 async def prefetch(context: Context, assessments: list[DomainAssessment], fields: set[str]) -> None:
     """Loads the relations named in `fields` for all of `assessments`, one statement each."""
-    loaders, ids = context.loaders, [a.id for a in assessments]
-    if not ids:
-        return
-    by_field: dict[str, DataLoader[UUID, Any]] = {
-        "responses": loaders.responses,
-        "questions": loaders.responses,
-        "phaseResult": loaders.phase_results,
-        "discProfile": loaders.disc_profiles,
-        "checklistItems": loaders.checklists,
-        "reports": loaders.reports,
-    }
-    wanted = {id(loader): loader for name, loader in by_field.items() if name in fields}
-    loads: list[Awaitable[Any]] = [loader.load_many(ids) for loader in wanted.values()]
-    if "consultant" in fields:
-        loads.append(loaders.users.load_many({a.consultant_id for a in assessments}))
-    await asyncio.gather(*loads)
+    names = {LOADED_AHEAD[f] for f in fields if f in LOADED_AHEAD}
+    loads: list[Awaitable[Any]] = []
+    if assessments and names:
+        ids = [a.id for a in assessments]
+        loads = [getattr(context.loaders, name).load_many(ids) for name in names]
+    if assessments and "consultant" in fields:
+        consultants = {a.consultant_id for a in assessments}
+        loads.append(context.loaders.users.load_many(consultants))
+    if loads:
+        await asyncio.gather(*loads)
 
 
 async def assessment_list(
@@ -265,15 +269,13 @@ async def reachable_assessment(
     context: Context, key: UUID, *, alone: bool = False
 ) -> DomainAssessment | None:
     """The live assessment if the viewer may see it, else None (as if it did not exist).
-    `alone`: nothing else will ask for an assessment in this turn, so read it at once rather
-    than through the loader's next batch (and leave it in the loader for later)."""
-    loader = context.loaders.assessments
-    if alone and loader.cache_map.get(key) is None:
+    `alone`: nothing else asks for an assessment meanwhile, so read it at once rather than
+    through the loader's next batch."""
+    if alone:
         async with context.db.reading() as db:
-            found = (await queries.assessments_by_id(db, [key])).get(key)
-        loader.prime(key, found)
+            found = await queries.assessment_by_id(db, key)
     else:
-        found = await loader.load(key)
+        found = await context.loaders.assessments.load(key)
     viewer = context.viewer
     return found if found and viewer and may_see_assessment(viewer, found) else None
 
