@@ -104,7 +104,6 @@ class RiseGraphQL(GraphQL[Any, None]):
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
         request.state.sub_response = sub_response
-        request.state.request_id = uuid.uuid4().hex[:16]
         modern = accepts_graphql_response_json(request.headers.get("accept", ""))
         sub_response.media_type = GRAPHQL_RESPONSE_JSON if modern else JSON
         return sub_response
@@ -116,7 +115,7 @@ class RiseGraphQL(GraphQL[Any, None]):
         errors = list(result.errors or [])
         response: dict[str, Any] = {"data": result.data}
         if errors:
-            request_id: str = request.state.request_id
+            request_id = uuid.uuid4().hex[:16]  # for the log lines of unexpected errors
             response["errors"] = [format_error(error, request_id) for error in errors]
         if result.extensions:
             response["extensions"] = result.extensions
