@@ -13,7 +13,7 @@ import time
 
 from bench.service import REPO
 
-BENCHMARKS = ("startup", "reports", "reads", "autosave", "lists", "complete")
+BENCHMARKS = ("startup", "reports", "graphql_floor", "reads", "autosave", "lists", "complete")
 ON_DATASETS = ("reads", "autosave", "lists", "complete")  # take --database-url
 
 

@@ -12,7 +12,7 @@ shape over plain Python objects already in memory, in process, three ways:
 what remains besides execution is Strawberry's per-request constant. Runs are interleaved;
 the three results are checked to be identical first. Writes medians to BENCHMARKS.md.
 
-    uv run python -m bench.graphql_floor [--runs 11]
+    uv run python -m bench.graphql_floor [--runs 11] [--quick]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 
 import graphql
 import strawberry
+from strawberry import ID
 from strawberry.extensions import ParserCache, ValidationCache
 
 from bench.report import write_section
@@ -137,17 +138,17 @@ class AssessmentConnection:
 def _assessment(n: int) -> Assessment:
     when = T0 + timedelta(days=n)
     questions = [
-        Question(id=f"q{i}", key=f"key_{i}", text=f"Question {i}?", type=QuestionType.RATING,
+        Question(id=ID(f"q{i}"), key=f"key_{i}", text=f"Question {i}?", type=QuestionType.RATING,
                  order_index=i)
         for i in range(RESPONSES)
     ]  # fmt: skip
     return Assessment(
-        id=f"a{n}", client_name=f"Client {n}", client_business_name=f"Business {n} LLC",
+        id=ID(f"a{n}"), client_name=f"Client {n}", client_business_name=f"Business {n} LLC",
         client_email=f"client{n}@example.com", status=AssessmentStatus.COMPLETED,
         entity_type="llc" if n % 2 else None, confidence_before=n % 10,
         progress_percentage=100.0, created_at=when,
         responses=[
-            Response(id=f"r{n}-{i}", value=f"answer {i}" if i % 3 else None,
+            Response(id=ID(f"r{n}-{i}"), value=f"answer {i}" if i % 3 else None,
                      values=["a", "b"] if i % 5 == 0 else None, rating=i % 5 or None,
                      not_applicable=i % 7 == 0, consultant_notes=None, updated_at=when,
                      question=questions[i])
@@ -163,14 +164,14 @@ def _assessment(n: int) -> Assessment:
             primary_type=DiscType.D, secondary_type=None, calculated_at=when,
         ),
         checklist_items=[
-            ChecklistItem(id=f"c{n}-{i}", item_text=f"Do thing {i}", item_order=i,
+            ChecklistItem(id=ID(f"c{n}-{i}"), item_text=f"Do thing {i}", item_order=i,
                           phase_category=Phase.BUILD, priority=Priority.HIGH,
                           is_completed=i % 2 == 0, completed_at=when if i % 2 == 0 else None,
                           due_date=when.date())
             for i in range(CHECKLIST_ITEMS)
         ],
         reports=[
-            Report(id=f"p{n}-{i}", report_type=ReportType.CLIENT, file_size_bytes=13_000,
+            Report(id=ID(f"p{n}-{i}"), report_type=ReportType.CLIENT, file_size_bytes=13_000,
                    page_count=4, share_url=None, view_count=i, created_at=when)
             for i in range(REPORTS)
         ],
@@ -248,7 +249,10 @@ def count_fields(value: Any) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--quick", action="store_true", help="a smoke run; BENCHMARKS.md stays")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 3
     fast = _strawberry_runner(FastPathExecutionContext)
     data = fast()
     sdl = str(strawberry.Schema(query=Query))
@@ -286,9 +290,12 @@ def main() -> None:
         f"Fast path / graphql-core alone: **{ours / core:.2f}**; "
         f"fast path / Strawberry's executor: **{ours / default:.2f}**."
     )
-    write_section("graphql-floor", body)
     for name, median in medians.items():
         print(f"{name}: {median * 1000:.1f} ms, {median / fields * 1e6:.2f} µs/field")
+    if args.quick:
+        print(f"{fields} fields (quick: BENCHMARKS.md stays)")
+        return
+    write_section("graphql-floor", body)
     print(f"{fields} fields; wrote BENCHMARKS.md")
 
 

@@ -1,8 +1,9 @@
 """Rate limits on signing in, registering and password resets, per client address and per
 account (API.md "Limits"), with the `limits` library's moving windows kept in memory.
 
-The windows are per process: a deployment with several processes divides the allowance
-between them, which errs on the side of refusing.
+The windows are per process: under `rise serve --workers N` each worker counts on its own,
+so a client whose requests spread over the workers may get up to N times the allowance.
+That is why one worker is the default until the windows are shared through the database.
 """
 
 from __future__ import annotations

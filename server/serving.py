@@ -1,7 +1,7 @@
 """`rise serve`: claim the port, bring the database up to date, serve until a signal.
 
 With `--workers N` (N > 1) the process that claimed the port and prepared the database
-becomes a supervisor: uvicorn's starts N worker processes that share the listening socket,
+becomes a supervisor: uvicorn starts N worker processes that share the listening socket,
 and replaces one that dies. Each worker builds the app from the same settings, with
 DATABASE_URL naming the database the supervisor prepared, embedded or not; the embedded
 cluster lives as long as the supervisor. What the workers must share goes through the
