@@ -6,8 +6,12 @@ consultant: `--calls` calls one after another, each on a fresh assessment, per r
 Baseline: the use case's pure part in this process on the same answer sheets (read back
 through the API): `missing_required`, `domain.scoring.score(bank.questions, sheet)`,
 `applicable(...)` and `checklist(...)`, as domain/services/assessments.py
-`complete_assessment` calls them. Median and p95 of each, over `--rounds` rounds with the
-order alternating, and the ratios service / domain.
+`complete_assessment` calls them. Beside it, what the database alone takes: the SQL floor,
+the same ten statements the service sends (the viewer check, BEGIN, the locked read, the
+answers, the phase result, the style profile, the checklist in one INSERT, the status, the
+audit row, COMMIT), hand-written here and run through psycopg on further fresh assessments,
+with the results computed ahead. Median and p95 of each, over `--rounds` rounds with the
+order alternating, and the ratios service / domain and service / (domain + SQL floor).
 
     uv run python -m bench.complete [--rounds 3] [--calls 20] [--quick]
         [--database-url URL] [--fresh]
@@ -18,34 +22,147 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
+from psycopg.types.json import Jsonb
+
+from bench.bare import SIGNED_IN
 from bench.database import add_database_options, bench_database
 from bench.dataset import COMPLETE, PRACTICE_DB, completion_pool, ensure_practice
 from bench.measure import in_turn, median, ms, percentile, ratio
 from bench.report import write_section
-from bench.service import Client, serve
+from bench.service import Client, bench_secret, serve
 from bench.sheets import answer_from_response
 from domain.bank import load_bank
-from domain.model import Answer
+from domain.model import Answer, DiscType, Phase
 from domain.questionnaire import missing_required
 from domain.recommendations import applicable, checklist
-from domain.scoring import score
+from domain.scoring import Scorecard, score
+from server.graphql.ids import from_global_id
+from server.tokens import Claims, bearer_claims
 
 WARM_UPS = 2
 SHEET = """query($id: ID!) { assessment(id: $id) { responses {
   value values rating notApplicable consultantNotes question { key } } } }"""
 
 
-def domain_scoring(sheet: dict[str, Answer]) -> None:
+def domain_scoring(sheet: dict[str, Answer]) -> tuple[Scorecard, list[Any]]:
     bank = load_bank()
     if missing_required(bank.questions, sheet):
         raise ValueError("the sheet is not complete")
-    phases = score(bank.questions, sheet).phases
+    card = score(bank.questions, sheet)
+    phases = card.phases
     applied = applicable(
         bank.recommendations, bank.questions, sheet, phases.primary, phases.secondary
     )
-    checklist(applied, phases.primary, phases.secondary)
+    return card, list(checklist(applied, phases.primary, phases.secondary))
+
+
+# The SQL floor's statements: what completing an assessment must send, written by hand.
+LOCK = """
+SELECT id, consultant_id, client_name, client_business_name, client_email, status,
+       progress_percentage, created_at, updated_at, entity_type, is_s_corp_on_payroll,
+       confidence_before, confidence_after, started_at, completed_at, archived_at
+FROM assessments WHERE id = %(id)s AND deleted_at IS NULL FOR UPDATE
+"""
+ANSWERS = """
+SELECT question_id, answer_value, answer_numeric, is_not_applicable, consultant_notes
+FROM responses WHERE assessment_id = %(id)s
+"""
+PHASE_RESULT = """
+INSERT INTO phase_results (assessment_id, stabilize_score, organize_score, build_score,
+                           grow_score, systemic_score, primary_phase, secondary_phases, flags,
+                           calculated_at)
+VALUES (%(id)s, %(stabilize)s, %(organize)s, %(build)s, %(grow)s, %(systemic)s, %(primary)s,
+        %(secondary)s, %(flags)s, now())
+"""
+DISC_PROFILE = """
+INSERT INTO disc_profiles (assessment_id, dominance_score, influence_score, steadiness_score,
+                           compliance_score, primary_type, secondary_type, calculated_at)
+VALUES (%(id)s, %(d)s, %(i)s, %(s)s, %(c)s, %(primary)s, %(secondary)s, now())
+"""
+CHECKLIST = """
+INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order, phase_category,
+                             priority)
+SELECT %(id)s, %(user)s, item.*
+FROM jsonb_to_recordset(%(items)s)
+     AS item(item_text text, item_order integer, phase_category text, priority text)
+"""
+COMPLETED = """
+UPDATE assessments SET status = 'completed', progress_percentage = 100, completed_at = now(),
+                       updated_at = now()
+WHERE id = %(id)s
+"""
+AUDIT = """
+INSERT INTO activity_logs (user_id, event_type, event_category, description, metadata)
+VALUES (%(user)s, 'assessment.completed', 'assessment', 'assessment completed and scored',
+        %(metadata)s)
+"""
+
+
+def floor_parameters(assessment_id: str, card: Scorecard, items: list[Any]) -> dict[str, Any]:
+    """Everything the SQL floor writes for one assessment, computed before it is timed."""
+    _, key = from_global_id(assessment_id)
+    phases, disc = card.phases, card.disc
+    readiness = {phase.value: value for phase, value in phases.readiness.items()}
+    return {
+        "id": key,
+        "phase": {
+            "id": key,
+            **{phase.value: readiness[phase.value] for phase in Phase},
+            "primary": phases.primary.value,
+            "secondary": [p.value for p in phases.secondary],
+            "flags": [f.value for f in phases.flags],
+        },
+        "disc": None
+        if disc is None
+        else {
+            "id": key,
+            **{t.value.lower(): disc.scores[t] for t in DiscType},
+            "primary": disc.primary.value,
+            "secondary": disc.secondary.value if disc.secondary else None,
+        },
+        "checklist": {
+            "id": key,
+            "items": Jsonb(
+                [
+                    {
+                        "item_text": item.text,
+                        "item_order": item.order,
+                        "phase_category": item.phase.value,
+                        "priority": item.priority.value,
+                    }
+                    for item in items
+                ]
+            ),
+        },
+        "metadata": Jsonb({"assessment_id": str(key), "primary_phase": phases.primary.value}),
+    }
+
+
+async def floor_times(
+    conn: psycopg.AsyncConnection[Any], claims: Claims, planned: list[dict[str, Any]]
+) -> list[float]:
+    """On one connection kept for the whole run, warm as the service's pooled ones are."""
+    times = []
+    viewer = {"user_id": claims.user_id, "session_id": claims.session_id}
+    for p in planned:
+        started = time.perf_counter()
+        await (await conn.execute(SIGNED_IN, viewer)).fetchone()
+        await conn.execute("BEGIN")
+        await (await conn.execute(LOCK, {"id": p["id"]})).fetchone()
+        await (await conn.execute(ANSWERS, {"id": p["id"]})).fetchall()
+        await conn.execute(PHASE_RESULT, p["phase"])
+        if p["disc"] is not None:
+            await conn.execute(DISC_PROFILE, p["disc"])
+        await conn.execute(CHECKLIST, p["checklist"] | {"user": claims.user_id})
+        await conn.execute(COMPLETED, {"id": p["id"]})
+        await conn.execute(AUDIT, {"user": claims.user_id, "metadata": p["metadata"]})
+        await conn.execute("COMMIT")
+        times.append(time.perf_counter() - started)
+    return times
 
 
 async def sheet_of(api: Client, assessment_id: str) -> dict[str, Answer]:
@@ -63,6 +180,13 @@ async def service_times(api: Client, ids: list[str]) -> list[float]:
     return times
 
 
+def claims_of(api: Client) -> Claims:
+    claims = bearer_claims(f"Bearer {api.token}", secret=bench_secret(), now=datetime.now(UTC))
+    if claims is None:
+        raise RuntimeError("the bench's access token does not verify")
+    return claims
+
+
 def domain_times(sheets: list[dict[str, Answer]]) -> list[float]:
     times = []
     for sheet in sheets:
@@ -72,27 +196,40 @@ def domain_times(sheets: list[dict[str, Answer]]) -> list[float]:
     return times
 
 
-async def measure(base: str, practice_email: str, rounds: int, calls: int) -> dict[str, Any]:
+async def measure(
+    base: str, conninfo: str, practice_email: str, rounds: int, calls: int
+) -> dict[str, Any]:
     api = Client(base)
     await api.login(practice_email)
-    ids = await completion_pool(api, WARM_UPS + rounds * calls)
+    # The service and the floor each complete `calls` fresh assessments a round.
+    per_round = 2 * calls
+    ids = await completion_pool(api, 2 * WARM_UPS + rounds * per_round)
     sheets = [await sheet_of(api, i) for i in ids]
+    planned = [
+        floor_parameters(i, *domain_scoring(sheet)) for i, sheet in zip(ids, sheets, strict=True)
+    ]
+    conn = await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
     await service_times(api, ids[:WARM_UPS])
+    await floor_times(conn, claims_of(api), planned[WARM_UPS : 2 * WARM_UPS])
     domain_times(sheets[:WARM_UPS] * 10)
-    results: dict[str, list[list[float]]] = {"service": [], "domain": []}
+    results: dict[str, list[list[float]]] = {"service": [], "domain": [], "floor": []}
     for number in range(rounds):
         await api.login(practice_email)
-        chosen = slice(WARM_UPS + number * calls, WARM_UPS + (number + 1) * calls)
+        first = 2 * WARM_UPS + number * per_round
+        served, floored = slice(first, first + calls), slice(first + calls, first + per_round)
         print(f"round {number + 1}/{rounds}", flush=True)
-        for contender in in_turn(["service", "domain"], number):
+        for contender in in_turn(["service", "domain", "floor"], number):
             if contender == "service":
-                times = await service_times(api, ids[chosen])
+                times = await service_times(api, ids[served])
+            elif contender == "floor":
+                times = await floor_times(conn, claims_of(api), planned[floored])
             else:
-                times = domain_times(sheets[chosen])
+                times = domain_times(sheets[served])
             results[contender].append(times)
             print(f"  {contender}: median {ms(median(times))},"
                   f" p95 {ms(percentile(times, 95))}", flush=True)  # fmt: skip
     await api.aclose()
+    await conn.close()
     return results
 
 
@@ -113,8 +250,18 @@ def body(results: dict[str, Any], rounds: int, calls: int) -> str:
         "|---|---|---|",
         f"| service (HTTP) | {ms(mid('service', 50))} | {ms(mid('service', 95))} |",
         f"| domain scoring (in-process) | {ms(mid('domain', 50))} | {ms(mid('domain', 95))} |",
+        f"| SQL floor (the ten statements through psycopg) | {ms(mid('floor', 50))} |"
+        f" {ms(mid('floor', 95))} |",
         f"| **service / domain** | **{ratio(mid('service', 50), mid('domain', 50))}** |"
         f" **{ratio(mid('service', 95), mid('domain', 95))}** |",
+        f"| service / (domain + SQL floor) |"
+        f" {ratio(mid('service', 50), mid('domain', 50) + mid('floor', 50))} |"
+        f" {ratio(mid('service', 95), mid('domain', 95) + mid('floor', 95))} |",
+        "",
+        "The SQL floor alone is"
+        f" {ratio(mid('floor', 50), mid('domain', 50))} times the domain scoring: writing the"
+        " checklist (one row per action step, with its foreign-key checks) and the commit's"
+        " WAL flush take most of it.",
     ]
     return "\n".join(lines)
 
@@ -133,7 +280,9 @@ def main() -> None:
         serve(db.url) as base,
     ):
         practice = asyncio.run(ensure_practice(db, base))
-        results = asyncio.run(measure(base, practice.workbench, args.rounds, args.calls))
+        results = asyncio.run(
+            measure(base, db.conninfo, practice.workbench, args.rounds, args.calls)
+        )
     text = body(results, args.rounds, args.calls)
     if not args.quick:
         write_section("complete", text)

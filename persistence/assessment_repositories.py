@@ -271,17 +271,20 @@ class SqlChecklistRepository:
         self._connection = connection
 
     async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None:
-        """Every item in one INSERT."""
+        """Every item in one INSERT. The items travel as one JSON array: a completion writes
+        well over a hundred, and psycopg adapts a JSON string far faster than four arrays."""
         if not items:
             return
-        params = {
-            "assessment_id": assessment_id,
-            "created_by": by,
-            "texts": [item.text for item in items],
-            "orders": [item.order for item in items],
-            "phases": [item.phase.value for item in items],
-            "priorities": [item.priority.value for item in items],
-        }
+        rows = [
+            {
+                "item_text": item.text,
+                "item_order": item.order,
+                "phase_category": item.phase.value,
+                "priority": item.priority.value,
+            }
+            for item in items
+        ]
+        params = {"assessment_id": assessment_id, "created_by": by, "items": json.dumps(rows)}
         await execute(self._connection, _ADD_ITEMS, params)
 
 
@@ -289,6 +292,6 @@ _ADD_ITEMS = """
 INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order, phase_category,
                              priority)
 SELECT %(assessment_id)s::uuid, %(created_by)s::uuid, item.*
-FROM unnest(%(texts)s::text[], %(orders)s::integer[], %(phases)s::text[],
-            %(priorities)s::text[]) AS item
+FROM jsonb_to_recordset(%(items)s::jsonb)
+     AS item(item_text text, item_order integer, phase_category text, priority text)
 """
