@@ -27,10 +27,13 @@ pytestmark = pytest.mark.slow
 # A process that joins the cluster, prints how to reach it, and leaves when stdin closes.
 HOLDER = textwrap.dedent(
     """
+    import signal
     import sys
     from pathlib import Path
     from persistence.embedded import EmbeddedPostgres
 
+    # A job started in the background inherits SIGINT ignored; a terminal's process does not.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with EmbeddedPostgres(Path(sys.argv[1])) as cluster:
         print(cluster.conninfo("postgres"), flush=True)
         sys.stdin.read()
