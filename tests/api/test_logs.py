@@ -13,10 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
+import strawberry
 from starlette.applications import Starlette
+from starlette.routing import Route
 
 from server.app import create_app
 from server.auth import Argon2PasswordHasher
+from server.graphql.http import RiseGraphQL
 from server.rate_limits import RateLimiter
 from tests.api.conftest import SECRET, Api, api_settings
 from tests.builders import unique_email
@@ -250,3 +253,27 @@ async def test_an_unexpected_error_keeps_its_traceback_and_request_id(
     assert "Traceback" in everything(record)
     assert client_lines(logs) == [(record.levelname, record.getMessage())]
     assert_nothing_secret(logs)
+
+
+@strawberry.type
+class Broken:
+    @strawberry.field
+    def count(self) -> int:
+        return VALUE  # type: ignore[return-value]  # graphql-core refuses to serialize it
+
+
+async def test_a_value_the_schema_cannot_serialize_is_logged_with_its_request_id(
+    logs: Records,
+) -> None:
+    """graphql-core's own finding about a result, with no exception of ours behind it."""
+    view = RiseGraphQL(strawberry.Schema(Broken), graphiql=False)
+    transport = httpx.ASGITransport(app=Starlette(routes=[Route("/graphql", view)]))
+    async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+        body = (await client.post("/graphql", json={"query": "{ count }"})).json()
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    request_id = error["extensions"]["requestId"]
+    [record] = [r for r in logs.at_least(logging.WARNING) if r.name == "rise.graphql"]
+    assert record.levelno == logging.ERROR
+    assert request_id in record.getMessage()
+    assert "count" in record.getMessage()
