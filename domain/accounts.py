@@ -1,7 +1,8 @@
 """Rules for account data: the password policy, email addresses and personal names.
 
 Each check returns the cleaned value or raises a `ValidationError` naming the field; the
-messages are complete sentences a person can act on.
+messages are complete sentences a person can act on. Each applies `domain.text`'s rule of
+what text is accepted before its own.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import string
 import unicodedata
 
 from domain.errors import ValidationError, WeakPassword
+from domain.text import check_text
 
 PASSWORD_MIN_LENGTH = 12
 # argon2 accepts any length; the ceiling only stops someone from making us hash megabytes.
@@ -27,6 +29,7 @@ def check_password(password: str) -> str:
     """API.md policy: at least 12 characters with an upper- and a lower-case letter, a digit
     and a symbol. Returns the password unchanged; raises `WeakPassword` listing what is missing.
     """
+    check_text(password, field="password")
     if len(password) > PASSWORD_MAX_LENGTH:
         raise WeakPassword(f"password must be at most {PASSWORD_MAX_LENGTH} characters long")
     missing: list[str] = []
@@ -62,7 +65,7 @@ def normalize_email(value: str, *, field: str = "email") -> str:
     Quoted local parts and address literals (``user@[10.0.0.1]``) are refused: no real client
     of a small-business consultant uses them, and they are a common vector for injection.
     """
-    email = value.strip()
+    email = check_text(value, field=field).strip()
     if not email:
         raise ValidationError(field, "email must not be blank")
     if len(email) > EMAIL_MAX_LENGTH:
@@ -116,7 +119,7 @@ def _check_domain(domain: str, field: str) -> None:
 
 def clean_name(value: str, *, field: str, max_length: int = NAME_MAX_LENGTH) -> str:
     """A personal or business name: trimmed, not blank, no control characters, bounded."""
-    name = value.strip()
+    name = check_text(value, field=field).strip()
     label = field.replace("_", " ")
     if not name:
         raise ValidationError(field, f"{label} must not be blank")

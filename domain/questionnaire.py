@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from domain.errors import ValidationError
 from domain.model import Answer, Answers, Mirror, Question, QuestionType
+from domain.text import text_problem
 
 TEXT_MAX_LENGTH = 5_000
 NOTES_MAX_LENGTH = 5_000
@@ -67,6 +68,7 @@ def visible_answers(
 def validate_answer(question: Question, answer: Answer) -> Answer:
     """Checks `answer` against `question` (SCORING §1 and the API's limits) and returns it
     normalised: multiple-choice values in the question's option order. Raises InvalidAnswer."""
+    _check_characters(question, answer)
     if answer.notes is not None and len(answer.notes) > NOTES_MAX_LENGTH:
         raise InvalidAnswer(
             question, "notes", f"notes are limited to {NOTES_MAX_LENGTH} characters"
@@ -87,6 +89,19 @@ def validate_answer(question: Question, answer: Answer) -> Answer:
     if not given:
         return answer  # unanswered, perhaps with notes
     return _CHECKS[question.type](question, answer)
+
+
+def _check_characters(question: Question, answer: Answer) -> None:
+    """The answer's text fields against `domain.text`'s rule of what text is accepted."""
+    texts = (
+        ("notes", answer.notes),
+        ("value", answer.value),
+        *(("values", v) for v in answer.values),
+    )
+    for field, text in texts:
+        problem = None if text is None else text_problem(text)
+        if problem is not None:
+            raise InvalidAnswer(question, field, f"{field} {problem}")
 
 
 def _given_fields(answer: Answer) -> list[str]:

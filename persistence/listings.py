@@ -55,8 +55,14 @@ def encode_cursor(created_at: datetime, row_id: UUID) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# The cursors handed out are about 90 characters long; a longer one is refused unread.
+CURSOR_MAX_LENGTH = 128
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
     try:
+        if len(cursor) > CURSOR_MAX_LENGTH:
+            raise ValueError("longer than any cursor handed out")
         padded = cursor + "=" * (-len(cursor) % 4)
         created, row_id = base64.urlsafe_b64decode(padded.encode("ascii")).decode().split(",")
         when = datetime.fromisoformat(created)

@@ -14,7 +14,8 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # uvicorn's access log repeats what a reverse proxy already records.
+    # uvicorn's access log repeats what a reverse proxy already records, and its lines would
+    # carry query strings (a GET's GraphQL variables, signed download links) and share tokens.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.migration").addFilter(_alembic_chatter)
 

@@ -43,6 +43,7 @@ from domain.ports import (
     PasswordHasher,
     UnitOfWork,
 )
+from domain.text import check_text, text_problem
 
 REFRESH_TOKEN_LIFETIME = timedelta(days=7)
 MAX_FAILED_LOGINS = 5
@@ -79,12 +80,14 @@ def token_digest(token: str) -> str:
 
 
 def request_origin(ip: str | None, user_agent: str | None) -> Origin:
-    """The caller's address (None unless a valid IP) and user agent (truncated)."""
+    """The caller's address (None unless a valid IP) and user agent (truncated; None unless
+    text the service accepts, `domain.text`)."""
     try:
         clean_ip = str(ipaddress.ip_address(ip.strip())) if ip else None
     except ValueError:  # e.g. a test client's made-up host name: not worth failing a login
         clean_ip = None
-    agent = user_agent[:USER_AGENT_MAX_LENGTH] if user_agent else None
+    readable = user_agent is not None and text_problem(user_agent) is None
+    agent = user_agent[:USER_AGENT_MAX_LENGTH] if user_agent and readable else None
     return Origin(clean_ip, agent)
 
 
@@ -197,8 +200,11 @@ async def login(
     `AccountLocked`, whatever the password. The password is verified between two short
     transactions, so no connection waits on argon2; the second one locks the account row and
     decides on fresh values, so concurrent guesses are all counted and none slips past a lock.
-    A success re-hashes the password when the hasher's parameters have changed.
+    A success re-hashes the password when the hasher's parameters have changed. Text that
+    the service never accepts (`domain.text`) is a ValidationError, before anything else.
     """
+    check_text(email, field="email")
+    check_text(password, field="password")
     origin = request_origin(ip, user_agent)
     now = clock.now()
     clean_email = _email_or_none(email)

@@ -8,11 +8,18 @@ Top-level errors always carry `extensions.code`. What reaches the client there i
 request error (parse, validation, limits, variables) or a field error raised on purpose
 (`ApiError` and its codes); anything else is an internal error, logged with the request id
 and shown with no internals.
+
+What is logged (logger `rise.graphql`), one record per error as it is formatted: a client's
+error in one line at INFO (WARNING for RATE_LIMITED and FORBIDDEN), naming its code and
+where it is (the field path, the variable, or the line and column of the document), and
+never its message, which may quote the document or a variable's value; an internal error at
+ERROR with its traceback and the request id the client is shown.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -128,7 +135,7 @@ def is_request_error(errors: list[GraphQLError], data: object) -> bool:
 
 
 def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
-    """The error as sent: its code in `extensions`, internals masked and logged."""
+    """The error as sent: its code in `extensions`, internals masked; each error logged."""
     formatted: dict[str, Any] = dict(error.formatted)
     extensions: dict[str, Any] = dict(formatted.get("extensions") or {})
     original = error.original_error
@@ -145,8 +152,51 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
         extensions = {"code": INTERNAL, "requestId": request_id}
     elif "code" not in extensions:
         extensions["code"] = _request_error_code(error)
+    code = extensions["code"]
+    if code in CLIENT_ERRORS:
+        level = logging.WARNING if code in (RATE_LIMITED, FORBIDDEN) else logging.INFO
+        log.log(level, "client error %s %s", code, _where(error))
+    elif "requestId" not in extensions:
+        # Not the client's doing, and not logged yet: graphql-core's own finding about a
+        # result (a null for a non-null field, say).
+        log.error("request %s: %s in %s", request_id, code, _path(error))
+        extensions["requestId"] = request_id
     formatted["extensions"] = extensions
     return formatted
+
+
+# The codes of errors a client made, logged as such; any other is the service's.
+CLIENT_ERRORS = frozenset(
+    {
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        NOT_FOUND,
+        BAD_USER_INPUT,
+        PARSE_FAILED,
+        VALIDATION_FAILED,
+        RATE_LIMITED,
+        QUERY_TOO_COMPLEX,
+    }
+)
+# graphql-core's messages about variables start so; a variable's name is a GraphQL Name.
+_VARIABLE = re.compile(r"Variable '\$([_A-Za-z][_0-9A-Za-z]*)'")
+
+
+def _path(error: GraphQLError) -> str:
+    return ".".join(str(p) for p in error.path or ())
+
+
+def _where(error: GraphQLError) -> str:
+    """Where an error is, in words that quote nothing the client sent but names."""
+    if error.path:
+        return f"at {_path(error)}"
+    variable = _VARIABLE.match(error.message)
+    if variable:
+        return f"in variable ${variable.group(1)}"
+    if error.locations:
+        first = error.locations[0]
+        return f"at line {first.line}, column {first.column} of the document"
+    return "in the request"
 
 
 def _is_graphql_error(error: BaseException) -> bool:

@@ -3,7 +3,7 @@
 `Connection[T]` and `Edge[T]` are generic: strawberry names them after their node type
 (`AssessmentConnection`, `AssessmentEdge`). `connection()` reads one keyset page of a
 `persistence.listings.Listing` and wraps it; `totalCount` is counted only when a client
-selects it.
+selects it. A list's arguments that are not right are BAD_USER_INPUT naming the argument.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from domain.text import text_problem
 from persistence.listings import InvalidCursor, Listing
 from server.graphql.context import Context
 from server.graphql.errors import ApiError
@@ -54,6 +55,15 @@ def page_size(first: int | None, default: int) -> int:
     if not 1 <= size <= MAX_PAGE:
         raise ApiError(f"`first` must be from 1 to {MAX_PAGE}, not {size}")
     return size
+
+
+def search_term(search: str | None) -> str | None:
+    """The `search` argument if it is text the service accepts (`domain.text`);
+    BAD_USER_INPUT otherwise."""
+    problem = None if search is None else text_problem(search)
+    if problem is not None:
+        raise ApiError(f"`search` {problem}")
+    return search
 
 
 async def connection(

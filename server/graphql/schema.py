@@ -150,6 +150,13 @@ class RiseSchema(strawberry.Schema):
         context.pre_execution_errors = list(errors)
         return context
 
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Logs nothing: strawberry's default logs every error at ERROR with its traceback
+        and the document's text. Each error is logged once, as it is formatted for the
+        client (`server.graphql.errors.format_error`), by what kind of error it is."""
+
     async def _execute_operation(self, execution_context: ExecutionContext, *args: Any) -> Any:
         # Only valid operations get here, and failures become the operation's errors.
         if isinstance(execution_context.context, Context):

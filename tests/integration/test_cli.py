@@ -73,6 +73,8 @@ def test_duplicate_email_is_one_clear_line(env: dict[str, str]) -> None:
         ("ann@example", PASSWORD, "needs a dot"),
         ("ann@example.com", "short", "password must be at least 12 characters long"),
         ("ann@example.com", "lowercase-only-pass", "contain an upper-case letter"),
+        # A byte that is not UTF-8 in the environment reaches Python as a lone surrogate.
+        ("ann@example.com", "Ledger-Balance-42\udcff", "must not contain a lone surrogate"),
     ],
 )
 def test_bad_input_is_refused_before_the_database_is_touched(

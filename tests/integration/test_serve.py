@@ -31,10 +31,10 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], *options: str) -> None:
+    def __init__(self, env: dict[str, str], *options: str, log_level: str = "INFO") -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = env | {"RISE_LOG_LEVEL": "INFO"}
+        env = env | {"RISE_LOG_LEVEL": log_level}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), *options],
             cwd=REPO,

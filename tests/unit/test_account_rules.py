@@ -114,7 +114,9 @@ def test_name_is_trimmed() -> None:
         ("", "must not be blank"),
         (" \t ", "must not be blank"),
         ("x" * 101, "at most 100 characters"),
-        ("Gr\x00ace", "control characters"),
+        ("Gr\x07ace", "control characters"),
+        ("Gr\x00ace", "NUL character"),
+        ("Gr\ud800ace", "lone surrogate"),
     ],
 )
 def test_bad_name_is_refused(raw: str, reason: str) -> None:

@@ -30,7 +30,7 @@ from server.graphql.errors import NotFoundError
 from server.graphql.fields import field
 from server.graphql.ids import BadId, from_global_id, to_global_id
 from server.graphql.loaders import now_or_later
-from server.graphql.pagination import Connection, connection
+from server.graphql.pagination import Connection, connection, search_term
 from server.graphql.permissions import SignedIn
 from server.graphql.selection import requested
 from server.graphql.types.checklists import ChecklistItem
@@ -251,7 +251,9 @@ async def assessment_list(
     search: str | None,
 ) -> Connection[Assessment]:
     """A page of assessments with the relations its client selected loaded ahead."""
-    where = listings.AssessmentFilter(consultant_id=consultant_id, status=status, search=search)
+    where = listings.AssessmentFilter(
+        consultant_id=consultant_id, status=status, search=search_term(search)
+    )
     page = await connection(
         info.context,
         listings.assessments(where),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
 
 from domain import model
 from domain.errors import DomainError
 from server.graphql.errors import user_error_fields
+
+log = logging.getLogger("rise.graphql")
 
 # The domain's enumerations are the schema's: their member names are the GraphQL values.
 for _kind in (
@@ -34,6 +38,12 @@ class UserError:
     field: list[str] | None
     message: str
     code: str
+
+    def __post_init__(self) -> None:
+        # One line for each user error made: its code and input path (names and positions
+        # only), never the message, which may quote what was sent.
+        where = ".".join(self.field) if self.field else "the input"
+        log.info("user error %s at %s", self.code, where)
 
     @classmethod
     def of(

@@ -20,7 +20,7 @@ from server.graphql.context import Info
 from server.graphql.errors import NotFoundError
 from server.graphql.fields import field, mutation
 from server.graphql.ids import id_or_missing, to_global_id
-from server.graphql.pagination import Connection, connection
+from server.graphql.pagination import Connection, connection, search_term
 from server.graphql.permissions import Admin
 from server.graphql.types.common import Node, UserError
 
@@ -119,7 +119,7 @@ class UserQueries:
         role: Role | None = None,
         search: str | None = None,
     ) -> Connection[User]:
-        listing = listings.users(role=role, search=search)
+        listing = listings.users(role=role, search=search_term(search))
         return await connection(
             info.context, listing, User.of, first=first, after=after, default=20
         )
