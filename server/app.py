@@ -87,7 +87,7 @@ def create_app(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),  # it answers other methods itself: 405
             *report_routes(),
         ],
         lifespan=lifespan,
