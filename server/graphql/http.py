@@ -31,7 +31,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema import BaseSchema
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -158,8 +158,6 @@ class RiseGraphQL(GraphQL[Any, None]):
                 allowed_operation_types=OperationType.from_http(request_adapter.method),
                 operation_extensions=request_data.extensions,
             )
-        except CannotGetOperationTypeError as error:
-            raise RequestError(error.as_http_error_reason()) from None
         except InvalidOperationTypeError as error:  # only GET limits them: to queries
             raise RequestError(
                 f"a {error.operation_type.value} must be sent with POST, not GET",

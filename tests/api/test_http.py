@@ -390,3 +390,98 @@ async def test_a_chunked_body_over_one_mebibyte_is_refused_in_the_accepted_media
             }
         ]
     }
+
+
+# -- which operation runs (GraphQL's GetOperation) ---------------------------------------------
+
+TWO = "query Version { serviceVersion } query Kind { __typename }"
+
+
+async def _resolved(api: Api, body: object, headers: dict[str, str] = MODERN) -> httpx.Response:
+    return await api.client.post("/graphql", json=body, headers=headers)
+
+
+@pytest.mark.parametrize("seen_before", [False, True], ids=["new", "cached"])
+async def test_several_operations_and_no_name_is_a_request_error(
+    api: Api, seen_before: bool
+) -> None:
+    if seen_before:  # the document is kept after this, with its operations
+        await _resolved(api, {"query": TWO, "operationName": "Kind"})
+    response = await _resolved(api, {"query": TWO})
+    assert response.status_code == 400
+    assert response.json() == {  # and no "data": neither operation ran
+        "errors": [
+            {
+                "message": "the document has several operations:"
+                " name the one to run in operationName",
+                "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"},
+            }
+        ]
+    }
+    legacy = await _resolved(api, {"query": TWO, "operationName": None}, LEGACY)
+    assert legacy.status_code == 200
+    assert legacy.json()["data"] is None
+    assert legacy.json()["errors"][0]["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+
+
+@pytest.mark.parametrize("seen_before", [False, True], ids=["new", "cached"])
+async def test_an_operation_name_naming_no_operation_is_a_request_error(
+    api: Api, seen_before: bool
+) -> None:
+    if seen_before:
+        await _resolved(api, {"query": TWO, "operationName": "Version"})
+    for query in (TWO, "{ serviceVersion }"):
+        response = await _resolved(api, {"query": query, "operationName": "Missing"})
+        assert response.status_code == 400
+        assert response.json() == {
+            "errors": [
+                {
+                    "message": 'the document has no operation named "Missing"',
+                    "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"},
+                }
+            ]
+        }
+
+
+async def test_the_named_operation_runs_each_time_the_document_comes(api: Api) -> None:
+    for _ in range(2):  # parsed the first time, from the kept document the second
+        kind = await _resolved(api, {"query": TWO, "operationName": "Kind"})
+        version = await _resolved(api, {"query": TWO, "operationName": "Version"})
+        assert kind.json() == {"data": {"__typename": "Query"}}
+        assert version.json() == {"data": {"serviceVersion": service_version()}}
+
+
+async def test_each_operation_of_a_batch_is_chosen_on_its_own(api: Api) -> None:
+    batch = [
+        {"query": TWO, "operationName": "Kind"},
+        {"query": TWO},
+        {"query": TWO, "operationName": "Other"},
+    ]
+    response = await _resolved(api, batch, LEGACY)
+    kind, unnamed, other = response.json()
+    assert kind == {"data": {"__typename": "Query"}}
+    assert unnamed["data"] is None
+    assert other["data"] is None
+    assert [unnamed["errors"][0]["message"], other["errors"][0]["message"]] == [
+        "the document has several operations: name the one to run in operationName",
+        'the document has no operation named "Other"',
+    ]
+
+
+async def test_an_invalid_document_reports_its_validation_errors_first(api: Api) -> None:
+    response = await _resolved(api, {"query": "query A { nope } query B { __typename }"})
+    assert response.status_code == 400
+    codes = [e["extensions"]["code"] for e in response.json()["errors"]]
+    assert codes == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+async def test_the_chosen_operation_decides_whether_get_may_run_it(api: Api) -> None:
+    query = "query Version { serviceVersion } mutation Out { logout { userErrors { code } } }"
+    version = await api.client.get(
+        "/graphql", params={"query": query, "operationName": "Version"}, headers=MODERN
+    )
+    assert version.json() == {"data": {"serviceVersion": service_version()}}
+    out = await api.client.get(
+        "/graphql", params={"query": query, "operationName": "Out"}, headers=MODERN
+    )
+    assert out.status_code == 405
