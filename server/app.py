@@ -1,4 +1,5 @@
-"""The Starlette application: health probes, the GraphQL endpoint and the report files."""
+"""The Starlette application: health probes, the GraphQL endpoint and the report files,
+behind CORS (listed origins) and the body limit."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from domain.bank import load_bank
 from persistence.connections import Connection, Database
 from server.auth import Argon2PasswordHasher
 from server.clock import SystemClock
+from server.cors import cors_middleware
 from server.graphql.context import Context
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
@@ -91,7 +93,7 @@ def create_app(
             *report_routes(),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimit)],
+        middleware=[*cors_middleware(settings.cors_origins), Middleware(BodyLimit)],
     )
 
 
