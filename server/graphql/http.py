@@ -37,8 +37,9 @@ from strawberry.types.graphql import OperationType
 
 from server.graphql.context import Context
 from server.graphql.errors import RequestError, format_error, is_request_error
-from server.graphql.explorer import explorer_html
+from server.graphql.explorer import explorer_html, explorer_policy
 from server.graphql.requests import Operations, get_operation, post_operations
+from server.security_headers import CSP
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -79,6 +80,7 @@ class RiseGraphQL(GraphQL[Any, None]):
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
         self._context = context
         self._explorer = explorer_html() if graphiql else ""
+        self._explorer_policy = explorer_policy(self._explorer) if graphiql else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -103,7 +105,7 @@ class RiseGraphQL(GraphQL[Any, None]):
         return bool(self._explorer) and super().should_render_graphql_ide(request)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self._explorer)
+        return HTMLResponse(self._explorer, headers={CSP: self._explorer_policy})
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Operations:
         if request.method == "GET":

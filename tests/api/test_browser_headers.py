@@ -1,4 +1,4 @@
-"""What browsers are told: CORS for the listed origins only."""
+"""What browsers are told: CORS for the listed origins only, and the security headers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ import httpx
 import pytest
 from pydantic import SecretStr
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
 
-from server.app import create_app
+from server.app import App, create_app
+from server.security_headers import PAGE_POLICY
 from server.settings import Settings
 from tests.api.conftest import SECRET, Api
 
@@ -83,3 +87,75 @@ async def test_without_listed_origins_no_cors_header_is_ever_sent(api: Api) -> N
         answer = await api.client.post("/graphql", json=OPERATION, headers={"origin": origin})
         assert cors_headers(preflight) == cors_headers(answer) == {}
         assert "origin" not in answer.headers.get("vary", "").lower()
+
+
+# -- security headers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/healthz", None),
+        ("POST", "/graphql", OPERATION),
+        ("POST", "/graphql", {"query": "{ nope }"}),
+        ("PUT", "/graphql", OPERATION),
+        ("GET", "/nowhere", None),
+    ],
+)
+async def test_every_response_forbids_sniffing_and_referrers(
+    api: Api, method: str, path: str, body: object
+) -> None:
+    response = await api.client.request(method, path, json=body)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
+async def test_a_body_refused_for_its_size_has_them_too(api: Api) -> None:
+    content = b'{"query": "#' + b"x" * (1024 * 1024) + b'"}'
+    response = await api.client.post(
+        "/graphql", content=content, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def _page(request: Request) -> HTMLResponse:
+    return HTMLResponse("<!doctype html><title>page</title><script src='/page.js'></script>")
+
+
+async def _broken(request: Request) -> HTMLResponse:
+    raise RuntimeError("a bug")
+
+
+async def test_any_html_page_gets_the_page_policy_and_no_framing() -> None:
+    app = App(routes=[Route("/page", _page), Route("/broken", _broken)])
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+        page = await client.get("/page")
+        broken = await client.get("/broken")
+    assert page.headers["content-security-policy"] == PAGE_POLICY
+    directives = dict(d.split(" ", 1) for d in PAGE_POLICY.split("; "))
+    assert directives["script-src"] == "'self'"  # a page's scripts are files of the service
+    assert directives["default-src"] == directives["frame-ancestors"] == "'none'"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert broken.status_code == 500  # Starlette's own answer to a bug, outside any middleware
+    assert broken.headers["x-content-type-options"] == "nosniff"
+    assert broken.headers["referrer-policy"] == "no-referrer"
+
+
+async def test_headers_a_route_sets_itself_are_not_sent_twice() -> None:
+    async def framed(request: Request) -> HTMLResponse:
+        return HTMLResponse(
+            "<p>framed</p>",
+            headers={"x-frame-options": "SAMEORIGIN", "referrer-policy": "same-origin"},
+        )
+
+    app = App(routes=[Route("/framed", framed)])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+        response = await client.get("/framed")
+    assert response.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+    assert response.headers.get_list("referrer-policy") == ["same-origin"]
+    assert response.headers.get_list("x-content-type-options") == ["nosniff"]
+    assert response.headers.get_list("content-security-policy") == [PAGE_POLICY]
