@@ -1,10 +1,14 @@
 """GraphiQL as consultants meet it: the service's own example operations in the editor and
 an Authorization header ready for the access token (API.md "HTTP surface").
 
-The page is strawberry's GraphiQL page with three things replaced: the title, the welcome
-text (our example operations instead) and the initial header editor content. If a strawberry
-release changes the page so that a replacement no longer applies, building the page fails
-loudly rather than serving GraphiQL without them; a test renders it.
+The page is strawberry's GraphiQL page with four things replaced: the title, the welcome
+text (our example operations instead), the initial header editor content, and where GraphiQL
+keeps headers. A bearer token typed into the Headers tab must live only as long as the tab,
+not in localStorage where any script of the origin reads it: so GraphiQL's own persistence
+of headers is off (and its setting hidden), and the storage GraphiQL is given writes its
+history, favourites and tabs without the headers of their operations. If a strawberry release
+changes the page so that a replacement no longer applies, building the page fails loudly
+rather than serving GraphiQL without them; a test renders it.
 
 `explorer_policy` is the page's Content-Security-Policy: the scripts and stylesheets it
 names (by their full addresses, each also pinned by its integrity hash), its one inline
@@ -128,6 +132,33 @@ _TITLE = "<title>Strawberry GraphiQL</title>"
 _WELCOME_START = "const EXAMPLE_QUERY = `"
 _WELCOME_END = "`;\n"
 _HEADERS = "React.useState(parameters.headers)"
+_PERSIST_HEADERS = "shouldPersistHeaders: true,"
+_COMPONENT = "function GraphiQLWithExplorer() {"
+# Given to GraphiQL as its storage: localStorage, but what it writes there of its history,
+# favourites and tabs loses the operations' headers on the way. (Put in the page before the
+# component, at its indentation.)
+_STORAGE = """const storageWithoutHeaders = {
+        getItem: (key) => localStorage.getItem(key),
+        setItem: (key, value) =>
+          localStorage.setItem(
+            key,
+            /:(queries|favorites|tabState)$/.test(key)
+              ? JSON.stringify(JSON.parse(value), (name, member) =>
+                  name === "headers" ? undefined : member,
+                )
+              : value,
+          ),
+        removeItem: (key) => localStorage.removeItem(key),
+        clear: () =>
+          Object.keys(localStorage)
+            .filter((key) => key.startsWith("graphiql:"))
+            .forEach((key) => localStorage.removeItem(key)),
+        get length() {
+          return localStorage.length;
+        },
+      };
+
+"""
 
 # The inline styles GraphiQL's code adds to the page, by the bundle that adds them:
 # react-remove-scroll-bar's while a menu or a dialog is open (always the same text here,
@@ -147,7 +178,7 @@ class ExplorerPageChanged(RuntimeError):
 
 def explorer_html() -> str:
     page = get_graphql_ide_html(graphql_ide="graphiql")
-    for marker in (_TITLE, _WELCOME_START, _HEADERS):
+    for marker in (_TITLE, _WELCOME_START, _HEADERS, _PERSIST_HEADERS, _COMPONENT):
         if page.count(marker) != 1:
             raise ExplorerPageChanged(f"GraphiQL page: expected one {marker!r}")
     page = page.replace(_TITLE, "<title>Financial RISE · GraphiQL</title>")
@@ -157,6 +188,10 @@ def explorer_html() -> str:
     examples = json.dumps(EXAMPLES).replace("<", "\\u003c")
     headers = json.dumps(HEADERS).replace("<", "\\u003c")
     page = page[:start] + f"const EXAMPLE_QUERY = {examples};\n" + page[end:]
+    page = page.replace(
+        _PERSIST_HEADERS, "shouldPersistHeaders: false,\n          storage: storageWithoutHeaders,"
+    )
+    page = page.replace(_COMPONENT, _STORAGE + "      " + _COMPONENT)
     return page.replace(_HEADERS, f"React.useState(parameters.headers || {headers})")
 
 

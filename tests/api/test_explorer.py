@@ -1,5 +1,5 @@
 """GraphiQL in development: our example operations, a header editor ready for the bearer
-token, a Content-Security-Policy for exactly its page, and nothing of
+token that is kept nowhere, a Content-Security-Policy for exactly its page, and nothing of
 it in production."""
 
 from __future__ import annotations
@@ -161,3 +161,13 @@ def test_a_page_with_another_graphiql_bundle_is_not_served_with_a_stale_policy()
     )
     with pytest.raises(ExplorerPageChanged, match="unknown GraphiQL bundle"):
         explorer_policy(page)
+
+
+def test_the_page_keeps_headers_out_of_local_storage() -> None:
+    page = explorer_html()
+    assert "shouldPersistHeaders: true" not in page
+    assert "shouldPersistHeaders: false," in page  # and GraphiQL hides its setting
+    assert "storage: storageWithoutHeaders," in page
+    definition = page[page.index("const storageWithoutHeaders") : page.index("function Graph")]
+    assert 'name === "headers" ? undefined : member' in definition
+    assert "/:(queries|favorites|tabState)$/" in definition
