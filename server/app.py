@@ -1,4 +1,5 @@
-"""The Starlette application: health probes, the GraphQL endpoint and the report files."""
+"""The Starlette application: health probes, the GraphQL endpoint and the report files,
+behind the security headers (every response), CORS (listed origins) and the body limit."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from domain.bank import load_bank
 from persistence.connections import Connection, Database
 from server.auth import Argon2PasswordHasher
 from server.clock import SystemClock
+from server.cors import cors_middleware
 from server.graphql.context import Context
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
@@ -25,6 +28,7 @@ from server.limits import BodyLimit
 from server.mail import ConsoleMailer
 from server.rate_limits import RateLimiter, rules_for
 from server.reports_http import PdfRenderer, ReportServices, report_routes
+from server.security_headers import SecurityHeaders
 from server.services import Services
 from server.settings import Settings
 from server.storage import report_store
@@ -32,6 +36,13 @@ from server.storage import report_store
 log = logging.getLogger(__name__)
 
 READINESS_TIMEOUT_SECONDS = 2.0
+
+
+class App(Starlette):
+    """Starlette with the security headers on every response, its own 500s included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(
@@ -83,15 +94,15 @@ def create_app(
         production=settings.is_production, introspection=settings.introspection_enabled
     )
     graphql = RiseGraphQL(schema, graphiql=settings.graphiql_enabled, context=context)
-    return Starlette(
+    return App(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),  # it answers other methods itself: 405
             *report_routes(),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimit)],
+        middleware=[*cors_middleware(settings.cors_origins), Middleware(BodyLimit)],
     )
 
 
