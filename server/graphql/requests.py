@@ -15,8 +15,9 @@ few type checks; the work of finding out what was wrong is done only when someth
 from __future__ import annotations
 
 import codecs
+import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
 from strawberry.http import GraphQLRequestData
@@ -56,8 +57,8 @@ def get_operation(params: Mapping[str, str]) -> GraphQLRequestData:
         text = params.get(name)
         if text:
             try:
-                data[name] = orjson.loads(text)
-            except orjson.JSONDecodeError as error:
+                data[name] = _loads(text)
+            except ValueError as error:
                 raise RequestError(f"the {name} parameter is not valid JSON: {error}") from None
     return _operation(data, None)
 
@@ -83,10 +84,30 @@ def _check_content_type(header: str | None) -> None:
             )
 
 
+def _loads(text: str | bytes) -> object:
+    """JSON, parsed by orjson. A string escape of a lone surrogate (``"\\ud800"``), which
+    orjson refuses, is valid JSON: such a body is parsed again by the standard library, which
+    keeps the escape as that code point, so that the input holding it gets its own clear error
+    (domain/text.py) rather than the whole request one. NaN and Infinity stay refused."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        if "surrogate" not in str(error):
+            raise
+    try:
+        return json.loads(text, parse_constant=_not_json)
+    except RecursionError:
+        raise ValueError("the document is nested too deeply") from None
+
+
+def _not_json(constant: str) -> NoReturn:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
 def _decode(body: bytes) -> object:
     try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as error:
+        return _loads(body)
+    except ValueError as error:
         if body.startswith(codecs.BOM_UTF8):  # RFC 8259 lets a reader ignore it
             return _decode(body[len(codecs.BOM_UTF8) :])
         if not body.strip():

@@ -272,6 +272,8 @@ SIX = b"[" + b",".join([OPERATION] * 6) + b"]"
          " character, expected a string key: line 1 column 2 (char 1)"),
         ("POST", JSON_BODY, b"[" * 2000 + b"]" * 2000, 400,
          "the request body is not valid JSON: depth limit exceeded"),
+        ("POST", JSON_BODY, b'["\\ud800", ' + b"[" * 2000 + b"]" * 2001, 400,
+         "the request body is not valid JSON: the document is nested too deeply"),
         ("POST", JSON_BODY, b"", 400, "the request body is empty: send the operation as JSON"),
         ("POST", JSON_BODY, b"{}", 400, "the request has no query"),
         ("POST", JSON_BODY, b'{"query": 7}', 400, "query must be a string, not a number"),
@@ -292,7 +294,8 @@ SIX = b"[" + b",".join([OPERATION] * 6) + b"]"
     ],
     ids=[
         "not-utf-8", "json-string", "json-number", "nested-batch", "batch-of-a-string",
-        "empty-batch", "six-operations", "not-json", "too-deep", "empty-body", "no-query",
+        "empty-batch", "six-operations", "not-json", "too-deep", "too-deep-after-a-surrogate",
+        "empty-body", "no-query",
         "query-not-a-string", "variables-not-an-object", "operation-name-not-a-string",
         "batch-extensions-not-an-object", "text-plain", "no-content-type", "latin-1",
         "put", "delete",
