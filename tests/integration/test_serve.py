@@ -31,7 +31,9 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], *options: str) -> None:
+    def __init__(self, env: dict[str, str], *options: str, own_group: bool = False) -> None:
+        """`own_group`: in a process group of its own, as a terminal's foreground job is,
+        so that the test can signal the whole group as Ctrl-C does."""
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = env | {"RISE_LOG_LEVEL": "INFO"}
@@ -43,6 +45,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=own_group,
         )
         self.log = ""
 
