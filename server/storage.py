@@ -4,6 +4,10 @@
 `S3ReportStore` keeps them in an S3-compatible bucket when one is configured. Keys are made
 by the service from ids (``reports/<assessment id>/<report id>.pdf``); a key of any other
 shape is refused, so that no key can reach outside the store's directory.
+
+Both list what they hold, a page of keys at a time, for the sweep of files no report names
+(`domain.services.reports.sweep_report_files`); a directory also lists the leftovers of
+writes that never finished, which only a sweep removes.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +31,9 @@ if TYPE_CHECKING:
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 KEY_PATTERN = re.compile(rf"reports/{_UUID}/{_UUID}\.pdf")
+# What a local write leaves beside its final name until it is renamed (tempfile's names).
+PARTIAL_PATTERN = re.compile(rf"reports/{_UUID}/tmp\w+\.part")
+PAGE_SIZE = 1000  # keys listed at a time (S3 answers at most 1000 per request)
 
 
 class BadKey(ValueError):
@@ -46,7 +53,9 @@ def is_key(key: str) -> bool:
 
 
 class LocalReportStore:
-    """Files under `root` by key: `<root>/reports/<assessment id>/<report id>.pdf`."""
+    """Files under `root` by key: `<root>/reports/<assessment id>/<report id>.pdf`. A write
+    goes to a `.part` file beside its final name first; one that never finished (the process
+    died) is listed with the keys and removed by `delete` like a file."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -85,7 +94,7 @@ class LocalReportStore:
             return None
 
     async def delete(self, keys: Sequence[str]) -> None:
-        paths = [self.path(key) for key in keys if is_key(key)]
+        paths = [self.root / key for key in keys if is_key(key) or PARTIAL_PATTERN.fullmatch(key)]
         await asyncio.to_thread(self._delete, paths)
 
     @staticmethod
@@ -94,6 +103,39 @@ class LocalReportStore:
             path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):  # not empty: other reports remain
                 path.parent.rmdir()  # the assessment's directory, once empty
+
+    async def key_pages(self) -> AsyncIterator[list[str]]:
+        """Every stored key, and every leftover `.part` file, a page at a time."""
+        directories = await asyncio.to_thread(self._directories)
+        page: list[str] = []
+        for start in range(0, len(directories), PAGE_SIZE):
+            page += await asyncio.to_thread(self._keys_in, directories[start : start + PAGE_SIZE])
+            while len(page) >= PAGE_SIZE:
+                yield page[:PAGE_SIZE]
+                page = page[PAGE_SIZE:]
+        if page:
+            yield page
+
+    def _directories(self) -> list[str]:
+        """The assessments' directories, by name."""
+        try:
+            with os.scandir(self.root / "reports") as entries:
+                return sorted(entry.name for entry in entries if entry.is_dir())
+        except FileNotFoundError:
+            return []
+
+    def _keys_in(self, directories: Sequence[str]) -> list[str]:
+        keys = []
+        for directory in directories:
+            try:
+                names = sorted(os.listdir(self.root / "reports" / directory))
+            except (FileNotFoundError, NotADirectoryError):  # removed meanwhile
+                continue
+            for name in names:
+                key = f"reports/{directory}/{name}"
+                if is_key(key) or PARTIAL_PATTERN.fullmatch(key):
+                    keys.append(key)
+        return keys
 
 
 class S3ReportStore:
@@ -149,6 +191,23 @@ class S3ReportStore:
     async def delete(self, keys: Sequence[str]) -> None:
         names = [self._name(key) for key in keys if is_key(key)]
         await asyncio.to_thread(self._delete, names)
+
+    async def key_pages(self) -> AsyncIterator[list[str]]:
+        """Every key stored under the prefix, a page (one listing request) at a time."""
+        pages = self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket,
+            Prefix=f"{self.prefix}reports/",
+            PaginationConfig={"PageSize": PAGE_SIZE},
+        )
+        listing = iter(pages)
+        while (page := await asyncio.to_thread(next, listing, None)) is not None:
+            keys = [
+                item["Key"].removeprefix(self.prefix)
+                for item in page.get("Contents", [])
+                if "Key" in item
+            ]
+            if found := [key for key in keys if is_key(key)]:
+                yield found
 
     def _delete(self, names: Sequence[str]) -> None:
         failed: list[str] = []
