@@ -255,6 +255,11 @@ class ReportRenderer(Protocol):
 class ReportStore(Protocol):
     """Where report files live, by keys the service makes (never from user input)."""
 
+    async def check_writable(self) -> None:
+        """Raises when files clearly cannot be stored now, found out cheaply (no report is
+        written); a later `put` may still fail."""
+        ...
+
     async def put(self, key: str, content: bytes) -> None: ...
 
     async def get(self, key: str) -> bytes | None:

@@ -105,6 +105,7 @@ async def generate_reports(
         branding, links = await uow.reports.branding(assessment.consultant_id)
     if phases is None or consultant is None:  # completion stores both with the status
         raise NotCompleted
+    await store.check_writable()  # before the render: it takes seconds, the check does not
     now = clock.now()
     inputs = ReportInputs(
         assessment=assessment,

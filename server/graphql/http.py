@@ -2,8 +2,9 @@
 
 A client that accepts ``application/graphql-response+json`` gets that media type, and for a
 request error (unparseable document, invalid document, bad variables) a 400 with no `data`
-entry. Other clients get ``application/json`` with 200, as before that specification. Every
-error leaves here with `extensions.code`.
+entry. Other clients get ``application/json`` with 200, as before that specification. An
+operation that could not start because the database is down (its viewer unread) is a 503
+for either. Every error leaves here with `extensions.code`.
 
 Each operation gets a context of its own (the operations of a batch run side by side, each
 with its own viewer and connection), and gives its connection back when it ends. Responses
@@ -29,6 +30,7 @@ from strawberry.types import ExecutionResult
 from server.graphql.context import Context
 from server.graphql.errors import format_error, is_request_error
 from server.graphql.explorer import explorer_html
+from server.outages import RETRY_AFTER_SECONDS, outage_message
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -119,11 +121,16 @@ class RiseGraphQL(GraphQL[Any, None]):
             response["errors"] = [format_error(error, request_id) for error in errors]
         if result.extensions:
             response["extensions"] = result.extensions
-        if sub_response.media_type == GRAPHQL_RESPONSE_JSON and is_request_error(
-            errors, result.data
-        ):
-            sub_response.status_code = 400
-            del response["data"]
+        modern = sub_response.media_type == GRAPHQL_RESPONSE_JSON
+        if is_request_error(errors, result.data):
+            if any(outage_message(error.original_error) for error in errors):
+                # Nothing could run (the viewer could not be read): 503, whatever the type.
+                sub_response.status_code = 503
+                sub_response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+            elif modern:
+                sub_response.status_code = 400
+            if modern:
+                del response["data"]
         return response  # type: ignore[return-value]
 
     def create_response(

@@ -86,7 +86,11 @@ def test_serve_migrates_answers_probes_and_stops_cleanly(
     try:
         server.wait_ready()
         assert httpx.get(f"{server.base}/healthz").json() == {"status": "ok"}
-        assert httpx.get(f"{server.base}/readyz").json() == {"status": "ready", "database": "ok"}
+        assert httpx.get(f"{server.base}/readyz").json() == {
+            "status": "ready",
+            "database": "ok",
+            "storage": "ok",
+        }
         answer = httpx.post(f"{server.base}/graphql", json={"query": "{ serviceVersion }"})
         assert answer.status_code == 200
         assert answer.json()["data"]["serviceVersion"]
