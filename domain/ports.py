@@ -8,7 +8,7 @@ fakes in unit tests and over PostgreSQL in production.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -255,6 +255,11 @@ class ReportRenderer(Protocol):
 class ReportStore(Protocol):
     """Where report files live, by keys the service makes (never from user input)."""
 
+    async def check_writable(self) -> None:
+        """Raises when files clearly cannot be stored now, found out cheaply (no report is
+        written); a later `put` may still fail."""
+        ...
+
     async def put(self, key: str, content: bytes) -> None: ...
 
     async def get(self, key: str) -> bytes | None:
@@ -263,6 +268,11 @@ class ReportStore(Protocol):
 
     async def delete(self, keys: Sequence[str]) -> None:
         """Removes these files; keys with no file are skipped."""
+        ...
+
+    def key_pages(self) -> AsyncIterator[list[str]]:
+        """Every key the store holds a file under, a page at a time (and whatever else it
+        holds that only a sweep may remove, such as writes that never finished)."""
         ...
 
 
@@ -292,6 +302,20 @@ class ReportRepository(Protocol):
         ...
 
     async def keys_of(self, assessment_ids: Sequence[UUID]) -> list[str]: ...
+
+    async def storing_files(self) -> None:
+        """Until the transaction ends, a sweep of the store waits: the files stored meanwhile
+        are recorded by then, or orphaned. Stores of several transactions run side by side."""
+        ...
+
+    async def sweeping_files(self) -> None:
+        """Until the transaction ends, no file is stored: every stored file is either named
+        by a committed report or belongs to no transaction in progress."""
+        ...
+
+    async def recorded(self, keys: Sequence[str]) -> set[str]:
+        """Those of the keys that a report names."""
+        ...
 
     async def results(
         self, assessment_id: UUID

@@ -14,6 +14,12 @@ password.
 A connection serves one statement at a time, so a scope takes turns: reads wait for each
 other and for a transaction in progress. Code inside a transaction must therefore use the
 transaction's connection, never `reading()` of the same scope.
+
+When the database goes away, requests should learn it at once rather than each waiting out
+the checkout timeout for a connection that cannot come: once a checkout has timed out or a
+connection has come back broken (and until the pool's first connection), a checkout waits
+at most `OUTAGE_CHECKOUT_SECONDS`, until one succeeds again. `is_unreachable` tells such
+failures from the others.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import Any
 
 import psycopg
 from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
 from persistence.database import conninfo
 
@@ -34,6 +40,28 @@ log = logging.getLogger(__name__)
 
 Connection = AsyncConnection[Any]
 OPEN_TIMEOUT_SECONDS = 10.0
+CHECKOUT_TIMEOUT_SECONDS = 30.0  # the most a request waits for a connection of a busy pool
+OUTAGE_CHECKOUT_SECONDS = 2.0  # ... and while the database seems to be unreachable
+# The pool retries a failed connection with growing pauses (1 s, 2 s, 4 s...) for this long,
+# then gives up until a request asks again: after an outage of any length, service resumes
+# within seconds of the database's return, not after a pause grown as long as the outage.
+RECONNECT_SECONDS = 10.0
+# Server states of a connection that ended or could not start: the server shut down or
+# crashed, is starting up, or has no connection slot left (class 08 is added below).
+_GONE = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """True when `error` says the database cannot be used right now: no connection could be
+    had in time (the server is down, unreachable or out of connections, or the pool is busy)
+    or the connection failed under the statement. A request that met it may succeed later;
+    it says nothing about the request itself (a statement timeout, say, is not one)."""
+    if isinstance(error, PoolTimeout | PoolClosed):
+        return True
+    if isinstance(error, psycopg.OperationalError):
+        state = error.sqlstate
+        return state is None or state.startswith("08") or state in _GONE
+    return False
 
 
 class Database:
@@ -47,16 +75,20 @@ class Database:
         *,
         statement_timeout_ms: int,
         size: int = 20,
+        checkout_timeout: float = CHECKOUT_TIMEOUT_SECONDS,
         on_connect: Callable[[Connection], None] | None = None,
     ) -> None:
         info, options = conninfo(url, statement_timeout_ms)
         self._on_connect = on_connect
+        self._checkout_timeout = checkout_timeout
+        self._failing = True  # no connection yet: until one comes, as if unreachable
         self._pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
             info,
             min_size=1,
             max_size=size,
             kwargs={"autocommit": True, "options": options},
             configure=self._configure,
+            reconnect_timeout=RECONNECT_SECONDS,
             open=False,
         )
 
@@ -80,9 +112,22 @@ class Database:
         await self.close()
 
     async def connect(self) -> Connection:
-        return await self._pool.getconn()
+        """A connection of the pool; `PoolTimeout` when none is free in time."""
+        if self._failing:
+            timeout = min(self._checkout_timeout, OUTAGE_CHECKOUT_SECONDS)
+        else:
+            timeout = self._checkout_timeout
+        try:
+            connection = await self._pool.getconn(timeout=timeout)
+        except PoolTimeout:
+            self._failing = True
+            raise
+        self._failing = False
+        return connection
 
     async def release(self, connection: Connection) -> None:
+        if connection.broken:  # the server went away under it (the pool discards it)
+            self._failing = True
         await self._pool.putconn(connection)
 
     def scope(self) -> ConnectionScope:

@@ -3,6 +3,7 @@ consultant's branding and booking links (Core statements on the unit of work's c
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
@@ -27,7 +28,14 @@ from persistence.queries import (
     phase_results_by_assessment,
     report_record,
 )
-from persistence.statements import fetch, first, one
+from persistence.statements import execute, fetch, first, one
+
+# A transaction-scoped advisory lock between storing report files and sweeping them: held
+# shared while a report's files are stored and recorded, exclusively while a sweep decides
+# which files no report names and removes them.
+FILES_LOCK = 0x52495346  # "RISF"
+_STORING = "SELECT pg_advisory_xact_lock_shared(%(key)s)"
+_SWEEPING = "SELECT pg_advisory_xact_lock(%(key)s)"
 
 
 class SqlReportRepository:
@@ -115,6 +123,24 @@ class SqlReportRepository:
         query = select(ReportRow.file_url).where(any_of(ReportRow.assessment_id))
         rows = await fetch(self._connection, query, {"ids": id_array(assessment_ids)})
         return [row.file_url for row in rows]
+
+    async def storing_files(self) -> None:
+        await execute(self._connection, _STORING, {"key": FILES_LOCK})
+
+    async def sweeping_files(self) -> None:
+        await execute(self._connection, _SWEEPING, {"key": FILES_LOCK})
+
+    async def recorded(self, keys: Sequence[str]) -> set[str]:
+        """Found by the report ids the keys end in (`report_key`), so by primary key."""
+        ids = []
+        for key in keys:
+            with contextlib.suppress(ValueError):
+                ids.append(UUID(key.rsplit("/", 1)[-1].removesuffix(".pdf")))
+        if not ids:
+            return set()
+        query = select(ReportRow.file_url).where(any_of(ReportRow.id))
+        rows = await fetch(self._connection, query, {"ids": id_array(ids)})
+        return {row.file_url for row in rows} & set(keys)
 
     async def results(
         self, assessment_id: UUID

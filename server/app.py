@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
+import psycopg
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -26,12 +27,13 @@ from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
 from server.limits import BodyLimit
 from server.mail import ConsoleMailer
+from server.outages import outage_response
 from server.rate_limits import RateLimiter, rules_for
 from server.reports_http import PdfRenderer, ReportServices, report_routes
 from server.security_headers import SecurityHeaders
 from server.services import Services
 from server.settings import Settings
-from server.storage import report_store
+from server.storage import StorageUnavailable, report_store
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ def create_app(
             database_url,
             statement_timeout_ms=settings.db_statement_timeout_ms,
             size=settings.db_pool_size,
+            checkout_timeout=settings.db_pool_timeout_seconds,
             on_connect=on_connect,
         )
         await database.open()
@@ -103,6 +106,11 @@ def create_app(
         ],
         lifespan=lifespan,
         middleware=[*cors_middleware(settings.cors_origins), Middleware(BodyLimit)],
+        # the report files' routes (GraphQL reports outages in its own errors)
+        exception_handlers={
+            psycopg.OperationalError: outage_response,
+            StorageUnavailable: outage_response,
+        },
     )
 
 
@@ -112,16 +120,38 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Readiness: the database answers a query within two seconds."""
+    """Readiness: the database answers a query, and the report storage takes files, each
+    within two seconds."""
     services: Services = request.app.state.services
+    database, storage = await asyncio.gather(
+        _ready("database", _database_answers(services)),
+        _ready("storage", services.reports.store.check_writable()),
+    )
+    ready = database and storage
+    return JSONResponse(
+        {
+            "status": "ready" if ready else "unavailable",
+            "database": "ok" if database else "unreachable",
+            "storage": "ok" if storage else "unavailable",
+        },
+        status_code=200 if ready else 503,
+    )
+
+
+async def _database_answers(services: Services) -> None:
     scope = services.database.scope()
     try:
-        async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
-            async with scope.reading() as connection:
-                await connection.execute("SELECT 1")
-    except Exception as exc:  # any failure means "not ready"; the reason goes to the log
-        log.warning("readiness check failed: %s", exc)
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        async with scope.reading() as connection:
+            await connection.execute("SELECT 1")
     finally:
         await scope.close()
-    return JSONResponse({"status": "ready", "database": "ok"})
+
+
+async def _ready(part: str, check: Awaitable[None]) -> bool:
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
+            await check
+    except Exception as exc:  # any failure means "not ready"; the reason goes to the log
+        log.warning("readiness check failed: %s: %s", part, exc or type(exc).__name__)
+        return False
+    return True

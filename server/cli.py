@@ -1,4 +1,5 @@
-"""The `rise` command line: serve, database migrations, accounts, purging, schema export.
+"""The `rise` command line: serve, database migrations, accounts, purging, sweeping report
+files, schema export.
 
 Settings are read once here and passed down. Expected failures end in one line on standard
 error (``rise: error: ...``) and exit status 1; usage mistakes exit with status 2.
@@ -30,6 +31,7 @@ from domain.errors import DomainError
 from domain.model import Role, User
 from domain.services.accounts import create_user
 from domain.services.erasure import Erased, erase_user, purge_deleted_assessments
+from domain.services.reports import Swept, sweep_report_files
 from persistence import schema as migrations
 from persistence.connections import Database
 from persistence.database import (
@@ -176,6 +178,16 @@ def _parser() -> argparse.ArgumentParser:
         "--older-than-days", type=_days, default=30, metavar="DAYS", help="default: 30"
     )
     purge.set_defaults(handler=_assessments_purge)
+
+    reports = commands.add_parser("reports", help="manage report files")
+    reports.set_defaults(handler=None)
+    report_commands = reports.add_subparsers(
+        title="reports commands", metavar="ACTION", required=True
+    )
+    sweep = report_commands.add_parser(
+        "sweep", help="remove the report files that no report names (left by a crash)"
+    )
+    sweep.set_defaults(handler=_reports_sweep)
 
     demo = commands.add_parser(
         "demo", help="load an admin, a consultant and sample assessments (development only)"
@@ -395,6 +407,29 @@ async def _purge(settings: Settings, url: str, days: int) -> Erased:
             now=SystemClock().now(),
             older_than=timedelta(days=days),
         )
+
+
+# -- reports --------------------------------------------------------------------------------
+
+
+def _reports_sweep(settings: Settings, args: argparse.Namespace) -> int:
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _require_migrated(location.url)
+        swept = asyncio.run(_sweep(settings, location.url))
+    print(f"removed {swept.removed} orphan report file(s) of {swept.checked} checked")
+    return 0
+
+
+async def _sweep(settings: Settings, url: str) -> Swept:
+    def progress(so_far: Swept) -> None:
+        print(
+            f"rise: checked {so_far.checked} file(s), {so_far.removed} orphan(s) removed",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    async with _unit_of_work(settings, url) as uow:
+        return await sweep_report_files(uow=uow, store=report_store(settings), progress=progress)
 
 
 # -- demo ------------------------------------------------------------------------------------

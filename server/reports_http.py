@@ -10,11 +10,16 @@ does not exist.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from types import FrameType
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -58,7 +63,8 @@ class PdfRenderer:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_ignores_signals,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -73,12 +79,54 @@ class PdfRenderer:
             self._pool = None
 
 
-def _worker_ignores_signals() -> None:
-    """Ctrl-C and SIGTERM reach the whole process group; the server stops its workers itself
-    (and a worker whose server is gone finds its queue closed and ends), so they ignore both
-    rather than each printing a traceback."""
+def _start_worker(server_pid: int) -> None:
+    """Each render worker's start.
+
+    Ctrl-C and SIGTERM reach the whole process group, and the server stops its workers
+    itself, so while the server lives a worker ignores both rather than each printing a
+    traceback. A worker must not outlive its server, though: killed outright, the server
+    cannot stop them, and they would hold their memory for good. So a worker dies with its
+    server (on Linux the kernel sends it SIGKILL; elsewhere a thread watches for the server's
+    pid to go), and once orphaned it no longer ignores SIGTERM.
+    """
+    global _server_pid
+    _server_pid = server_pid
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminate_if_orphaned)
+    if not _kernel_kills_with_parent():
+        threading.Thread(target=_watch_server, name="server-watch", daemon=True).start()
+    if os.getppid() != server_pid:  # the server died before this worker was ready
+        os._exit(1)
+
+
+_server_pid = 0  # in a worker, the pid of the server that started it
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+SERVER_WATCH_SECONDS = 0.5
+
+
+def _kernel_kills_with_parent() -> bool:
+    """Asks Linux to SIGKILL this process when its parent ends. The kernel means the thread
+    that started the worker: the pool starts its workers from the thread that submits work,
+    the event loop's, which ends only with the server."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_server() -> None:
+    while os.getppid() == _server_pid:
+        time.sleep(SERVER_WATCH_SECONDS)
+    os._exit(1)
+
+
+def _terminate_if_orphaned(signum: int, frame: FrameType | None) -> None:
+    if os.getppid() != _server_pid:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 @dataclass(frozen=True)

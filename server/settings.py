@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     # Connections are opened as requests need them and then kept, up to the pool size: a
     # connection opened for a burst and closed after it costs more than the request did.
     db_pool_size: int = Field(default=20, ge=1)
+    # How long a request waits for a free connection before it answers SERVICE_UNAVAILABLE.
+    db_pool_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     graphiql: bool | None = None
     public_url: str = "http://127.0.0.1:8000"  # where people reach the service (links in mail)
     # generateReports calls a minute per account (three times as many per client address)

@@ -4,6 +4,14 @@
 `S3ReportStore` keeps them in an S3-compatible bucket when one is configured. Keys are made
 by the service from ids (``reports/<assessment id>/<report id>.pdf``); a key of any other
 shape is refused, so that no key can reach outside the store's directory.
+
+Both list what they hold, a page of keys at a time, for the sweep of files no report names
+(`domain.services.reports.sweep_report_files`); a directory also lists the leftovers of
+writes that never finished, which only a sweep removes.
+
+A store that cannot be used (a directory that is missing, read-only or full, a bucket that
+is unreachable, missing or refuses the credentials) raises `StorageUnavailable`, whatever
+the operation; `check_writable` finds most of that out cheaply, before a render.
 """
 
 from __future__ import annotations
@@ -13,12 +21,13 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import boto3
 from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
 
 from server.settings import Settings
 
@@ -27,6 +36,11 @@ if TYPE_CHECKING:
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 KEY_PATTERN = re.compile(rf"reports/{_UUID}/{_UUID}\.pdf")
+# What a local write leaves beside its final name until it is renamed (tempfile's names).
+PARTIAL_PATTERN = re.compile(rf"reports/{_UUID}/tmp\w+\.part")
+PAGE_SIZE = 1000  # keys listed at a time (S3 answers at most 1000 per request)
+
+T = TypeVar("T")
 
 
 class BadKey(ValueError):
@@ -46,7 +60,9 @@ def is_key(key: str) -> bool:
 
 
 class LocalReportStore:
-    """Files under `root` by key: `<root>/reports/<assessment id>/<report id>.pdf`."""
+    """Files under `root` by key: `<root>/reports/<assessment id>/<report id>.pdf`. A write
+    goes to a `.part` file beside its final name first; one that never finished (the process
+    died) is listed with the keys and removed by `delete` like a file."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -54,8 +70,25 @@ class LocalReportStore:
     def path(self, key: str) -> Path:
         return self.root / check_key(key)
 
+    async def _run(self, function: Callable[..., T], *args: object) -> T:
+        try:
+            return await asyncio.to_thread(function, *args)
+        except OSError as exc:
+            where = exc.filename or self.root
+            raise StorageUnavailable(f"{where}: {exc.strerror or exc}") from exc
+
+    async def check_writable(self) -> None:
+        await self._run(self._probe, self.root / "reports")
+
+    @staticmethod
+    def _probe(directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.TemporaryFile(dir=directory) as probe:  # nameless where the OS can
+            probe.write(b"\0")
+            probe.flush()
+
     async def put(self, key: str, content: bytes) -> None:
-        await asyncio.to_thread(self._put, self.path(key), content)
+        await self._run(self._put, self.path(key), content)
 
     @staticmethod
     def _put(path: Path, content: bytes) -> None:
@@ -75,7 +108,7 @@ class LocalReportStore:
     async def get(self, key: str) -> bytes | None:
         if not is_key(key):
             return None
-        return await asyncio.to_thread(self._get, self.path(key))
+        return await self._run(self._get, self.path(key))
 
     @staticmethod
     def _get(path: Path) -> bytes | None:
@@ -85,8 +118,8 @@ class LocalReportStore:
             return None
 
     async def delete(self, keys: Sequence[str]) -> None:
-        paths = [self.path(key) for key in keys if is_key(key)]
-        await asyncio.to_thread(self._delete, paths)
+        paths = [self.root / key for key in keys if is_key(key) or PARTIAL_PATTERN.fullmatch(key)]
+        await self._run(self._delete, paths)
 
     @staticmethod
     def _delete(paths: Sequence[Path]) -> None:
@@ -94,6 +127,39 @@ class LocalReportStore:
             path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):  # not empty: other reports remain
                 path.parent.rmdir()  # the assessment's directory, once empty
+
+    async def key_pages(self) -> AsyncIterator[list[str]]:
+        """Every stored key, and every leftover `.part` file, a page at a time."""
+        directories = await self._run(self._directories)
+        page: list[str] = []
+        for start in range(0, len(directories), PAGE_SIZE):
+            page += await self._run(self._keys_in, directories[start : start + PAGE_SIZE])
+            while len(page) >= PAGE_SIZE:
+                yield page[:PAGE_SIZE]
+                page = page[PAGE_SIZE:]
+        if page:
+            yield page
+
+    def _directories(self) -> list[str]:
+        """The assessments' directories, by name."""
+        try:
+            with os.scandir(self.root / "reports") as entries:
+                return sorted(entry.name for entry in entries if entry.is_dir())
+        except FileNotFoundError:
+            return []
+
+    def _keys_in(self, directories: Sequence[str]) -> list[str]:
+        keys = []
+        for directory in directories:
+            try:
+                names = sorted(os.listdir(self.root / "reports" / directory))
+            except (FileNotFoundError, NotADirectoryError):  # removed meanwhile
+                continue
+            for name in names:
+                key = f"reports/{directory}/{name}"
+                if is_key(key) or PARTIAL_PATTERN.fullmatch(key):
+                    keys.append(key)
+        return keys
 
 
 class S3ReportStore:
@@ -125,8 +191,20 @@ class S3ReportStore:
     def _name(self, key: str) -> str:
         return self.prefix + check_key(key)
 
+    async def _run(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
+        try:
+            return await asyncio.to_thread(function, *args, **kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StorageUnavailable(f"s3://{self.bucket}: {reason}") from exc
+
+    async def check_writable(self) -> None:
+        """The bucket answers and lets the credentials in (permission to write is not
+        asked: only a write would tell)."""
+        await self._run(self._client.head_bucket, Bucket=self.bucket)
+
     async def put(self, key: str, content: bytes) -> None:
-        await asyncio.to_thread(
+        await self._run(
             self._client.put_object,
             Bucket=self.bucket,
             Key=self._name(key),
@@ -137,7 +215,7 @@ class S3ReportStore:
     async def get(self, key: str) -> bytes | None:
         if not is_key(key):
             return None
-        return await asyncio.to_thread(self._get, self._name(key))
+        return await self._run(self._get, self._name(key))
 
     def _get(self, name: str) -> bytes | None:
         try:
@@ -148,7 +226,24 @@ class S3ReportStore:
 
     async def delete(self, keys: Sequence[str]) -> None:
         names = [self._name(key) for key in keys if is_key(key)]
-        await asyncio.to_thread(self._delete, names)
+        await self._run(self._delete, names)
+
+    async def key_pages(self) -> AsyncIterator[list[str]]:
+        """Every key stored under the prefix, a page (one listing request) at a time."""
+        pages = self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket,
+            Prefix=f"{self.prefix}reports/",
+            PaginationConfig={"PageSize": PAGE_SIZE},
+        )
+        listing = iter(pages)
+        while (page := await self._run(next, listing, None)) is not None:
+            keys = [
+                item["Key"].removeprefix(self.prefix)
+                for item in page.get("Contents", [])
+                if "Key" in item
+            ]
+            if found := [key for key in keys if is_key(key)]:
+                yield found
 
     def _delete(self, names: Sequence[str]) -> None:
         failed: list[str] = []
@@ -171,6 +266,11 @@ S3_DELETE_BATCH = 1000  # the most one DeleteObjects request takes
 
 class StorageError(RuntimeError):
     """The store refused an operation."""
+
+
+class StorageUnavailable(StorageError):
+    """The store cannot be used at all now; the message says where and why (for the log:
+    it names paths and buckets)."""
 
 
 def report_store(settings: Settings) -> LocalReportStore | S3ReportStore:

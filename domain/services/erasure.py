@@ -5,7 +5,7 @@ Rows go in one transaction (the foreign keys cascade to answers, results, checkl
 reports and sessions), with an activity row that names ids only. The files go after the
 commit: a file whose row is gone can no longer be reached, whereas a row whose file is
 gone would be a broken report. If removing the files fails, the error says so and the
-orphaned files are listed by the store's error.
+orphaned files are listed by the store's error; `sweep_report_files` removes them later.
 """
 
 from __future__ import annotations

@@ -4,16 +4,26 @@ public link, revoke the link, open a shared report, and fetch a file for downloa
 Reports follow their assessment's ownership: a consultant reaches only the reports of their
 own assessments, an admin every one, and anything else is `NotFound`. Rendering takes a
 second or so, so it happens between two short transactions rather than inside one: the first
-reads what the reports show, the second records the files once they are stored, with an
-activity row each. If recording fails, the stored files are removed again.
+reads what the reports show, the second stores the files and records them, with an activity
+row each. If recording fails, the stored files are removed again (unless the commit was
+sent: when its outcome is unknown, the sweep below decides).
+
+A process can die at any point, though, and then nothing removes what it stored: files and
+rows cannot be written atomically together. So the files are stored inside the recording
+transaction, under a lock that sweeps wait for (`storing_files`), and `sweep_report_files`
+removes every file that no report names. Every stored file is then either named by a
+committed report or belongs to no transaction in progress, and a sweep that finds it
+unnamed may remove it: a render killed after storing leaves files a sweep removes, and a
+sweep never removes the files of a render still recording them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
@@ -95,6 +105,7 @@ async def generate_reports(
         branding, links = await uow.reports.branding(assessment.consultant_id)
     if phases is None or consultant is None:  # completion stores both with the status
         raise NotCompleted
+    await store.check_writable()  # before the render: it takes seconds, the check does not
     now = clock.now()
     inputs = ReportInputs(
         assessment=assessment,
@@ -112,14 +123,17 @@ async def generate_reports(
     )
     files = [(uuid4(), kind, pdf) for kind, pdf in zip(wanted, rendered, strict=True)]
     keys = [report_key(assessment_id, report_id) for report_id, _, _ in files]
-    committed = False
+    stored: list[str] = []
+    settled = False  # committed, or a commit was attempted: its outcome may be unknown
     try:
-        for key, (_, _, pdf) in zip(keys, files, strict=True):
-            await store.put(key, pdf.content)
         async with uow:
             # The assessment may have been deleted while the files were rendered; locked, it
             # stays until the reports are recorded (an erasure waits, then sees them).
             await reachable(uow, actor, assessment_id, lock=True)
+            await uow.reports.storing_files()
+            for key, (_, _, pdf) in zip(keys, files, strict=True):
+                stored.append(key)  # a write that fails halfway may leave some of it
+                await store.put(key, pdf.content)
             records = []
             for key, (report_id, kind, pdf) in zip(keys, files, strict=True):
                 record = await uow.reports.add(
@@ -135,12 +149,40 @@ async def generate_reports(
                     _event(actor, record, "generated", f"{kind.value} report generated")
                 )
                 records.append(record)
+            settled = True
             await uow.commit()
-            committed = True
     finally:
-        if not committed:  # no row names these files: remove them
-            await store.delete(keys)
+        if stored and not settled:  # no row names these files: remove them now
+            with contextlib.suppress(Exception):  # else the sweep will; the cause matters
+                await store.delete(stored)
     return records
+
+
+@dataclass(frozen=True, slots=True)
+class Swept:
+    checked: int  # files looked at
+    removed: int  # of which no report named
+
+
+async def sweep_report_files(
+    *, uow: UnitOfWork, store: ReportStore, progress: Callable[[Swept], None] | None = None
+) -> Swept:
+    """Removes every stored file that no report names: what a render stored before its
+    process died, or what outlived the deletion of its rows. A page of the store's listing
+    at a time, each judged and removed while no report's files are being stored; `progress`
+    hears the running totals after each page."""
+    checked = removed = 0
+    async for keys in store.key_pages():
+        async with uow:
+            await uow.reports.sweeping_files()
+            named = await uow.reports.recorded(keys)
+            orphans = [key for key in keys if key not in named]
+            await store.delete(orphans)
+            await uow.commit()  # ends the lock; the sweep writes no row
+        checked, removed = checked + len(keys), removed + len(orphans)
+        if progress is not None:
+            progress(Swept(checked, removed))
+    return Swept(checked, removed)
 
 
 @dataclass(frozen=True, slots=True)

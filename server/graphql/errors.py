@@ -6,9 +6,10 @@ found in it gives its code) and the input field it names.
 
 Top-level errors always carry `extensions.code`. What reaches the client there is either a
 request error (parse, validation, limits, variables) or a field error raised on purpose
-(`ApiError` and its codes); anything else is an internal error, logged with the request id
-and shown with no internals. An HTTP request that is no GraphQL request at all is refused
-before anything runs (`RequestError`: a 4xx and one error, BAD_REQUEST).
+(`ApiError` and its codes); an outage of the database or the report storage is
+`SERVICE_UNAVAILABLE` (`server.outages`); anything else is an internal error, logged with
+the request id and shown with no internals. An HTTP request that is no GraphQL request at all
+is refused before anything runs (`RequestError`: a 4xx and one error, BAD_REQUEST).
 
 What is logged (logger `rise.graphql`), one record per error as it is formatted: a client's
 error in one line at INFO (WARNING for RATE_LIMITED and FORBIDDEN), naming its code and
@@ -40,6 +41,7 @@ from domain.errors import (
     NotShareable,
     ValidationError,
 )
+from server.outages import log_outage, outage_message
 
 log = logging.getLogger("rise.graphql")
 
@@ -51,6 +53,7 @@ PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 RATE_LIMITED = "RATE_LIMITED"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # retryable: the database or report storage is down
 INTERNAL = "INTERNAL_SERVER_ERROR"
 # The HTTP request is not a GraphQL request this server runs (see `RequestError`).
 BAD_REQUEST = "BAD_REQUEST"
@@ -166,6 +169,10 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
     original = error.original_error
     if isinstance(original, ApiError):
         extensions["code"] = original.code
+    elif original is not None and (outage := outage_message(original)) is not None:
+        log_outage(original, request_id)
+        formatted["message"] = outage
+        extensions = {"code": SERVICE_UNAVAILABLE, "requestId": request_id}
     elif original is not None and not _is_graphql_error(original):
         log.error(
             "request %s: unexpected error in %s",

@@ -2,8 +2,9 @@
 
 A client that accepts ``application/graphql-response+json`` gets that media type, and for a
 request error (unparseable document, invalid document, bad variables) a 400 with no `data`
-entry. Other clients get ``application/json`` with 200, as before that specification. Every
-error leaves here with `extensions.code`.
+entry. Other clients get ``application/json`` with 200, as before that specification. An
+operation that could not start because the database is down (its viewer unread) is a 503
+for either. Every error leaves here with `extensions.code`.
 
 A request that is no GraphQL request (`server.graphql.requests` says what one must be), a
 method other than GET and POST, and a mutation over GET are refused with their 4xx and a
@@ -39,6 +40,7 @@ from server.graphql.context import Context
 from server.graphql.errors import RequestError, format_error, is_request_error
 from server.graphql.explorer import explorer_html, explorer_policy
 from server.graphql.requests import Operations, get_operation, post_operations
+from server.outages import RETRY_AFTER_SECONDS, outage_message
 from server.security_headers import CSP
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -191,11 +193,16 @@ class RiseGraphQL(GraphQL[Any, None]):
             response["errors"] = [format_error(error, request_id) for error in errors]
         if result.extensions:
             response["extensions"] = result.extensions
-        if sub_response.media_type == GRAPHQL_RESPONSE_JSON and is_request_error(
-            errors, result.data
-        ):
-            sub_response.status_code = 400
-            del response["data"]
+        modern = sub_response.media_type == GRAPHQL_RESPONSE_JSON
+        if is_request_error(errors, result.data):
+            if any(outage_message(error.original_error) for error in errors):
+                # Nothing could run (the viewer could not be read): 503, whatever the type.
+                sub_response.status_code = 503
+                sub_response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+            elif modern:
+                sub_response.status_code = 400
+            if modern:
+                del response["data"]
         return response  # type: ignore[return-value]
 
     def create_response(

@@ -6,12 +6,18 @@ import asyncio
 import io
 import os
 import signal
+import subprocess
+import sys
+import time
 
+import psutil
 import pypdf
 
 from domain.model import DiscType
 from domain.reports import client_report
 from server.reports_http import PdfRenderer
+from tests.integration.cli import REPO
+from tests.integration.served import living
 from tests.unit.test_reports import STORY_BY_STYLE, report_inputs, story_sheet
 
 
@@ -55,3 +61,67 @@ async def test_workers_shrug_off_ctrl_c_meant_for_the_server() -> None:
     finally:
         renderer.close()
     assert again.content.startswith(b"%PDF")
+
+
+# A worker started by an intermediate process (its "server"), which the test then kills.
+# The worker has the kernel's help switched off: what is left is the portable fallback.
+_WORKER = """
+import os, sys, time
+import server.reports_http as workers
+workers._kernel_kills_with_parent = lambda: False
+if sys.argv[1] == "unwatched":
+    workers._watch_server = lambda: None
+workers._start_worker(os.getppid())
+print("ready", os.getpid(), flush=True)
+time.sleep(120)
+"""
+_SERVER = """
+import subprocess, sys, time
+subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]])
+time.sleep(120)
+"""
+
+
+def _orphaned_worker(mode: str) -> psutil.Process:
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVER, _WORKER, mode],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    with server.stdout:
+        line = server.stdout.readline()
+    assert line.startswith("ready"), line
+    worker = psutil.Process(int(line.split()[1]))
+    server.kill()
+    server.wait()
+    return worker
+
+
+def _ended_within(worker: psutil.Process, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while living([worker]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not living([worker])
+
+
+def test_without_the_kernels_help_a_worker_notices_its_server_is_gone() -> None:
+    worker = _orphaned_worker("watched")
+    try:
+        assert _ended_within(worker, 3)
+    finally:
+        if living([worker]):
+            worker.kill()
+
+
+def test_an_orphaned_worker_no_longer_ignores_sigterm() -> None:
+    worker = _orphaned_worker("unwatched")
+    try:
+        worker.send_signal(signal.SIGINT)  # still ignored: only SIGTERM asks it to end
+        assert not _ended_within(worker, 0.5)
+        worker.send_signal(signal.SIGTERM)
+        assert _ended_within(worker, 3)
+    finally:
+        if living([worker]):
+            worker.kill()

@@ -31,7 +31,15 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], *options: str, log_level: str = "INFO") -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        *options: str,
+        log_level: str = "INFO",
+        own_group: bool = False,
+    ) -> None:
+        """`own_group`: in a process group of its own, as a terminal's foreground job is,
+        so that the test can signal the whole group as Ctrl-C does."""
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = env | {"RISE_LOG_LEVEL": log_level}
@@ -43,6 +51,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=own_group,
         )
         self.log = ""
 
@@ -83,7 +92,11 @@ def test_serve_migrates_answers_probes_and_stops_cleanly(
     try:
         server.wait_ready()
         assert httpx.get(f"{server.base}/healthz").json() == {"status": "ok"}
-        assert httpx.get(f"{server.base}/readyz").json() == {"status": "ready", "database": "ok"}
+        assert httpx.get(f"{server.base}/readyz").json() == {
+            "status": "ready",
+            "database": "ok",
+            "storage": "ok",
+        }
         answer = httpx.post(f"{server.base}/graphql", json={"query": "{ serviceVersion }"})
         assert answer.status_code == 200
         assert answer.json()["data"]["serviceVersion"]

@@ -9,8 +9,9 @@ from pathlib import Path
 import boto3
 import pytest
 
+from server import storage
 from server.storage import BadKey, LocalReportStore, S3ReportStore
-from tests.s3 import BUCKET, s3_endpoint, s3_store
+from tests.s3 import BUCKET, s3_client, s3_endpoint, s3_store
 
 __all__ = ["s3_endpoint"]  # the fixture, used by name
 
@@ -90,3 +91,60 @@ async def test_objects_carry_the_prefix_and_the_pdf_type(s3_endpoint: str) -> No
     assert head["ContentType"] == "application/pdf"
     assert head["ContentLength"] == len(b"%PDF-1.4")
     assert await s3_store(s3_endpoint).get(name) is None  # another prefix sees nothing
+
+
+@pytest.fixture(params=["local", "s3"])
+def own_store(request: pytest.FixtureRequest, tmp_path: Path) -> LocalReportStore | S3ReportStore:
+    """A store nobody else writes to: a directory, or a prefix of its own in the bucket."""
+    if request.param == "local":
+        return LocalReportStore(tmp_path)
+    endpoint: str = request.getfixturevalue("s3_endpoint")
+    return s3_store(endpoint, prefix=f"{uuid.uuid4().hex}/")
+
+
+async def _listed(store: LocalReportStore | S3ReportStore) -> list[list[str]]:
+    return [page async for page in store.key_pages()]
+
+
+async def test_lists_what_it_holds_a_page_at_a_time(
+    own_store: LocalReportStore | S3ReportStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert await _listed(own_store) == []
+    assessment = uuid.uuid4()
+    keys = {f"reports/{assessment}/{uuid.uuid4()}.pdf" for _ in range(3)} | {key(), key()}
+    for name in keys:
+        await own_store.put(name, b"%PDF")
+    monkeypatch.setattr(storage, "PAGE_SIZE", 2)
+    pages = await _listed(own_store)
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert {name for page in pages for name in page} == keys
+    await own_store.delete(pages[0])
+    assert {name for page in await _listed(own_store) for name in page} == keys - set(pages[0])
+
+
+async def test_lists_and_removes_a_write_that_never_finished(tmp_path: Path) -> None:
+    """A process killed while writing leaves the `.part` file it was writing; only the
+    listing finds it, and deleting it by that name removes it."""
+    store = LocalReportStore(tmp_path)
+    done = key()
+    await store.put(done, b"%PDF")
+    leftover = tmp_path / done.rsplit("/", 1)[0] / "tmpk1ll3d_x.part"
+    leftover.write_bytes(b"%PDF-1.4 half")
+    (leftover.parent / "notes.txt").write_text("not the service's")  # not listed, kept
+    [page] = await _listed(store)
+    partial = f"{done.rsplit('/', 1)[0]}/tmpk1ll3d_x.part"
+    assert sorted(page) == sorted([done, partial])
+    await store.delete([partial])
+    assert not leftover.exists()
+    assert await store.get(done) == b"%PDF"
+    assert (leftover.parent / "notes.txt").exists()
+
+
+async def test_the_bucket_lists_only_the_services_keys_under_its_prefix(s3_endpoint: str) -> None:
+    prefix = f"{uuid.uuid4().hex}/"
+    store = s3_store(s3_endpoint, prefix=prefix)
+    name = key()
+    await store.put(name, b"%PDF")
+    s3_client(s3_endpoint).put_object(Bucket=BUCKET, Key=f"{prefix}reports/index.html", Body=b"x")
+    await s3_store(s3_endpoint, prefix=f"{uuid.uuid4().hex}/").put(key(), b"%PDF")
+    assert await _listed(store) == [[name]]
