@@ -6,6 +6,11 @@ and replaces one that dies. Each worker builds the app from the same settings, w
 DATABASE_URL naming the database the supervisor prepared, embedded or not; the embedded
 cluster lives as long as the supervisor. What the workers must share goes through the
 database; the rate-limit windows do not yet (they are per process, see README).
+
+uvicorn believes X-Forwarded-For and X-Forwarded-Proto only from the peers named in
+RISE_TRUSTED_PROXIES (none by default, where uvicorn's own default is 127.0.0.1): otherwise
+anyone on the machine, or behind a proxy that passes the header on, could pick the client
+address that the rate limits count and the audit log records.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
                 "log_config": None,
                 "lifespan": "on",
                 "server_header": False,
+                "proxy_headers": bool(settings.trusted_proxies),
+                "forwarded_allow_ips": list(settings.trusted_proxies),
             }
             if workers == 1:
                 config = uvicorn.Config(create_app(settings, location.url), **options)

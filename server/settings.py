@@ -8,12 +8,13 @@ must be given, and the service refuses to start without it.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import os
 import secrets
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AliasChoices,
@@ -23,7 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from persistence.database import DEFAULT_DATA_DIR
 
@@ -64,6 +65,23 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None  # both keys, or neither (boto3's own chain)
     s3_prefix: str = ""
+    # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or networks.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _addresses_or_networks(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        proxies = []
+        for entry in (part.strip() for part in value.split(",")):
+            if not entry:
+                continue
+            try:
+                proxies.append(str(ipaddress.ip_network(entry, strict=False)))
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return tuple(proxies)
 
     @field_validator("s3_bucket", "s3_endpoint_url", "s3_region", "s3_access_key_id")
     @classmethod

@@ -54,6 +54,8 @@ class Context:
 
     @property
     def client_ip(self) -> str | None:
+        """The peer's address; `rise serve` has replaced a trusted proxy's with the address
+        it forwarded (RISE_TRUSTED_PROXIES), and believes no one else's headers."""
         return self.request.client.host if self.request.client else None
 
     @property

@@ -16,7 +16,10 @@ STRONG_SECRET = "s" * 48
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DATABASE_URL", "RISE_ENV", "RISE_SECRET_KEY", "RISE_PORT", "RISE_GRAPHIQL"):
+    for name in (
+        "DATABASE_URL", "RISE_ENV", "RISE_SECRET_KEY", "RISE_PORT", "RISE_GRAPHIQL",
+        "RISE_TRUSTED_PROXIES",
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RISE_DATA_DIR", str(tmp_path / "data"))
 
@@ -121,3 +124,12 @@ def test_blank_data_dir_means_the_default(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("RISE_DATA_DIR", "")
     monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
     assert load_settings().data_dir == Path(".rise").absolute()
+
+
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().trusted_proxies == ()
+    monkeypatch.setenv("RISE_TRUSTED_PROXIES", " 10.0.0.5, 10.1.0.0/16,,::1 ")
+    assert load_settings().trusted_proxies == ("10.0.0.5/32", "10.1.0.0/16", "::1/128")
+    monkeypatch.setenv("RISE_TRUSTED_PROXIES", "10.0.0.5, proxy.internal")
+    with pytest.raises(SettingsError, match=r"RISE_TRUSTED_PROXIES: .*'proxy\.internal'"):
+        load_settings()
