@@ -23,7 +23,7 @@ from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
 from server.limits import BodyLimit
 from server.mail import ConsoleMailer
-from server.rate_limits import RateLimiter, rules_for
+from server.rate_limits import RateLimiter, rules_for, swept, windows_for
 from server.reports_http import PdfRenderer, ReportServices, report_routes
 from server.services import Services
 from server.settings import Settings
@@ -38,12 +38,12 @@ def create_app(
     settings: Settings,
     database_url: str,
     *,
-    limiter: RateLimiter | None = None,
+    rate_rules: dict[str, tuple[str, str]] | None = None,
     on_connect: Callable[[Connection], None] | None = None,
 ) -> Starlette:
     """Builds the app; its database pool is opened on start-up and closed on shutdown.
-    `limiter` replaces the rate limits, `on_connect` sees every new database connection
-    (tests use both)."""
+    `rate_rules` replaces the rate limits' allowances, `on_connect` sees every new database
+    connection (tests use both)."""
     reports = ReportServices(store=report_store(settings), renderer=PdfRenderer())
 
     @contextlib.asynccontextmanager
@@ -55,6 +55,7 @@ def create_app(
             on_connect=on_connect,
         )
         await database.open()
+        windows = windows_for(settings.redis, database)
         app.state.services = Services(
             database=database,
             secret=settings.secret(),
@@ -63,7 +64,7 @@ def create_app(
             hasher=Argon2PasswordHasher(),
             mailer=ConsoleMailer(),
             public_url=settings.public_url.rstrip("/"),
-            limiter=limiter or RateLimiter(rules=rules_for(settings.reports_per_minute)),
+            limiter=RateLimiter(windows, rate_rules or rules_for(settings.reports_per_minute)),
             reports=reports,
         )
         # What start-up built lives as long as the process: out of the collector's sight, a
@@ -71,7 +72,8 @@ def create_app(
         gc.collect()
         gc.freeze()
         try:
-            yield
+            async with swept(windows):
+                yield
         finally:
             await asyncio.to_thread(reports.renderer.close)
             await database.close()

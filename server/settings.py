@@ -30,6 +30,7 @@ from persistence.database import DEFAULT_DATA_DIR
 
 SECRET_MIN_LENGTH = 32
 SECRETS_FILE = "secrets.json"
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class SettingsError(Exception):
@@ -47,7 +48,6 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    # Until the rate-limit windows are shared, one process; each has its own windows.
     workers: int = Field(default=1, ge=1, le=64)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
@@ -65,8 +65,19 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None  # both keys, or neither (boto3's own chain)
     s3_prefix: str = ""
+    # The rate-limit windows go to Redis when one is named, else to the database.
+    redis_url: SecretStr | None = None
     # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or networks.
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _a_redis_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str) and not value.startswith(REDIS_SCHEMES):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -129,6 +140,10 @@ class Settings(BaseSettings):
     def introspection_enabled(self) -> bool:
         """GraphiQL needs introspection; production has both off unless enabled."""
         return self.graphiql_enabled
+
+    @property
+    def redis(self) -> str | None:
+        return self.redis_url.get_secret_value() if self.redis_url is not None else None
 
     def secret(self) -> str:
         """The signing secret; `load_settings` guarantees it is set."""

@@ -88,10 +88,10 @@ class Context:
             raise Unauthenticated()
         return self.viewer
 
-    def limit(self, action: str, account: str | None = None) -> None:
+    async def limit(self, action: str, account: str | None = None) -> None:
         """Counts an attempt at `action`; RATE_LIMITED once the client or account is over."""
         try:
-            self.services.limiter.check(action, address=self.client_ip, account=account)
+            await self.services.limiter.check(action, address=self.client_ip, account=account)
         except RateLimited as exc:
             raise ApiError(str(exc), code=RATE_LIMITED) from exc
 

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from server.app import create_app
-from server.rate_limits import RULES, RateLimiter
+from server.rate_limits import RULES
 from server.settings import Settings
 from server.tokens import issue_access_token
 from tests.builders import unique_email
@@ -30,10 +30,10 @@ class Account:
     token: str
 
 
-def roomy_limiter() -> RateLimiter:
+def roomy_rules() -> dict[str, tuple[str, str]]:
     """The suite signs in far more often than a person: its own, roomier limits. The limits
     themselves are tested in test_rate_limits.py."""
-    return RateLimiter(rules=dict.fromkeys(RULES, ("10000/minute", "10000/minute")))
+    return dict.fromkeys(RULES, ("10000/minute", "10000/minute"))
 
 
 def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
@@ -44,7 +44,7 @@ def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 async def app(
     database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Starlette]:
-    application = create_app(api_settings(tmp_path_factory), database_url, limiter=roomy_limiter())
+    application = create_app(api_settings(tmp_path_factory), database_url, rate_rules=roomy_rules())
     async with application.router.lifespan_context(application):
         yield application
 

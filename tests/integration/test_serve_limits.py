@@ -1,9 +1,10 @@
-"""The sign-in rate limits as real `rise serve` processes apply them: counted per client
-address only as far as the address can be believed (X-Forwarded-For from
-RISE_TRUSTED_PROXIES alone)."""
+"""The sign-in rate limits as real `rise serve` processes apply them: shared by two servers
+on one database (in PostgreSQL, or in Redis), and counted per client address only as far
+as the address can be believed (X-Forwarded-For from RISE_TRUSTED_PROXIES alone)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,7 +21,7 @@ LOGIN = (
     "mutation($e: String!) "
     '{ login(input: {email: $e, password: "Wrong-Pass-123"}) { accessToken } }'
 )
-PER_ADDRESS = 20  # server.rate_limits.RULES["login"]
+PER_ADDRESS, PER_ACCOUNT = 20, 10  # server.rate_limits.RULES["login"]
 
 
 def _login(server: Server, email: str, forwarded_for: str | None = None) -> str:
@@ -40,6 +41,50 @@ def _limited_from(codes: list[str]) -> int:
     """How many attempts passed before the first one refused."""
     assert set(codes) <= {"ok", "RATE_LIMITED"}, codes
     return codes.index("RATE_LIMITED") if "RATE_LIMITED" in codes else len(codes)
+
+
+@pytest.fixture
+def servers(
+    request: pytest.FixtureRequest, tmp_path: Path, empty_database: str
+) -> Iterator[tuple[Server, Server]]:
+    """Two single-process servers on one database; with Redis for the windows when the
+    test is parametrized so. Both believe the forwarded address of a local peer, so that
+    each test counts addresses of its own (a Redis outlives test runs)."""
+    given = {"DATABASE_URL": empty_database, "RISE_TRUSTED_PROXIES": "127.0.0.1"}
+    if getattr(request, "param", "postgresql") == "redis":
+        given["RISE_REDIS_URL"] = request.getfixturevalue("redis_url")
+    env = environment(tmp_path, **given)
+    first = Server(env, "--workers", "1")
+    try:
+        first.wait_ready()  # the first migrates the empty database
+        second = Server(env, "--workers", "1")
+        try:
+            second.wait_ready()
+            yield first, second
+        finally:
+            second.stop()
+    finally:
+        first.stop()
+
+
+@pytest.mark.parametrize("servers", ["postgresql", "redis"], indirect=True)
+def test_two_servers_share_the_login_limits(servers: tuple[Server, Server]) -> None:
+    # One account, from a new address each time, taking turns on the two servers.
+    email = unique_email()
+    per_account = [
+        _login(server, email, forwarded_for=unique_address())
+        for server in servers * (PER_ACCOUNT // 2 + 1)
+    ]
+    assert _limited_from(per_account) == PER_ACCOUNT, per_account
+    assert per_account[PER_ACCOUNT:] == ["RATE_LIMITED"] * 2
+    # One address, for a new account each time.
+    address = unique_address()
+    per_address = [
+        _login(server, unique_email(), forwarded_for=address)
+        for server in servers * (PER_ADDRESS // 2 + 1)
+    ]
+    assert _limited_from(per_address) == PER_ADDRESS, per_address
+    assert per_address[PER_ADDRESS:] == ["RATE_LIMITED"] * 2
 
 
 def _audited_addresses(database_url: str, emails: list[str]) -> set[str]:

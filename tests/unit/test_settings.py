@@ -1,4 +1,5 @@
-"""Settings: defaults, production's refusal without secrets, development's kept secret."""
+"""Settings: defaults, production's refusal without secrets, development's kept secret, the
+Redis URL and the trusted proxies."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ STRONG_SECRET = "s" * 48
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in (
         "DATABASE_URL", "RISE_ENV", "RISE_SECRET_KEY", "RISE_PORT", "RISE_GRAPHIQL",
-        "RISE_TRUSTED_PROXIES",
+        "RISE_REDIS_URL", "RISE_TRUSTED_PROXIES",
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RISE_DATA_DIR", str(tmp_path / "data"))
@@ -132,4 +133,17 @@ def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPat
     assert load_settings().trusted_proxies == ("10.0.0.5/32", "10.1.0.0/16", "::1/128")
     monkeypatch.setenv("RISE_TRUSTED_PROXIES", "10.0.0.5, proxy.internal")
     with pytest.raises(SettingsError, match=r"RISE_TRUSTED_PROXIES: .*'proxy\.internal'"):
+        load_settings()
+
+
+def test_the_redis_url_is_a_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().redis is None
+    monkeypatch.setenv("RISE_REDIS_URL", "")
+    assert load_settings().redis is None
+    monkeypatch.setenv("RISE_REDIS_URL", "redis://:pw@cache:6379/2")
+    settings = load_settings()
+    assert settings.redis == "redis://:pw@cache:6379/2"
+    assert "pw" not in repr(settings)
+    monkeypatch.setenv("RISE_REDIS_URL", "http://cache:6379")
+    with pytest.raises(SettingsError, match=r"RISE_REDIS_URL: .*redis://"):
         load_settings()
