@@ -6,7 +6,7 @@ and replaces one that dies. Each worker builds the app from the same settings, w
 DATABASE_URL naming the database the supervisor prepared, embedded or not; the embedded
 cluster lives as long as the supervisor. What the workers must share goes through the
 database (or Redis, for the rate-limit windows when RISE_REDIS_URL is set), never through a
-process's memory.
+process's memory, so the default is a worker per core.
 
 uvicorn believes X-Forwarded-For and X-Forwarded-Proto only from the peers named in
 RISE_TRUSTED_PROXIES (none by default, where uvicorn's own default is 127.0.0.1): otherwise

@@ -33,6 +33,15 @@ SECRETS_FILE = "secrets.json"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at most 64."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(64, cores))
+
+
 class SettingsError(Exception):
     """The configuration cannot be used; each line of the message names a variable."""
 
@@ -48,7 +57,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    workers: int = Field(default=1, ge=1, le=64)
+    # One process per core: what the processes must share (the rate-limit windows too)
+    # goes through the database or Redis.
+    workers: int = Field(default_factory=available_cores, ge=1, le=64)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
     # Connections are opened as requests need them and then kept, up to the pool size: a

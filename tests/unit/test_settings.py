@@ -1,5 +1,5 @@
 """Settings: defaults, production's refusal without secrets, development's kept secret, the
-Redis URL and the trusted proxies."""
+workers, the Redis URL and the trusted proxies."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ STRONG_SECRET = "s" * 48
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in (
         "DATABASE_URL", "RISE_ENV", "RISE_SECRET_KEY", "RISE_PORT", "RISE_GRAPHIQL",
-        "RISE_REDIS_URL", "RISE_TRUSTED_PROXIES",
+        "RISE_WORKERS", "RISE_REDIS_URL", "RISE_TRUSTED_PROXIES",
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RISE_DATA_DIR", str(tmp_path / "data"))
@@ -125,6 +125,16 @@ def test_blank_data_dir_means_the_default(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("RISE_DATA_DIR", "")
     monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
     assert load_settings().data_dir == Path(".rise").absolute()
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 2), (12, 12), (96, 64)])
+def test_a_worker_per_core_by_default(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
+) -> None:
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(cores)))
+    assert load_settings().workers == workers
+    monkeypatch.setenv("RISE_WORKERS", "3")
+    assert load_settings().workers == 3
 
 
 def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPatch) -> None:
