@@ -22,7 +22,7 @@ from server.graphql.context import Context
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
 from server.limits import BodyLimit
-from server.mail import ConsoleMailer
+from server.mail import mailer_for
 from server.rate_limits import RateLimiter, rules_for, swept, windows_for
 from server.reports_http import PdfRenderer, ReportServices, report_routes
 from server.services import Services
@@ -62,7 +62,7 @@ def create_app(
             bank=load_bank(),
             clock=SystemClock(),
             hasher=Argon2PasswordHasher(),
-            mailer=ConsoleMailer(),
+            mailer=mailer_for(production=settings.is_production),
             public_url=settings.public_url.rstrip("/"),
             limiter=RateLimiter(windows, rate_rules or rules_for(settings.reports_per_minute)),
             reports=reports,

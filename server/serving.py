@@ -31,6 +31,7 @@ from persistence.database import normalize_url, provide_database
 from server.app import create_app
 from server.failure import Failure
 from server.logs import configure_logging
+from server.mail import NO_TRANSPORT_WARNING
 from server.migrate import prepare_database
 from server.settings import Settings, SettingsError, load_settings
 
@@ -42,6 +43,8 @@ LISTEN_BACKLOG = 2048  # uvicorn's default
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     log.info("Financial RISE starting (%s)", settings.env)
+    if settings.is_production:
+        log.warning(NO_TRANSPORT_WARNING)
     # Claim the port first: if it is taken, say so before starting or migrating anything.
     listener = listen(host, port)
     try:

@@ -2,7 +2,8 @@
 
 Every setting has a documented default (README "Configuration"). In development the secret
 key is generated on first start and kept in ``<data dir>/secrets.json``; in production it
-must be given, and the service refuses to start without it.
+must be given, and the service refuses to start without it, or with the development
+public URL.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from persistence.database import DEFAULT_DATA_DIR
 
 SECRET_MIN_LENGTH = 32
 SECRETS_FILE = "secrets.json"
+DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:8000"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
@@ -66,7 +68,8 @@ class Settings(BaseSettings):
     # connection opened for a burst and closed after it costs more than the request did.
     db_pool_size: int = Field(default=20, ge=1)
     graphiql: bool | None = None
-    public_url: str = "http://127.0.0.1:8000"  # where people reach the service (links in mail)
+    # Where people reach the service (links in mail); production must say.
+    public_url: str = DEVELOPMENT_PUBLIC_URL
     # generateReports calls a minute per account (three times as many per client address)
     reports_per_minute: int = Field(default=20, ge=1)
     # Report files go to an S3-compatible bucket when one is named, else under data_dir.
@@ -169,7 +172,13 @@ def load_settings() -> Settings:
         settings = Settings()
     except ValidationError as exc:
         raise SettingsError(_describe(exc)) from None
-    return _with_secret(settings)
+    settings = _with_secret(settings)
+    if settings.is_production and settings.public_url.rstrip("/") == DEVELOPMENT_PUBLIC_URL:
+        raise SettingsError(
+            "RISE_PUBLIC_URL must be set when RISE_ENV=production: the address people reach "
+            "the service at, used in password-reset links (e.g. https://rise.example.com)"
+        )
+    return settings
 
 
 def _describe(exc: ValidationError) -> str:

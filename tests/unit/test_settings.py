@@ -1,5 +1,5 @@
-"""Settings: defaults, production's refusal without secrets, development's kept secret, the
-workers, the Redis URL and the trusted proxies."""
+"""Settings: defaults, production's refusal without secrets or a public URL, development's
+kept secret, the Redis URL and the trusted proxies."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import pytest
 from server.settings import SettingsError, load_settings
 
 STRONG_SECRET = "s" * 48
+PUBLIC_URL = "https://rise.example.com"
 
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in (
         "DATABASE_URL", "RISE_ENV", "RISE_SECRET_KEY", "RISE_PORT", "RISE_GRAPHIQL",
-        "RISE_WORKERS", "RISE_REDIS_URL", "RISE_TRUSTED_PROXIES",
+        "RISE_PUBLIC_URL", "RISE_WORKERS", "RISE_REDIS_URL", "RISE_TRUSTED_PROXIES",
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RISE_DATA_DIR", str(tmp_path / "data"))
@@ -62,6 +63,7 @@ def test_production_with_a_secret_turns_graphiql_off(
 ) -> None:
     monkeypatch.setenv("RISE_ENV", "production")
     monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("RISE_PUBLIC_URL", PUBLIC_URL)
     settings = load_settings()
     assert settings.secret() == STRONG_SECRET
     assert not settings.graphiql_enabled
@@ -71,6 +73,7 @@ def test_production_with_a_secret_turns_graphiql_off(
 def test_graphiql_can_be_enabled_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RISE_ENV", "production")
     monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("RISE_PUBLIC_URL", PUBLIC_URL)
     monkeypatch.setenv("RISE_GRAPHIQL", "true")
     assert load_settings().graphiql_enabled
 
@@ -125,6 +128,22 @@ def test_blank_data_dir_means_the_default(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("RISE_DATA_DIR", "")
     monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
     assert load_settings().data_dir == Path(".rise").absolute()
+
+
+@pytest.mark.parametrize("public_url", [None, "http://127.0.0.1:8000", "http://127.0.0.1:8000/"])
+def test_production_refuses_the_development_public_url(
+    monkeypatch: pytest.MonkeyPatch, public_url: str | None
+) -> None:
+    monkeypatch.setenv("RISE_ENV", "production")
+    monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    if public_url is not None:
+        monkeypatch.setenv("RISE_PUBLIC_URL", public_url)
+    with pytest.raises(SettingsError, match=r"^RISE_PUBLIC_URL must be set when RISE_ENV=prod"):
+        load_settings()
+
+
+def test_development_keeps_the_local_public_url() -> None:
+    assert load_settings().public_url == "http://127.0.0.1:8000"
 
 
 @pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 2), (12, 12), (96, 64)])
