@@ -1,4 +1,5 @@
-"""The Starlette application: health probes, the GraphQL endpoint and the report files."""
+"""The Starlette application: health probes, the GraphQL endpoint, the report files and the
+password-reset page."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from server.limits import BodyLimit
 from server.mail import mailer_for
 from server.rate_limits import RateLimiter, rules_for, swept, windows_for
 from server.reports_http import PdfRenderer, ReportServices, report_routes
+from server.reset_page import reset_page_routes
 from server.services import Services
 from server.settings import Settings
 from server.storage import report_store
@@ -91,6 +93,7 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *report_routes(),
+            *reset_page_routes(),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit)],
