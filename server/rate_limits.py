@@ -11,12 +11,17 @@ on one database (or one Redis) give a client the allowance once, not once per pr
 An attempt is counted in the client address's window first, then in the account's; one the
 address's window refuses is not counted against the account, and one the account's refuses
 still used up a place in the address's.
+
+A window's key names the action and what is counted in the clear, and whose window it is by
+a digest (`window_key`): the account is whatever the client typed, of any length and with
+any character, which neither a PostgreSQL text nor a sensible Redis key should hold as it is.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import math
 import time
@@ -66,7 +71,7 @@ class Attempt:
     """One attempt to count in a window: its rule and what it is counted for."""
 
     rule: RateLimitItem
-    keys: tuple[str, ...]  # action, what is counted ("address", "account"), whose
+    keys: tuple[str, ...]  # action, what is counted ("address", "account"), whose (a digest)
 
 
 class Windows(Protocol):
@@ -92,12 +97,19 @@ class RateLimiter:
     async def check(self, action: str, *, address: str | None, account: str | None) -> None:
         """Counts one attempt; raises RateLimited when either window is full."""
         per_address, per_account = (parse(rule) for rule in self.rules[action])
-        attempts = [Attempt(per_address, (action, "address", address or "unknown"))]
+        attempts = [Attempt(per_address, window_key(action, "address", address or "unknown"))]
         if account:
-            attempts.append(Attempt(per_account, (action, "account", account.strip().lower())))
+            key = window_key(action, "account", account.strip().lower())
+            attempts.append(Attempt(per_account, key))
         wait = await self.windows.count(attempts)
         if wait is not None:
             raise RateLimited(wait)
+
+
+def window_key(action: str, counted: str, whose: str) -> tuple[str, str, str]:
+    """The parts of a window's key: `whose` by a 128-bit BLAKE2b digest of its UTF-8."""
+    digest = hashlib.blake2b(whose.encode("utf-8", "surrogatepass"), digest_size=16)
+    return action, counted, digest.hexdigest()
 
 
 class DatabaseWindows:

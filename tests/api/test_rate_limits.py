@@ -23,6 +23,7 @@ from server.rate_limits import (
     RedisWindows,
     Windows,
     rules_for,
+    window_key,
 )
 from server.settings import Settings
 from tests.builders import unique_address, unique_email
@@ -109,7 +110,9 @@ async def test_a_sweep_deletes_the_windows_that_have_emptied(database_url: str) 
         brief, long = unique_address(), unique_address()
         await limiter.check("brief", address=brief, account=None)
         await limiter.check("long", address=long, account=None)
-        keys = {f"brief/address/{brief}", f"long/address/{long}"}
+        brief_key = "/".join(window_key("brief", "address", brief))
+        long_key = "/".join(window_key("long", "address", long))
+        keys = {brief_key, long_key}
 
         def stored() -> set[str]:
             rows = query(
@@ -122,9 +125,19 @@ async def test_a_sweep_deletes_the_windows_that_have_emptied(database_url: str) 
         assert stored() == keys  # both still have an attempt inside their period
         time.sleep(1.1)
         await windows.sweep()
-        assert stored() == {f"long/address/{long}"}
+        assert stored() == {long_key}
         # The emptied window starts afresh.
         await limiter.check("brief", address=brief, account=None)
+
+
+async def test_any_account_text_has_a_window(new_windows: WindowsFactory) -> None:
+    """What a client typed as the account, a NUL, half a surrogate pair or a megabyte of it
+    included, is counted like any other (the input is refused later, by the use case)."""
+    limiter = RateLimiter(await new_windows(), rules={"login": ("1000/minute", "1/minute")})
+    address = unique_address()
+    for account in ("ann\x00@example.com", "\ud800@example.com", "a" * 1_000_000):
+        assert await _outcome(limiter, address, account) is None
+        assert await _outcome(limiter, address, account) is not None
 
 
 @pytest.fixture
