@@ -1,5 +1,6 @@
 """The Starlette application: health probes, the GraphQL endpoint, the report files and the
-password-reset page."""
+password-reset page, behind the security headers (every response), CORS (listed origins)
+and the body limit."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from domain.bank import load_bank
 from persistence.connections import Connection, Database
 from server.auth import Argon2PasswordHasher
 from server.clock import SystemClock
+from server.cors import cors_middleware
 from server.graphql.context import Context
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
@@ -27,6 +30,7 @@ from server.mail import mailer_for
 from server.rate_limits import RateLimiter, rules_for, swept, windows_for
 from server.reports_http import PdfRenderer, ReportServices, report_routes
 from server.reset_page import reset_page_routes
+from server.security_headers import SecurityHeaders
 from server.services import Services
 from server.settings import Settings
 from server.storage import report_store
@@ -34,6 +38,13 @@ from server.storage import report_store
 log = logging.getLogger(__name__)
 
 READINESS_TIMEOUT_SECONDS = 2.0
+
+
+class App(Starlette):
+    """Starlette with the security headers on every response, its own 500s included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(
@@ -87,16 +98,16 @@ def create_app(
         production=settings.is_production, introspection=settings.introspection_enabled
     )
     graphql = RiseGraphQL(schema, graphiql=settings.graphiql_enabled, context=context)
-    return Starlette(
+    return App(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),  # it answers other methods itself: 405
             *report_routes(),
             *reset_page_routes(),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimit)],
+        middleware=[*cors_middleware(settings.cors_origins), Middleware(BodyLimit)],
     )
 
 

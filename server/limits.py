@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.graphql.errors import RequestError
+from server.graphql.http import request_error_response
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -14,7 +17,7 @@ class BodyTooLarge(Exception):
 
 class BodyLimit:
     """Answers 413 to a body over the limit, whether its Content-Length says so up front or
-    a chunked body grows past it on the way in."""
+    a chunked body grows past it on the way in, with a GraphQL error response."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -55,9 +58,6 @@ class BodyLimit:
                 await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = JSONResponse(
-            {"errors": [{"message": "the request body is larger than 1 MiB",
-                         "extensions": {"code": "BAD_USER_INPUT"}}]},
-            status_code=413,
-        )  # fmt: skip
+        error = RequestError("the request body is larger than 1 MiB", status=413)
+        response = request_error_response(error, Headers(scope=scope).get("accept", ""))
         await response(scope, receive, send)

@@ -12,6 +12,7 @@ import contextlib
 import ipaddress
 import json
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -33,6 +34,11 @@ SECRET_MIN_LENGTH = 32
 SECRETS_FILE = "secrets.json"
 DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:8000"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_ORIGIN = re.compile(
+    rf"(?P<scheme>https?)://(?P<host>{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::(?P<port>\d{{1,5}}))?"
+)
 
 
 def available_cores() -> int:
@@ -108,6 +114,21 @@ class Settings(BaseSettings):
                 raise ValueError(f"{entry!r} is not an IP address or network") from None
         return tuple(proxies)
 
+    # Origins (scheme://host[:port]) whose pages may call the API from a browser (CORS).
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(origin(text) for text in value)
+
     @field_validator("s3_bucket", "s3_endpoint_url", "s3_region", "s3_access_key_id")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
@@ -166,6 +187,19 @@ class Settings(BaseSettings):
         return self.secret_key.get_secret_value()
 
 
+def origin(text: str) -> str:
+    """`text` as browsers write an origin in their Origin header (lower case, no default
+    port), or ValueError when it is not scheme://host[:port] with http or https."""
+    found = _ORIGIN.fullmatch(text.lower())
+    port = int(found["port"]) if found and found["port"] else None
+    if found is None or (port is not None and not 0 < port < 65536):
+        raise ValueError(
+            f"{text!r} is not an origin: write scheme://host[:port], as https://app.example.com"
+        )
+    scheme, host = found["scheme"], found["host"]
+    return f"{scheme}://{host}" + ("" if port in (None, DEFAULT_PORTS[scheme]) else f":{port}")
+
+
 def load_settings() -> Settings:
     """Reads the environment, checks it and fills in development secrets."""
     try:
@@ -189,7 +223,7 @@ def _describe(exc: ValidationError) -> str:
             lines.append(error["msg"].removeprefix("Value error, "))
             continue
         variable = "DATABASE_URL" if name == "database_url" else f"RISE_{name.upper()}"
-        lines.append(f"{variable}: {error['msg']}")
+        lines.append(f"{variable}: {error['msg'].removeprefix('Value error, ')}")
     return "; ".join(lines)
 
 

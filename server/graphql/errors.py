@@ -7,7 +7,8 @@ found in it gives its code) and the input field it names.
 Top-level errors always carry `extensions.code`. What reaches the client there is either a
 request error (parse, validation, limits, variables) or a field error raised on purpose
 (`ApiError` and its codes); anything else is an internal error, logged with the request id
-and shown with no internals.
+and shown with no internals. An HTTP request that is no GraphQL request at all is refused
+before anything runs (`RequestError`: a 4xx and one error, BAD_REQUEST).
 
 What is logged (logger `rise.graphql`), one record per error as it is formatted: a client's
 error in one line at INFO (WARNING for RATE_LIMITED and FORBIDDEN), naming its code and
@@ -51,6 +52,10 @@ VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 RATE_LIMITED = "RATE_LIMITED"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 INTERNAL = "INTERNAL_SERVER_ERROR"
+# The HTTP request is not a GraphQL request this server runs (see `RequestError`).
+BAD_REQUEST = "BAD_REQUEST"
+# The document is fine, but which of its operations to run is not (GraphQL's GetOperation).
+OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
 
 INTERNAL_MESSAGE = "Internal server error"
 
@@ -64,6 +69,26 @@ class ApiError(Exception):
         super().__init__(message)
         if code is not None:
             self.code = code
+
+
+class RequestError(Exception):
+    """A request refused before any operation runs (a body that is not JSON, a content type
+    other than JSON, a mutation over GET, a body too large): answered with `status`, the
+    `headers` given and one error, never with a 500 or plain text."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 400,
+        code: str = BAD_REQUEST,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.headers = dict(headers or {})
 
 
 class Unauthenticated(ApiError):
@@ -176,6 +201,8 @@ CLIENT_ERRORS = frozenset(
         VALIDATION_FAILED,
         RATE_LIMITED,
         QUERY_TOO_COMPLEX,
+        OPERATION_RESOLUTION_FAILURE,
+        BAD_REQUEST,
     }
 )
 # graphql-core's messages about variables start so; a variable's name is a GraphQL Name.

@@ -1,17 +1,32 @@
 """GraphiQL as consultants meet it: the service's own example operations in the editor and
 an Authorization header ready for the access token (API.md "HTTP surface").
 
-The page is strawberry's GraphiQL page with three things replaced: the title, the welcome
-text (our example operations instead) and the initial header editor content. If a strawberry
-release changes the page so that a replacement no longer applies, building the page fails
-loudly rather than serving GraphiQL without them; a test renders it.
+The page is strawberry's GraphiQL page with four things replaced: the title, the welcome
+text (our example operations instead), the initial header editor content, and where GraphiQL
+keeps headers. A bearer token typed into the Headers tab must live only as long as the tab,
+not in localStorage where any script of the origin reads it: so GraphiQL's own persistence
+of headers is off (and its setting hidden), and the storage GraphiQL is given writes its
+history, favourites and tabs without the headers of their operations. If a strawberry release
+changes the page so that a replacement no longer applies, building the page fails loudly
+rather than serving GraphiQL without them; a test renders it.
+
+`explorer_policy` is the page's Content-Security-Policy: the scripts and stylesheets it
+names (by their full addresses, each also pinned by its integrity hash), its one inline
+script and one inline style by their SHA-256, the styles GraphiQL's code adds at run time
+(`RUNTIME_STYLES`), the data: images and fonts of GraphiQL's stylesheet, and requests to the
+service itself; nothing else, and no framing.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 
 from strawberry.http.ides import get_graphql_ide_html
+
+from server.security_headers import SELF, content_security_policy
 
 EXAMPLES = """\
 # Financial RISE: example operations. Pick one with the play button's menu.
@@ -117,6 +132,44 @@ _TITLE = "<title>Strawberry GraphiQL</title>"
 _WELCOME_START = "const EXAMPLE_QUERY = `"
 _WELCOME_END = "`;\n"
 _HEADERS = "React.useState(parameters.headers)"
+_PERSIST_HEADERS = "shouldPersistHeaders: true,"
+_COMPONENT = "function GraphiQLWithExplorer() {"
+# Given to GraphiQL as its storage: localStorage, but what it writes there of its history,
+# favourites and tabs loses the operations' headers on the way. (Put in the page before the
+# component, at its indentation.)
+_STORAGE = """const storageWithoutHeaders = {
+        getItem: (key) => localStorage.getItem(key),
+        setItem: (key, value) =>
+          localStorage.setItem(
+            key,
+            /:(queries|favorites|tabState)$/.test(key)
+              ? JSON.stringify(JSON.parse(value), (name, member) =>
+                  name === "headers" ? undefined : member,
+                )
+              : value,
+          ),
+        removeItem: (key) => localStorage.removeItem(key),
+        clear: () =>
+          Object.keys(localStorage)
+            .filter((key) => key.startsWith("graphiql:"))
+            .forEach((key) => localStorage.removeItem(key)),
+        get length() {
+          return localStorage.length;
+        },
+      };
+
+"""
+
+# The inline styles GraphiQL's code adds to the page, by the bundle that adds them:
+# react-remove-scroll-bar's while a menu or a dialog is open (always the same text here,
+# since the page's body never scrolls). A page with another GraphiQL bundle is not built
+# until its styles are found again: open it in a browser, open a menu and each dialog, and
+# take the hash of each inline style the console reports blocked.
+RUNTIME_STYLES = {
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.js": (
+        "'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='",
+    ),
+}
 
 
 class ExplorerPageChanged(RuntimeError):
@@ -125,7 +178,7 @@ class ExplorerPageChanged(RuntimeError):
 
 def explorer_html() -> str:
     page = get_graphql_ide_html(graphql_ide="graphiql")
-    for marker in (_TITLE, _WELCOME_START, _HEADERS):
+    for marker in (_TITLE, _WELCOME_START, _HEADERS, _PERSIST_HEADERS, _COMPONENT):
         if page.count(marker) != 1:
             raise ExplorerPageChanged(f"GraphiQL page: expected one {marker!r}")
     page = page.replace(_TITLE, "<title>Financial RISE · GraphiQL</title>")
@@ -135,4 +188,48 @@ def explorer_html() -> str:
     examples = json.dumps(EXAMPLES).replace("<", "\\u003c")
     headers = json.dumps(HEADERS).replace("<", "\\u003c")
     page = page[:start] + f"const EXAMPLE_QUERY = {examples};\n" + page[end:]
+    page = page.replace(
+        _PERSIST_HEADERS, "shouldPersistHeaders: false,\n          storage: storageWithoutHeaders,"
+    )
+    page = page.replace(_COMPONENT, _STORAGE + "      " + _COMPONENT)
     return page.replace(_HEADERS, f"React.useState(parameters.headers || {headers})")
+
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
+_STYLESHEET = re.compile(r"<link\b[^>]*\brel=\"stylesheet\"[^>]*>", re.DOTALL)
+_SOURCE = re.compile(r"\b(?:src|href)=\"(https://[^\"]+)\"")
+
+
+def explorer_policy(page: str) -> str:
+    """The Content-Security-Policy that allows what `page` loads and nothing more."""
+    scripts, inline_scripts = [], []
+    for attributes, body in _SCRIPT.findall(page):
+        source = _SOURCE.search(attributes)
+        if source:
+            scripts.append(source.group(1))
+        else:
+            inline_scripts.append(body)
+    styles = [
+        source.group(1) for link in _STYLESHEET.findall(page) if (source := _SOURCE.search(link))
+    ]
+    inline_styles = _STYLE.findall(page)
+    if len(inline_scripts) != 1 or len(inline_styles) != 1:
+        raise ExplorerPageChanged("GraphiQL page: expected one inline script and one inline style")
+    runtime = [RUNTIME_STYLES.get(script) for script in scripts if "/graphiql@" in script]
+    if len(runtime) != 1 or runtime[0] is None:
+        raise ExplorerPageChanged(f"GraphiQL page: unknown GraphiQL bundle in {scripts}")
+    return content_security_policy(
+        {
+            "script-src": (*scripts, _hash(inline_scripts[0])),
+            "style-src": (*styles, _hash(inline_styles[0]), *runtime[0]),
+            "img-src": ("data:",),  # the page's icon, the stylesheet's images
+            "font-src": ("data:",),  # the stylesheet's fonts
+            "connect-src": (SELF,),  # the operations, to /graphql
+        }
+    )
+
+
+def _hash(inline: str) -> str:
+    digest = hashlib.sha256(inline.encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"

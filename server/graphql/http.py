@@ -5,6 +5,10 @@ request error (unparseable document, invalid document, bad variables) a 400 with
 entry. Other clients get ``application/json`` with 200, as before that specification. Every
 error leaves here with `extensions.code`.
 
+A request that is no GraphQL request (`server.graphql.requests` says what one must be), a
+method other than GET and POST, and a mutation over GET are refused with their 4xx and a
+GraphQL error response in the negotiated media type, never a 500 or plain text.
+
 Each operation gets a context of its own (the operations of a batch run side by side, each
 with its own viewer and connection), and gives its connection back when it ends. Responses
 are encoded with orjson.
@@ -18,20 +22,29 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema import BaseSchema
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from server.graphql.context import Context
-from server.graphql.errors import format_error, is_request_error
-from server.graphql.explorer import explorer_html
+from server.graphql.errors import RequestError, format_error, is_request_error
+from server.graphql.explorer import explorer_html, explorer_policy
+from server.graphql.requests import Operations, get_operation, post_operations
+from server.security_headers import CSP
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
+METHODS = ("GET", "POST")
+ALLOW = {"Allow": ", ".join(METHODS)}
 
 
 def accepts_graphql_response_json(accept: str) -> bool:
@@ -48,6 +61,15 @@ def accepts_graphql_response_json(accept: str) -> bool:
     return False
 
 
+def request_error_response(error: RequestError, accept: str) -> Response:
+    """The refusal as a GraphQL response without data, in the media type `accept` asks for."""
+    media_type = GRAPHQL_RESPONSE_JSON if accepts_graphql_response_json(accept) else JSON
+    body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
+    return Response(
+        orjson.dumps(body), status_code=error.status, media_type=media_type, headers=error.headers
+    )
+
+
 ContextFactory = Callable[[Request], Context]
 
 
@@ -58,9 +80,37 @@ class RiseGraphQL(GraphQL[Any, None]):
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
         self._context = context
         self._explorer = explorer_html() if graphiql else ""
+        self._explorer_policy = explorer_policy(self._explorer) if graphiql else ""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            if request.method not in METHODS:
+                raise RequestError(
+                    "the GraphQL endpoint answers GET and POST only", status=405, headers=ALLOW
+                )
+            response = await self.run(request)
+        except RequestError as error:
+            response = request_error_response(error, request.headers.get("accept", ""))
+        except HTTPException as error:  # any refusal of strawberry's own
+            refusal = RequestError(error.reason, status=error.status_code)
+            response = request_error_response(refusal, request.headers.get("accept", ""))
+        await response(scope, receive, send)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # Without GraphiQL, a browser's GET is a request without a query like any other.
+        return bool(self._explorer) and super().should_render_graphql_ide(request)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self._explorer)
+        return HTMLResponse(self._explorer, headers={CSP: self._explorer_policy})
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Operations:
+        if request.method == "GET":
+            return get_operation(request.query_params)  # type: ignore[arg-type]
+        return post_operations(request.content_type, await request.get_body())
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -89,12 +139,34 @@ class RiseGraphQL(GraphQL[Any, None]):
             )
         )
 
-    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+    async def execute_single(  # type: ignore[override]
+        self,
+        *,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Any,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
         """Runs one operation; its context's connection goes back to the pool after it."""
         try:
-            return await super().execute_single(*args, **kwargs)
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=OperationType.from_http(request_adapter.method),
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as error:  # only GET limits them: to queries
+            raise RequestError(
+                f"a {error.operation_type.value} must be sent with POST, not GET",
+                status=405,
+                headers=ALLOW,
+            ) from None
         finally:
-            context = kwargs.get("context")
             if isinstance(context, Context):
                 await context.close()
 

@@ -4,14 +4,15 @@ and validated once with API.md's limits, plain data completed on the fast path).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError, parse
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from domain.access import may_see_audit_trail, may_see_user
 from server.graphql.context import Context, Info
@@ -118,23 +119,69 @@ class Mutation(AuthMutations, AssessmentMutations, ReportMutations, UserMutation
     pass
 
 
-class RiseSchema(strawberry.Schema):
-    """A strawberry schema that parses and validates through `Documents`, and reads the
-    viewer once an operation is about to run.
+class ChosenOperation(ExecutionContext):
+    """Strawberry's execution context with the operation `Documents` chose: strawberry would
+    take the first one of the document when no operationName is given."""
 
-    It sets the document and its errors on each operation's execution context as strawberry
-    creates it (an internal hook of the pinned strawberry): strawberry then neither parses
-    nor validates again. A document that does not parse is left to strawberry, which reports
-    the syntax error as usual. This costs no extension hooks on the way of every operation.
+    chosen: OperationDefinitionNode | GraphQLError | None = None  # None: not parsed yet
+
+    @property
+    def operation_name(self) -> str | None:
+        chosen = self.chosen
+        if isinstance(chosen, OperationDefinitionNode):
+            return chosen.name.value if chosen.name else None
+        return super().operation_name
+
+    @property
+    def operation_type(self) -> OperationType:
+        chosen = self.chosen
+        if isinstance(chosen, OperationDefinitionNode):
+            return OPERATION_TYPES[chosen.operation.value]
+        if isinstance(chosen, GraphQLError):
+            # The request fails with its pre-execution errors right after strawberry checks
+            # the type against the method's; a query passes that check whatever the method.
+            return OperationType.QUERY
+        return super().operation_type
+
+
+OPERATION_TYPES = {kind.value: kind for kind in OperationType}
+
+
+class RiseSchema(strawberry.Schema):
+    """A strawberry schema that parses, validates and chooses the operation through
+    `Documents`, and reads the viewer once an operation is about to run.
+
+    It sets the document, the operation and their errors on each operation's execution
+    context as strawberry creates it (an internal hook of the pinned strawberry): strawberry
+    then neither parses nor validates again. A document that does not parse is left to
+    strawberry, which reports the syntax error as usual. This costs no extension hooks on
+    the way of every operation.
     """
 
     def __init__(self, *args: Any, documents: Documents, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.documents = documents
 
-    def _create_execution_context(self, *args: Any, **kwargs: Any) -> ExecutionContext:
-        context = super()._create_execution_context(*args, **kwargs)
-        query = context.query
+    def _create_execution_context(
+        self,
+        query: str | None,
+        allowed_operation_types: Iterable[OperationType],
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionContext:
+        context = ChosenOperation(
+            query=query,
+            schema=self,
+            allowed_operations=allowed_operation_types,
+            context=context_value,
+            root_value=root_value,
+            variables=variable_values,
+            provided_operation_name=operation_name,
+            operation_extensions=operation_extensions,
+        )
         if not query:
             return context
         context.parse_options["max_tokens"] = MAX_TOKENS
@@ -146,7 +193,11 @@ class RiseSchema(strawberry.Schema):
                 return context  # strawberry parses it again and reports the error
             self.documents.keep(query, document)
         context.graphql_document = document
-        errors = self.documents.errors(self._schema, query, document, context.variables or {})
+        errors = self.documents.errors(self._schema, query, document, variable_values or {})
+        chosen = self.documents.operation(query, document, operation_name)
+        if isinstance(chosen, GraphQLError) and not errors:
+            errors = [chosen]
+        context.chosen = chosen
         context.pre_execution_errors = list(errors)
         return context
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -13,6 +14,8 @@ from starlette.routing import Route
 from server.graphql.http import GRAPHQL_RESPONSE_JSON, RiseGraphQL, accepts_graphql_response_json
 from server.graphql.schema import build_schema
 from server.limits import BodyLimit
+from server.version import service_version
+from tests.api.conftest import Api
 
 
 @strawberry.type
@@ -239,5 +242,249 @@ async def test_a_body_over_one_mebibyte_is_refused_before_it_is_read() -> None:
             "/graphql", json={"query": "#" + "x" * 1000 + "\n{ serviceVersion }"}
         )
     assert big.status_code == 413
-    assert big.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert big.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     assert small.status_code == 200
+
+
+# -- requests refused before any operation runs (API.md "Errors") ------------------------------
+
+OPERATION = b'{"query": "{ serviceVersion }"}'
+JSON_BODY = {"content-type": "application/json"}
+SIX = b"[" + b",".join([OPERATION] * 6) + b"]"
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "content", "status", "message"),
+    [
+        ("POST", JSON_BODY, b'{"query": "{ serviceVersion }\xff"}', 400,
+         "the request body is not valid UTF-8"),
+        ("POST", JSON_BODY, b'"x"', 400, "the request body must be a JSON object (an operation)"
+         " or an array of them (a batch), not a string"),
+        ("POST", JSON_BODY, b"42", 400, "the request body must be a JSON object (an operation)"
+         " or an array of them (a batch), not a number"),
+        ("POST", JSON_BODY, b"[[" + OPERATION + b"]]", 400,
+         "operation 1 of the batch must be a JSON object, not an array"),
+        ("POST", JSON_BODY, b"[" + OPERATION + b', "x"]', 400,
+         "operation 2 of the batch must be a JSON object, not a string"),
+        ("POST", JSON_BODY, b"[]", 400, "the batch is empty: send 1 to 5 operations"),
+        ("POST", JSON_BODY, SIX, 400, "a batch holds at most 5 operations; this one has 6"),
+        ("POST", JSON_BODY, b"{query", 400, "the request body is not valid JSON: unexpected"
+         " character, expected a string key: line 1 column 2 (char 1)"),
+        ("POST", JSON_BODY, b"[" * 2000 + b"]" * 2000, 400,
+         "the request body is not valid JSON: depth limit exceeded"),
+        ("POST", JSON_BODY, b'["\\ud800", ' + b"[" * 2000 + b"]" * 2001, 400,
+         "the request body is not valid JSON: the document is nested too deeply"),
+        ("POST", JSON_BODY, b"", 400, "the request body is empty: send the operation as JSON"),
+        ("POST", JSON_BODY, b"{}", 400, "the request has no query"),
+        ("POST", JSON_BODY, b'{"query": 7}', 400, "query must be a string, not a number"),
+        ("POST", JSON_BODY, b'{"query": "{ serviceVersion }", "variables": "x"}', 400,
+         "variables must be an object, not a string"),
+        ("POST", JSON_BODY, b'{"query": "{ serviceVersion }", "operationName": 3}', 400,
+         "operationName must be a string, not a number"),
+        ("POST", JSON_BODY, b"[" + OPERATION + b', {"query": "{ a }", "extensions": []}]', 400,
+         "operation 2 of the batch: extensions must be an object, not an array"),
+        ("POST", {"content-type": "text/plain"}, OPERATION, 415,
+         "the request body must be application/json, not text/plain"),
+        ("POST", {}, OPERATION, 415,
+         "the request has no Content-Type: send the operation as application/json"),
+        ("POST", {"content-type": "application/json; charset=latin-1"}, OPERATION, 415,
+         "the request body must be UTF-8, not latin-1"),
+        ("PUT", JSON_BODY, OPERATION, 405, "the GraphQL endpoint answers GET and POST only"),
+        ("DELETE", {}, b"", 405, "the GraphQL endpoint answers GET and POST only"),
+    ],
+    ids=[
+        "not-utf-8", "json-string", "json-number", "nested-batch", "batch-of-a-string",
+        "empty-batch", "six-operations", "not-json", "too-deep", "too-deep-after-a-surrogate",
+        "empty-body", "no-query",
+        "query-not-a-string", "variables-not-an-object", "operation-name-not-a-string",
+        "batch-extensions-not-an-object", "text-plain", "no-content-type", "latin-1",
+        "put", "delete",
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("accept", [GRAPHQL_RESPONSE_JSON, "application/json", None])
+async def test_a_request_that_is_no_graphql_request_is_a_4xx_graphql_error(
+    api: Api,
+    method: str,
+    headers: dict[str, str],
+    content: bytes,
+    status: int,
+    message: str,
+    accept: str | None,
+) -> None:
+    sent = {**headers, **({"accept": accept} if accept else {})}
+    response = await api.client.request(method, "/graphql", headers=sent, content=content)
+    assert response.status_code == status
+    assert response.headers["content-type"] == (
+        GRAPHQL_RESPONSE_JSON if accept == GRAPHQL_RESPONSE_JSON else "application/json"
+    )
+    [error] = response.json()["errors"]
+    assert response.json() == {"errors": [error]}
+    assert error["message"].startswith(message)
+    assert error["extensions"] == {"code": "BAD_REQUEST"}
+    if status == 405:
+        assert response.headers["allow"] == "GET, POST"
+
+
+async def test_a_mutation_over_get_is_405_and_not_run(api: Api) -> None:
+    query = "mutation { logout { success } }"
+    response = await api.client.get("/graphql", params={"query": query}, headers=MODERN)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["content-type"] == GRAPHQL_RESPONSE_JSON
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "a mutation must be sent with POST, not GET",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ]
+    }
+
+
+async def test_a_get_without_a_query_is_400_for_clients_other_than_browsers(api: Api) -> None:
+    response = await api.client.get("/graphql", headers=LEGACY)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {
+        "errors": [{"message": "the request has no query", "extensions": {"code": "BAD_REQUEST"}}]
+    }
+
+
+async def test_get_variables_must_be_json(api: Api) -> None:
+    params = {"query": "query($n: Int) { serviceVersion }", "variables": "{n"}
+    response = await api.client.get("/graphql", params=params, headers=MODERN)
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["message"].startswith("the variables parameter is not valid JSON")
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", 'Application/JSON; charset="UTF-8"', "application/json"],
+)
+async def test_json_in_utf_8_is_accepted_however_it_is_labelled(
+    api: Api, content_type: str
+) -> None:
+    headers = {**MODERN, "content-type": content_type}
+    for body in (OPERATION, b"\xef\xbb\xbf" + OPERATION):  # a byte-order mark may lead
+        response = await api.client.post("/graphql", content=body, headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json() == {"data": {"serviceVersion": service_version()}}
+
+
+async def test_a_chunked_body_over_one_mebibyte_is_refused_in_the_accepted_media_type(
+    api: Api,
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"query": "#'
+        for _ in range(17):
+            yield b"x" * 65_536
+        yield b'\\n{ serviceVersion }"}'
+
+    headers = {**MODERN, **JSON_BODY}
+    response = await api.client.post("/graphql", content=chunks(), headers=headers)
+    assert response.status_code == 413
+    assert response.headers["content-type"] == GRAPHQL_RESPONSE_JSON
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "the request body is larger than 1 MiB",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ]
+    }
+
+
+# -- which operation runs (GraphQL's GetOperation) ---------------------------------------------
+
+TWO = "query Version { serviceVersion } query Kind { __typename }"
+
+
+async def _resolved(api: Api, body: object, headers: dict[str, str] = MODERN) -> httpx.Response:
+    return await api.client.post("/graphql", json=body, headers=headers)
+
+
+@pytest.mark.parametrize("seen_before", [False, True], ids=["new", "cached"])
+async def test_several_operations_and_no_name_is_a_request_error(
+    api: Api, seen_before: bool
+) -> None:
+    if seen_before:  # the document is kept after this, with its operations
+        await _resolved(api, {"query": TWO, "operationName": "Kind"})
+    response = await _resolved(api, {"query": TWO})
+    assert response.status_code == 400
+    assert response.json() == {  # and no "data": neither operation ran
+        "errors": [
+            {
+                "message": "the document has several operations:"
+                " name the one to run in operationName",
+                "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"},
+            }
+        ]
+    }
+    legacy = await _resolved(api, {"query": TWO, "operationName": None}, LEGACY)
+    assert legacy.status_code == 200
+    assert legacy.json()["data"] is None
+    assert legacy.json()["errors"][0]["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+
+
+@pytest.mark.parametrize("seen_before", [False, True], ids=["new", "cached"])
+async def test_an_operation_name_naming_no_operation_is_a_request_error(
+    api: Api, seen_before: bool
+) -> None:
+    if seen_before:
+        await _resolved(api, {"query": TWO, "operationName": "Version"})
+    for query in (TWO, "{ serviceVersion }"):
+        response = await _resolved(api, {"query": query, "operationName": "Missing"})
+        assert response.status_code == 400
+        assert response.json() == {
+            "errors": [
+                {
+                    "message": 'the document has no operation named "Missing"',
+                    "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"},
+                }
+            ]
+        }
+
+
+async def test_the_named_operation_runs_each_time_the_document_comes(api: Api) -> None:
+    for _ in range(2):  # parsed the first time, from the kept document the second
+        kind = await _resolved(api, {"query": TWO, "operationName": "Kind"})
+        version = await _resolved(api, {"query": TWO, "operationName": "Version"})
+        assert kind.json() == {"data": {"__typename": "Query"}}
+        assert version.json() == {"data": {"serviceVersion": service_version()}}
+
+
+async def test_each_operation_of_a_batch_is_chosen_on_its_own(api: Api) -> None:
+    batch = [
+        {"query": TWO, "operationName": "Kind"},
+        {"query": TWO},
+        {"query": TWO, "operationName": "Other"},
+    ]
+    response = await _resolved(api, batch, LEGACY)
+    kind, unnamed, other = response.json()
+    assert kind == {"data": {"__typename": "Query"}}
+    assert unnamed["data"] is None
+    assert other["data"] is None
+    assert [unnamed["errors"][0]["message"], other["errors"][0]["message"]] == [
+        "the document has several operations: name the one to run in operationName",
+        'the document has no operation named "Other"',
+    ]
+
+
+async def test_an_invalid_document_reports_its_validation_errors_first(api: Api) -> None:
+    response = await _resolved(api, {"query": "query A { nope } query B { __typename }"})
+    assert response.status_code == 400
+    codes = [e["extensions"]["code"] for e in response.json()["errors"]]
+    assert codes == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+async def test_the_chosen_operation_decides_whether_get_may_run_it(api: Api) -> None:
+    query = "query Version { serviceVersion } mutation Out { logout { userErrors { code } } }"
+    version = await api.client.get(
+        "/graphql", params={"query": query, "operationName": "Version"}, headers=MODERN
+    )
+    assert version.json() == {"data": {"serviceVersion": service_version()}}
+    out = await api.client.get(
+        "/graphql", params={"query": query, "operationName": "Out"}, headers=MODERN
+    )
+    assert out.status_code == 405

@@ -21,6 +21,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     for name in (
         "DATABASE_URL", "RISE_ENV", "RISE_SECRET_KEY", "RISE_PORT", "RISE_GRAPHIQL",
         "RISE_PUBLIC_URL", "RISE_WORKERS", "RISE_REDIS_URL", "RISE_TRUSTED_PROXIES",
+        "RISE_CORS_ORIGINS",
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RISE_DATA_DIR", str(tmp_path / "data"))
@@ -176,3 +177,45 @@ def test_the_redis_url_is_a_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RISE_REDIS_URL", "http://cache:6379")
     with pytest.raises(SettingsError, match=r"RISE_REDIS_URL: .*redis://"):
         load_settings()
+
+
+def test_no_cors_origin_by_default() -> None:
+    assert load_settings().cors_origins == ()
+
+
+def test_cors_origins_are_a_comma_separated_list_written_as_browsers_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "RISE_CORS_ORIGINS",
+        " https://App.Example.com , http://localhost:5173,https://x.example:443,",
+    )
+    assert load_settings().cors_origins == (
+        "https://app.example.com",
+        "http://localhost:5173",
+        "https://x.example",
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://app.example.com/",
+        "app.example.com",
+        "*",
+        "https://app.example.com/path",
+        "ftp://files.example.com",
+        "https://user@app.example.com",
+        "https://app.example.com:99999",
+    ],
+)
+def test_a_cors_origin_that_is_no_origin_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("RISE_CORS_ORIGINS", f"http://localhost:5173,{value}")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert str(raised.value) == (
+        f"RISE_CORS_ORIGINS: {value!r} is not an origin: write scheme://host[:port],"
+        " as https://app.example.com"
+    )
