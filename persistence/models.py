@@ -558,6 +558,27 @@ class AssessmentCountRow(Base):
     live: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
+class RateLimitWindowRow(Base):
+    """Not in the design: the moving windows of the rate limits (API.md "Limits"), shared by
+    every process of a deployment; counted and swept by `persistence.rate_windows`. Unlogged
+    (migration 0006): a crash empties it, which only gives clients a fresh allowance."""
+
+    __tablename__ = "rate_limit_windows"
+    __table_args__ = (
+        Index("idx_rate_limit_windows_expires_at", "expires_at"),
+        {"comment": "Moving rate-limit windows, one per counted key", "prefixes": ["UNLOGGED"]},
+    )
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    hits: Mapped[list[datetime]] = mapped_column(
+        ARRAY(DateTime(timezone=True)),
+        comment="When each attempt still inside the window was counted",
+    )
+    expires_at: Mapped[datetime] = mapped_column(
+        comment="When the last counted attempt leaves the window"
+    )
+
+
 # The trigram indexes need pg_trgm, which ships with PostgreSQL (a trusted extension: the
 # database's owner may create it).
 event.listen(

@@ -1,5 +1,6 @@
-"""The Starlette application: health probes, the GraphQL endpoint and the report files,
-behind the security headers (every response), CORS (listed origins) and the body limit."""
+"""The Starlette application: health probes, the GraphQL endpoint, the report files and the
+password-reset page, behind the security headers (every response), CORS (listed origins)
+and the body limit."""
 
 from __future__ import annotations
 
@@ -26,10 +27,11 @@ from server.graphql.context import Context
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
 from server.limits import BodyLimit
-from server.mail import ConsoleMailer
+from server.mail import mailer_for
 from server.outages import outage_response
-from server.rate_limits import RateLimiter, rules_for
+from server.rate_limits import RateLimiter, rules_for, swept, windows_for
 from server.reports_http import PdfRenderer, ReportServices, report_routes
+from server.reset_page import reset_page_routes
 from server.security_headers import SecurityHeaders
 from server.services import Services
 from server.settings import Settings
@@ -51,12 +53,12 @@ def create_app(
     settings: Settings,
     database_url: str,
     *,
-    limiter: RateLimiter | None = None,
+    rate_rules: dict[str, tuple[str, str]] | None = None,
     on_connect: Callable[[Connection], None] | None = None,
 ) -> Starlette:
     """Builds the app; its database pool is opened on start-up and closed on shutdown.
-    `limiter` replaces the rate limits, `on_connect` sees every new database connection
-    (tests use both)."""
+    `rate_rules` replaces the rate limits' allowances, `on_connect` sees every new database
+    connection (tests use both)."""
     reports = ReportServices(store=report_store(settings), renderer=PdfRenderer())
 
     @contextlib.asynccontextmanager
@@ -69,15 +71,16 @@ def create_app(
             on_connect=on_connect,
         )
         await database.open()
+        windows = windows_for(settings.redis, database)
         app.state.services = Services(
             database=database,
             secret=settings.secret(),
             bank=load_bank(),
             clock=SystemClock(),
             hasher=Argon2PasswordHasher(),
-            mailer=ConsoleMailer(),
+            mailer=mailer_for(production=settings.is_production),
             public_url=settings.public_url.rstrip("/"),
-            limiter=limiter or RateLimiter(rules=rules_for(settings.reports_per_minute)),
+            limiter=RateLimiter(windows, rate_rules or rules_for(settings.reports_per_minute)),
             reports=reports,
         )
         # What start-up built lives as long as the process: out of the collector's sight, a
@@ -85,7 +88,8 @@ def create_app(
         gc.collect()
         gc.freeze()
         try:
-            yield
+            async with swept(windows):
+                yield
         finally:
             await asyncio.to_thread(reports.renderer.close)
             await database.close()
@@ -103,6 +107,7 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql),  # it answers other methods itself: 405
             *report_routes(),
+            *reset_page_routes(),
         ],
         lifespan=lifespan,
         middleware=[*cors_middleware(settings.cors_origins), Middleware(BodyLimit)],

@@ -129,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers",
         type=_workers,
-        help="worker processes sharing the port (default: RISE_WORKERS or 1)",
+        help="worker processes sharing the port (default: RISE_WORKERS or one per core)",
     )
     serve.set_defaults(handler=_serve)
 

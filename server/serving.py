@@ -5,7 +5,13 @@ becomes a supervisor: uvicorn starts N worker processes that share the listening
 and replaces one that dies. Each worker builds the app from the same settings, with
 DATABASE_URL naming the database the supervisor prepared, embedded or not; the embedded
 cluster lives as long as the supervisor. What the workers must share goes through the
-database; the rate-limit windows do not yet (they are per process, see README).
+database (or Redis, for the rate-limit windows when RISE_REDIS_URL is set), never through a
+process's memory, so the default is a worker per core.
+
+uvicorn believes X-Forwarded-For and X-Forwarded-Proto only from the peers named in
+RISE_TRUSTED_PROXIES (none by default, where uvicorn's own default is 127.0.0.1): otherwise
+anyone on the machine, or behind a proxy that passes the header on, could pick the client
+address that the rate limits count and the audit log records.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from persistence.database import normalize_url, provide_database
 from server.app import create_app
 from server.failure import Failure
 from server.logs import configure_logging
+from server.mail import NO_TRANSPORT_WARNING
 from server.migrate import prepare_database
 from server.settings import Settings, SettingsError, load_settings
 
@@ -36,6 +43,8 @@ LISTEN_BACKLOG = 2048  # uvicorn's default
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     log.info("Financial RISE starting (%s)", settings.env)
+    if settings.is_production:
+        log.warning(NO_TRANSPORT_WARNING)
     # Claim the port first: if it is taken, say so before starting or migrating anything.
     listener = listen(host, port)
     try:
@@ -48,6 +57,8 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
                 "log_config": None,
                 "lifespan": "on",
                 "server_header": False,
+                "proxy_headers": bool(settings.trusted_proxies),
+                "forwarded_allow_ips": list(settings.trusted_proxies),
             }
             if workers == 1:
                 config = uvicorn.Config(create_app(settings, location.url), **options)

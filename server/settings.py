@@ -2,12 +2,14 @@
 
 Every setting has a documented default (README "Configuration"). In development the secret
 key is generated on first start and kept in ``<data dir>/secrets.json``; in production it
-must be given, and the service refuses to start without it.
+must be given, and the service refuses to start without it, or with the development
+public URL.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import os
 import re
@@ -30,11 +32,22 @@ from persistence.database import DEFAULT_DATA_DIR
 
 SECRET_MIN_LENGTH = 32
 SECRETS_FILE = "secrets.json"
+DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:8000"
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _ORIGIN = re.compile(
     rf"(?P<scheme>https?)://(?P<host>{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::(?P<port>\d{{1,5}}))?"
 )
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at most 64."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(64, cores))
 
 
 class SettingsError(Exception):
@@ -52,8 +65,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    # Until the rate-limit windows are shared, one process; each has its own windows.
-    workers: int = Field(default=1, ge=1, le=64)
+    # One process per core: what the processes must share (the rate-limit windows too)
+    # goes through the database or Redis.
+    workers: int = Field(default_factory=available_cores, ge=1, le=64)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
     # Connections are opened as requests need them and then kept, up to the pool size: a
@@ -62,7 +76,8 @@ class Settings(BaseSettings):
     # How long a request waits for a free connection before it answers SERVICE_UNAVAILABLE.
     db_pool_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     graphiql: bool | None = None
-    public_url: str = "http://127.0.0.1:8000"  # where people reach the service (links in mail)
+    # Where people reach the service (links in mail); production must say.
+    public_url: str = DEVELOPMENT_PUBLIC_URL
     # generateReports calls a minute per account (three times as many per client address)
     reports_per_minute: int = Field(default=20, ge=1)
     # Report files go to an S3-compatible bucket when one is named, else under data_dir.
@@ -72,6 +87,35 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None  # both keys, or neither (boto3's own chain)
     s3_prefix: str = ""
+    # The rate-limit windows go to Redis when one is named, else to the database.
+    redis_url: SecretStr | None = None
+    # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or networks.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _a_redis_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str) and not value.startswith(REDIS_SCHEMES):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _addresses_or_networks(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        proxies = []
+        for entry in (part.strip() for part in value.split(",")):
+            if not entry:
+                continue
+            try:
+                proxies.append(str(ipaddress.ip_network(entry, strict=False)))
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return tuple(proxies)
+
     # Origins (scheme://host[:port]) whose pages may call the API from a browser (CORS).
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
@@ -134,6 +178,10 @@ class Settings(BaseSettings):
         """GraphiQL needs introspection; production has both off unless enabled."""
         return self.graphiql_enabled
 
+    @property
+    def redis(self) -> str | None:
+        return self.redis_url.get_secret_value() if self.redis_url is not None else None
+
     def secret(self) -> str:
         """The signing secret; `load_settings` guarantees it is set."""
         if self.secret_key is None:
@@ -160,7 +208,13 @@ def load_settings() -> Settings:
         settings = Settings()
     except ValidationError as exc:
         raise SettingsError(_describe(exc)) from None
-    return _with_secret(settings)
+    settings = _with_secret(settings)
+    if settings.is_production and settings.public_url.rstrip("/") == DEVELOPMENT_PUBLIC_URL:
+        raise SettingsError(
+            "RISE_PUBLIC_URL must be set when RISE_ENV=production: the address people reach "
+            "the service at, used in password-reset links (e.g. https://rise.example.com)"
+        )
+    return settings
 
 
 def _describe(exc: ValidationError) -> str:

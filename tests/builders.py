@@ -3,6 +3,7 @@ overrides only the columns its behaviour is about."""
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -35,6 +36,11 @@ def unique(prefix: str = "x") -> str:
 
 def unique_email() -> str:
     return f"{unique('user')}@example.com"
+
+
+def unique_address() -> str:
+    """A client address no other test uses (IPv6's documentation range, 2001:db8::/32)."""
+    return str(ipaddress.IPv6Address((0x20010DB8 << 96) | uuid.uuid4().int >> 32))
 
 
 def user(**overrides: Any) -> UserRow:

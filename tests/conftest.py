@@ -4,6 +4,9 @@
 suite creates and drops its own). Without it, the embedded cluster under the repository's
 `.rise` directory is started or joined. Either way each test session gets one fresh
 database, migrated once.
+
+The tests of the Redis rate-limit windows use `RISE_TEST_REDIS_URL` (default
+redis://127.0.0.1:6379/0) and are skipped when nothing answers there.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from domain.bank import load_bank
 from persistence import schema
@@ -54,3 +58,17 @@ def empty_database(pg_server: PgServer) -> Iterator[str]:
         yield url
     finally:
         pg_server.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A running Redis; the test is skipped, saying where it looked, when there is none."""
+    url = os.environ.get("RISE_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis answers at {url} ({exc}); set RISE_TEST_REDIS_URL to run this")
+    finally:
+        client.close()
+    return url

@@ -54,6 +54,8 @@ class Context:
 
     @property
     def client_ip(self) -> str | None:
+        """The peer's address; `rise serve` has replaced a trusted proxy's with the address
+        it forwarded (RISE_TRUSTED_PROXIES), and believes no one else's headers."""
         return self.request.client.host if self.request.client else None
 
     @property
@@ -86,10 +88,10 @@ class Context:
             raise Unauthenticated()
         return self.viewer
 
-    def limit(self, action: str, account: str | None = None) -> None:
+    async def limit(self, action: str, account: str | None = None) -> None:
         """Counts an attempt at `action`; RATE_LIMITED once the client or account is over."""
         try:
-            self.services.limiter.check(action, address=self.client_ip, account=account)
+            await self.services.limiter.check(action, address=self.client_ip, account=account)
         except RateLimited as exc:
             raise ApiError(str(exc), code=RATE_LIMITED) from exc
 

@@ -20,7 +20,6 @@ from starlette.routing import Route
 from server.app import create_app
 from server.auth import Argon2PasswordHasher
 from server.graphql.http import RiseGraphQL
-from server.rate_limits import RateLimiter
 from tests.api.conftest import SECRET, Api, api_settings
 from tests.builders import unique_email
 
@@ -35,15 +34,13 @@ async def app(
     database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Starlette]:
     """The app with one login a minute per account, so the second attempt is refused."""
-    limiter = RateLimiter(
-        rules={
-            "login": ("1000/minute", "1/minute"),
-            "register": ("1000/hour", "1000/hour"),
-            "password_reset": ("1000/hour", "1000/hour"),
-            "generate_reports": ("1000/minute", "1000/minute"),
-        }
-    )
-    application = create_app(api_settings(tmp_path_factory), database_url, limiter=limiter)
+    rules = {
+        "login": ("1000/minute", "1/minute"),
+        "register": ("1000/hour", "1000/hour"),
+        "password_reset": ("1000/hour", "1000/hour"),
+        "generate_reports": ("1000/minute", "1000/minute"),
+    }
+    application = create_app(api_settings(tmp_path_factory), database_url, rate_rules=rules)
     async with application.router.lifespan_context(application):
         yield application
 

@@ -1,37 +1,143 @@
-"""Rate limits on sign-in, registration and resets (API.md "Limits"), per address and account."""
+"""Rate limits on sign-in, registration and resets (API.md "Limits"), per address and account,
+counted in windows that every process shares: in PostgreSQL, or in Redis."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 
 import httpx
 import pytest
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
+from persistence.connections import Database
 from server.app import create_app
-from server.rate_limits import RULES, RateLimited, RateLimiter, rules_for
+from server.rate_limits import (
+    RULES,
+    DatabaseWindows,
+    RateLimited,
+    RateLimiter,
+    RedisWindows,
+    Windows,
+    rules_for,
+    window_key,
+)
 from server.settings import Settings
-from tests.builders import unique_email
+from tests.builders import unique_address, unique_email
+from tests.database import query
 
 LOGIN = (
     "mutation($e: String!) "
     '{ login(input: {email: $e, password: "Wrong-Pass-123"}) { accessToken } }'
 )
 
+WindowsFactory = Callable[[], Awaitable[Windows]]
 
-def test_the_account_window_fills_before_the_address_window() -> None:
-    limiter = RateLimiter(rules={"login": ("5/minute", "2/minute")})
-    limiter.check("login", address="10.0.0.1", account="ann@example.com")
-    limiter.check("login", address="10.0.0.1", account="ANN@example.com ")  # the same account
-    with pytest.raises(RateLimited) as raised:
-        limiter.check("login", address="10.0.0.1", account="ann@example.com")
-    assert 1 <= raised.value.retry_after <= 60
-    limiter.check("login", address="10.0.0.1", account="bob@example.com")  # another account
-    limiter.check("login", address="10.0.0.1", account="cy@example.com")  # the address's 5th
-    with pytest.raises(RateLimited):  # the refused attempt counted too: this is the 6th
-        limiter.check("login", address="10.0.0.1", account="dee@example.com")
-    limiter.check("login", address="10.0.0.2", account="dee@example.com")  # another address
+
+@pytest.fixture(params=["postgresql", "redis"])
+async def new_windows(
+    request: pytest.FixtureRequest, database_url: str
+) -> AsyncIterator[WindowsFactory]:
+    """Makes windows as one process of the service would: each call is another process."""
+    async with AsyncExitStack() as stack:
+
+        async def make() -> Windows:
+            windows: Windows
+            if request.param == "redis":
+                windows = RedisWindows(request.getfixturevalue("redis_url"))
+            else:
+                database = Database(database_url, statement_timeout_ms=10_000, size=20)
+                await database.open(wait=True)
+                stack.push_async_callback(database.close)
+                windows = DatabaseWindows(database)
+            stack.push_async_callback(windows.close)
+            return windows
+
+        yield make
+
+
+async def _outcome(limiter: RateLimiter, address: str, account: str) -> int | None:
+    try:
+        await limiter.check("login", address=address, account=account)
+    except RateLimited as exc:
+        return exc.retry_after
+    return None
+
+
+async def test_the_account_window_fills_before_the_address_window(
+    new_windows: WindowsFactory,
+) -> None:
+    limiter = RateLimiter(await new_windows(), rules={"login": ("5/minute", "2/minute")})
+    address, other_address = unique_address(), unique_address()
+    ann, bob, cy, dee = (unique_email() for _ in range(4))
+    assert await _outcome(limiter, address, ann) is None
+    assert await _outcome(limiter, address, f" {ann.upper()} ") is None  # the same account
+    retry_after = await _outcome(limiter, address, ann)
+    assert retry_after is not None
+    assert 1 <= retry_after <= 60
+    assert await _outcome(limiter, address, bob) is None  # another account
+    assert await _outcome(limiter, address, cy) is None  # the address's 5th
+    # The refused attempt counted at the address too: this is its 6th.
+    assert await _outcome(limiter, address, dee) is not None
+    assert await _outcome(limiter, other_address, dee) is None  # another address
+
+
+async def test_concurrent_attempts_in_two_processes_share_one_allowance(
+    new_windows: WindowsFactory,
+) -> None:
+    rules = {"login": ("1000/minute", "10/minute")}
+    first = RateLimiter(await new_windows(), rules=rules)
+    second = RateLimiter(await new_windows(), rules=rules)
+    account = unique_email()
+    outcomes = await asyncio.gather(
+        *(
+            _outcome(limiter, unique_address(), account)
+            for limiter in [first, second] * 15  # 30 at once, half in each process
+        )
+    )
+    assert sum(outcome is None for outcome in outcomes) == 10
+
+
+async def test_a_sweep_deletes_the_windows_that_have_emptied(database_url: str) -> None:
+    async with Database(database_url, statement_timeout_ms=10_000) as database:
+        windows = DatabaseWindows(database)
+        limiter = RateLimiter(
+            windows, rules={"brief": ("1/second", "1/second"), "long": ("1/hour", "1/hour")}
+        )
+        brief, long = unique_address(), unique_address()
+        await limiter.check("brief", address=brief, account=None)
+        await limiter.check("long", address=long, account=None)
+        brief_key = "/".join(window_key("brief", "address", brief))
+        long_key = "/".join(window_key("long", "address", long))
+        keys = {brief_key, long_key}
+
+        def stored() -> set[str]:
+            rows = query(
+                database_url, "SELECT key FROM rate_limit_windows WHERE key = ANY(:k)", k=list(keys)
+            )
+            return {key for (key,) in rows}
+
+        assert stored() == keys
+        await windows.sweep()
+        assert stored() == keys  # both still have an attempt inside their period
+        time.sleep(1.1)
+        await windows.sweep()
+        assert stored() == {long_key}
+        # The emptied window starts afresh.
+        await limiter.check("brief", address=brief, account=None)
+
+
+async def test_any_account_text_has_a_window(new_windows: WindowsFactory) -> None:
+    """What a client typed as the account, a NUL, half a surrogate pair or a megabyte of it
+    included, is counted like any other (the input is refused later, by the use case)."""
+    limiter = RateLimiter(await new_windows(), rules={"login": ("1000/minute", "1/minute")})
+    address = unique_address()
+    for account in ("ann\x00@example.com", "\ud800@example.com", "a" * 1_000_000):
+        assert await _outcome(limiter, address, account) is None
+        assert await _outcome(limiter, address, account) is not None
 
 
 @pytest.fixture
@@ -41,14 +147,14 @@ async def strict_app(database_url: str) -> AsyncIterator[Starlette]:
         "register": ("2/hour", "2/hour"),
         "password_reset": ("100/hour", "100/hour"),
     }
-    limiter = RateLimiter(rules=rules)
-    app = create_app(Settings(secret_key=SecretStr("r" * 40)), database_url, limiter=limiter)
+    app = create_app(Settings(secret_key=SecretStr("r" * 40)), database_url, rate_rules=rules)
     async with app.router.lifespan_context(app):
         yield app
 
 
 async def test_over_the_limit_is_rate_limited(strict_app: Starlette) -> None:
-    transport = httpx.ASGITransport(app=strict_app)
+    # An address of its own: the windows are shared with every other app on this database.
+    transport = httpx.ASGITransport(app=strict_app, client=(unique_address(), 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
         email = unique_email()
         codes = []

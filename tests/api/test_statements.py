@@ -13,8 +13,9 @@ import pytest
 from starlette.applications import Starlette
 
 from server.app import create_app
+from server.auth import Argon2PasswordHasher
 from server.graphql.ids import to_global_id
-from tests.api.conftest import Account, Api, api_settings, roomy_limiter
+from tests.api.conftest import Account, Api, api_settings, roomy_rules
 from tests.api.test_assessments_api import _responses
 from tests.database import execute
 from tests.statements import Wire
@@ -42,7 +43,10 @@ async def traced_app(
 ) -> AsyncIterator[Starlette]:
     """An app of its own, whose every database connection is traced."""
     application = create_app(
-        api_settings(tmp_path_factory), database_url, limiter=roomy_limiter(), on_connect=wire.trace
+        api_settings(tmp_path_factory),
+        database_url,
+        rate_rules=roomy_rules(),
+        on_connect=wire.trace,
     )
     async with application.router.lifespan_context(application):
         yield application
@@ -177,3 +181,31 @@ async def test_completing_is_at_most_twelve_statements(api: Api, wire: Wire) -> 
     # the viewer; BEGIN, the assessment locked, its answers, the phase result, the style
     # profile, the checklist in one INSERT, the status, the audit row, COMMIT
     assert counts[1] == 10
+
+
+LOGIN = """
+mutation($email: String!, $password: String!) { login(input: {email: $email, password: $password}) {
+  accessToken userErrors { code } } }"""
+
+
+async def test_a_login_is_ten_statements(api: Api, wire: Wire) -> None:
+    account = api.account()
+    password = "Ledger-Balance-42"
+    hashed = await Argon2PasswordHasher().hash(password)
+    execute(api.url, "UPDATE users SET password_hash = :h WHERE id = :id", h=hashed, id=account.id)
+    counts = []
+    for _ in range(2):  # the first warms the prepared statements
+        async with wire.counting() as sent:
+            result = await api(LOGIN, {"email": account.email, "password": password})
+        assert result["data"]["login"]["accessToken"], result
+        # After a ROLLBACK on a connection holding prepared statements, psycopg also sends
+        # DEALLOCATE ALL (whether it does depends on which pooled connection the first
+        # transaction got): counted apart.
+        statements = [s for s in sent() if s != 'Query "DEALLOCATE ALL"']
+        counts.append(len(statements))
+    # the windows of the address and the account, counted in one statement; BEGIN, the
+    # account, ROLLBACK; (argon2;) BEGIN, the account locked, its sign-in recorded, the
+    # session, the audit row, COMMIT
+    assert counts[1] == 10, statements
+    windows = [s for s in statements if "INSERT INTO rate_limit_windows" in s]
+    assert len(windows) == 1, statements

@@ -235,7 +235,8 @@ def test_demo_loads_every_state_once(tmp_path: Path, empty_database: str) -> Non
 
 def test_demo_refuses_production(tmp_path: Path, empty_database: str) -> None:
     env = environment(tmp_path, DATABASE_URL=empty_database, RISE_ENV="production",
-                      RISE_SECRET_KEY="p" * 40)  # fmt: skip
+                      RISE_SECRET_KEY="p" * 40,
+                      RISE_PUBLIC_URL="https://rise.example.com")  # fmt: skip
     result = rise("demo", env=env)
     assert result.code == 1
     assert "refuses to run with RISE_ENV=production" in result.stderr

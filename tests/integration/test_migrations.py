@@ -30,7 +30,7 @@ DESIGN_TABLES = {
     "consultant_settings",
     "scheduler_links",
 }
-ADDED_TABLES = {"sessions", "assessment_counts"}
+ADDED_TABLES = {"sessions", "assessment_counts", "rate_limit_windows"}
 
 # database-design.md, "Indexes" inline with each table.
 DESIGN_INDEXES = {

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -54,6 +55,30 @@ class Server:
             start_new_session=own_group,
         )
         self.log = ""
+        # Read as it comes, so a test can wait for a line while the server runs.
+        self._lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        with self.process.stdout as output:  # closed once the server (and its workers) left
+            for line in output:
+                self._lines.append(line)
+
+    def output(self) -> str:
+        """What the server has written so far."""
+        return "".join(self._lines)
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        """The first line of the output that contains `text`, once there is one."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = next((line for line in list(self._lines) if text in line), None)
+            if found is not None:
+                return found
+            time.sleep(0.1)
+        pytest.fail(f"no {text!r} in the output within {timeout} s:\n{self.output()}")
 
     def wait_ready(self) -> float:
         started = time.monotonic()
@@ -71,8 +96,9 @@ class Server:
     def stop(self, how: signal.Signals = signal.SIGTERM) -> str:
         if self.process.poll() is None:
             self.process.send_signal(how)
-        out, _ = self.process.communicate(timeout=60)
-        self.log += out
+        self.process.wait(timeout=60)
+        self._reader.join(timeout=10)
+        self.log = self.output()
         return self.log
 
 

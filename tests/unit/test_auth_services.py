@@ -26,7 +26,7 @@ from domain.ports import RefreshSession, RevokedReason
 from domain.services import auth, password_reset, sessions
 from domain.services.auth import SignIn, token_digest
 from server.auth import Argon2PasswordHasher
-from server.mail import ConsoleMailer
+from server.mail import ConsoleMailer, UndeliveredMail, mailer_for
 from tests.unit.fakes import FakeClock, FakeHasher, FakeMailer, FakeUnitOfWork
 
 PASSWORD = "Ledger-Balance-42"
@@ -462,3 +462,16 @@ async def test_the_console_mailer_logs_the_whole_message(caplog: pytest.LogCaptu
     assert record.name == "rise.mail"
     assert "ann@example.com" in record.getMessage()
     assert f"{RESET_BASE}?token=abc" in record.getMessage()
+
+
+async def test_production_mail_says_only_what_kind_was_not_sent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="rise.mail")
+    mailer = mailer_for(production=True)
+    assert isinstance(mailer, UndeliveredMail)
+    await mailer.send("ann@example.com", "Reset", f"open {RESET_BASE}?token=abc")
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING
+    assert record.getMessage() == "mail not sent (no mail transport): Reset"
+    assert isinstance(mailer_for(production=False), ConsoleMailer)

@@ -1,4 +1,5 @@
-"""Settings: defaults, production's refusal without secrets, development's kept secret."""
+"""Settings: defaults, production's refusal without secrets or a public URL, development's
+kept secret, the Redis URL and the trusted proxies."""
 
 from __future__ import annotations
 
@@ -12,18 +13,16 @@ import pytest
 from server.settings import SettingsError, load_settings
 
 STRONG_SECRET = "s" * 48
+PUBLIC_URL = "https://rise.example.com"
 
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in (
-        "DATABASE_URL",
-        "RISE_ENV",
-        "RISE_SECRET_KEY",
-        "RISE_PORT",
-        "RISE_GRAPHIQL",
+        "DATABASE_URL", "RISE_ENV", "RISE_SECRET_KEY", "RISE_PORT", "RISE_GRAPHIQL",
+        "RISE_PUBLIC_URL", "RISE_WORKERS", "RISE_REDIS_URL", "RISE_TRUSTED_PROXIES",
         "RISE_CORS_ORIGINS",
-    ):
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RISE_DATA_DIR", str(tmp_path / "data"))
 
@@ -65,6 +64,7 @@ def test_production_with_a_secret_turns_graphiql_off(
 ) -> None:
     monkeypatch.setenv("RISE_ENV", "production")
     monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("RISE_PUBLIC_URL", PUBLIC_URL)
     settings = load_settings()
     assert settings.secret() == STRONG_SECRET
     assert not settings.graphiql_enabled
@@ -74,6 +74,7 @@ def test_production_with_a_secret_turns_graphiql_off(
 def test_graphiql_can_be_enabled_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RISE_ENV", "production")
     monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("RISE_PUBLIC_URL", PUBLIC_URL)
     monkeypatch.setenv("RISE_GRAPHIQL", "true")
     assert load_settings().graphiql_enabled
 
@@ -128,6 +129,54 @@ def test_blank_data_dir_means_the_default(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("RISE_DATA_DIR", "")
     monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
     assert load_settings().data_dir == Path(".rise").absolute()
+
+
+@pytest.mark.parametrize("public_url", [None, "http://127.0.0.1:8000", "http://127.0.0.1:8000/"])
+def test_production_refuses_the_development_public_url(
+    monkeypatch: pytest.MonkeyPatch, public_url: str | None
+) -> None:
+    monkeypatch.setenv("RISE_ENV", "production")
+    monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    if public_url is not None:
+        monkeypatch.setenv("RISE_PUBLIC_URL", public_url)
+    with pytest.raises(SettingsError, match=r"^RISE_PUBLIC_URL must be set when RISE_ENV=prod"):
+        load_settings()
+
+
+def test_development_keeps_the_local_public_url() -> None:
+    assert load_settings().public_url == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 2), (12, 12), (96, 64)])
+def test_a_worker_per_core_by_default(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
+) -> None:
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(cores)))
+    assert load_settings().workers == workers
+    monkeypatch.setenv("RISE_WORKERS", "3")
+    assert load_settings().workers == 3
+
+
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().trusted_proxies == ()
+    monkeypatch.setenv("RISE_TRUSTED_PROXIES", " 10.0.0.5, 10.1.0.0/16,,::1 ")
+    assert load_settings().trusted_proxies == ("10.0.0.5/32", "10.1.0.0/16", "::1/128")
+    monkeypatch.setenv("RISE_TRUSTED_PROXIES", "10.0.0.5, proxy.internal")
+    with pytest.raises(SettingsError, match=r"RISE_TRUSTED_PROXIES: .*'proxy\.internal'"):
+        load_settings()
+
+
+def test_the_redis_url_is_a_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().redis is None
+    monkeypatch.setenv("RISE_REDIS_URL", "")
+    assert load_settings().redis is None
+    monkeypatch.setenv("RISE_REDIS_URL", "redis://:pw@cache:6379/2")
+    settings = load_settings()
+    assert settings.redis == "redis://:pw@cache:6379/2"
+    assert "pw" not in repr(settings)
+    monkeypatch.setenv("RISE_REDIS_URL", "http://cache:6379")
+    with pytest.raises(SettingsError, match=r"RISE_REDIS_URL: .*redis://"):
+        load_settings()
 
 
 def test_no_cors_origin_by_default() -> None:

@@ -81,7 +81,7 @@ class AuthMutations:
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         """Always creates a consultant; only admins create admins (createUser)."""
         context = info.context
-        context.limit("register", input.email)
+        await context.limit("register", input.email)
         try:
             signed = await auth.register(
                 uow=context.uow(),
@@ -101,7 +101,7 @@ class AuthMutations:
     @strawberry.mutation
     async def login(self, info: Info, input: LoginInput) -> AuthPayload:
         context = info.context
-        context.limit("login", input.email)
+        await context.limit("login", input.email)
         try:
             signed = await auth.login(
                 uow=context.uow(),
@@ -152,7 +152,7 @@ class AuthMutations:
     async def request_password_reset(self, info: Info, email: str) -> OkPayload:
         """The same answer whether or not an account has this email."""
         context = info.context
-        context.limit("password_reset", email)
+        await context.limit("password_reset", email)
         try:
             await password_reset.request_password_reset(
                 uow=context.uow(),
@@ -170,7 +170,7 @@ class AuthMutations:
     @strawberry.mutation
     async def reset_password(self, info: Info, token: str, new_password: str) -> OkPayload:
         context = info.context
-        context.limit("password_reset")
+        await context.limit("password_reset")
         try:
             await password_reset.reset_password(
                 uow=context.uow(),

@@ -134,7 +134,7 @@ class ReportMutations:
     async def generate_reports(self, info: Info, input: GenerateReportsInput) -> ReportsPayload:
         context = info.context
         actor = context.require_viewer()
-        context.limit("generate_reports", account=str(actor.id))
+        await context.limit("generate_reports", account=str(actor.id))
         try:
             records = await service.generate_reports(
                 uow=context.uow(),
