@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.settings import Settings
-from tests.api.conftest import SECRET, Api, roomy_limiter
+from tests.api.conftest import SECRET, Api, roomy_rules
 from tests.api.test_reports_api import GENERATE, _assessment, _bearer, _path
 from tests.s3 import s3_endpoint
 
@@ -28,7 +28,7 @@ STORAGE_DOWN = "report storage is unavailable; try again shortly"
 async def served(tmp_path: Path, database_url: str) -> AsyncIterator[tuple[Api, Starlette]]:
     """An app of its own, its files under tmp_path/reports."""
     settings = Settings(secret_key=SecretStr(SECRET), data_dir=tmp_path)
-    app = create_app(settings, database_url, limiter=roomy_limiter())
+    app = create_app(settings, database_url, rate_rules=roomy_rules())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
@@ -98,7 +98,7 @@ async def test_a_bucket_that_is_not_there_is_told_before_rendering(
         s3_access_key_id="test",
         s3_secret_access_key=SecretStr("test-secret"),
     )
-    app = create_app(settings, api.url, limiter=roomy_limiter())
+    app = create_app(settings, api.url, rate_rules=roomy_rules())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
