@@ -10,13 +10,9 @@ does not exist.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import multiprocessing
 import os
 import signal
-import sys
-import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from types import FrameType
@@ -36,6 +32,7 @@ from persistence.connections import ConnectionScope
 from persistence.queries import signed_in_user
 from persistence.unit_of_work import SqlUnitOfWork
 from server.graphql.ids import BadId, expect_id
+from server.lifeline import end_with_parent
 from server.pdf import render_pdf_sync
 from server.tokens import Claims, bearer_claims, verify_download
 
@@ -84,43 +81,17 @@ def _start_worker(server_pid: int) -> None:
 
     Ctrl-C and SIGTERM reach the whole process group, and the server stops its workers
     itself, so while the server lives a worker ignores both rather than each printing a
-    traceback. A worker must not outlive its server, though: killed outright, the server
-    cannot stop them, and they would hold their memory for good. So a worker dies with its
-    server (on Linux the kernel sends it SIGKILL; elsewhere a thread watches for the server's
-    pid to go), and once orphaned it no longer ignores SIGTERM.
+    traceback. A worker must not outlive its server, though (`server.lifeline`): it ends
+    with it, and once orphaned it no longer ignores SIGTERM.
     """
     global _server_pid
     _server_pid = server_pid
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminate_if_orphaned)
-    if not _kernel_kills_with_parent():
-        threading.Thread(target=_watch_server, name="server-watch", daemon=True).start()
-    if os.getppid() != server_pid:  # the server died before this worker was ready
-        os._exit(1)
+    end_with_parent(server_pid)
 
 
 _server_pid = 0  # in a worker, the pid of the server that started it
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-SERVER_WATCH_SECONDS = 0.5
-
-
-def _kernel_kills_with_parent() -> bool:
-    """Asks Linux to SIGKILL this process when its parent ends. The kernel means the thread
-    that started the worker: the pool starts its workers from the thread that submits work,
-    the event loop's, which ends only with the server."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _watch_server() -> None:
-    while os.getppid() == _server_pid:
-        time.sleep(SERVER_WATCH_SECONDS)
-    os._exit(1)
 
 
 def _terminate_if_orphaned(signum: int, frame: FrameType | None) -> None:

@@ -17,6 +17,7 @@ address that the rate limits count and the audit log records.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
 import socket
@@ -30,6 +31,7 @@ from uvicorn.supervisors import Multiprocess
 from persistence.database import normalize_url, provide_database
 from server.app import create_app
 from server.failure import Failure
+from server.lifeline import end_with_parent
 from server.logs import configure_logging
 from server.mail import NO_TRANSPORT_WARNING
 from server.migrate import prepare_database
@@ -83,7 +85,11 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
 
 
 def worker_app() -> Starlette:
-    """The app of one worker process of `rise serve --workers N`."""
+    """The app of one worker process of `rise serve --workers N`, which ends with the
+    supervisor however that ends (`server.lifeline`)."""
+    supervisor = multiprocessing.parent_process()
+    if supervisor is not None and supervisor.pid is not None:
+        end_with_parent(supervisor.pid)
     settings = load_settings()
     configure_logging(settings.log_level)
     if settings.database_url is None:  # the supervisor always sets it

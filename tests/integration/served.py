@@ -23,8 +23,11 @@ SECRET = "served-tests-" + "k" * 40
 
 def serve(data_dir: Path, database_url: str, *, own_group: bool = False, **env: str) -> Server:
     """`rise serve` on the database (which it migrates), ready for requests; `env` adds
-    settings."""
-    given = environment(data_dir, DATABASE_URL=database_url, RISE_SECRET_KEY=SECRET, **env)
+    settings. One process unless RISE_WORKERS says otherwise: the one that serves is the
+    one the test signals."""
+    given = environment(
+        data_dir, DATABASE_URL=database_url, RISE_SECRET_KEY=SECRET, **{"RISE_WORKERS": "1"} | env
+    )
     server = Server(given, own_group=own_group)
     server.wait_ready()
     return server

@@ -1,5 +1,6 @@
-"""The PDF workers of a real `rise serve`: they end with the server however it ends, killed
-outright or stopped by a terminal's Ctrl-C, and say nothing on the way."""
+"""The PDF workers of a real `rise serve`, and with `--workers N` the server's worker
+processes: they end with the server however it ends, killed outright or stopped by a
+terminal's Ctrl-C, and say nothing on the way."""
 
 from __future__ import annotations
 
@@ -18,11 +19,14 @@ pytestmark = pytest.mark.slow
 GONE_WITHIN_SECONDS = 5
 
 
-def _family(pid: int) -> list[psutil.Process]:
-    """The server's descendants: its render workers (and multiprocessing's helper)."""
+def _family(pid: int, workers: int = 1) -> list[psutil.Process]:
+    """The server's descendants: its worker processes when it has more than one, the render
+    workers (children of the process that rendered) and multiprocessing's helpers."""
     family = psutil.Process(pid).children(recursive=True)
-    workers = [p for p in family if "spawn_main" in " ".join(p.cmdline())]
-    assert workers, "no render worker was started"
+    spawned = {p.pid: p for p in family if "spawn_main" in " ".join(p.cmdline())}
+    renderers = {pid} if workers == 1 else {w for w, p in spawned.items() if p.ppid() == pid}
+    assert len(renderers) == workers
+    assert any(p.ppid() in renderers for p in spawned.values()), "no render worker started"
     return family
 
 
@@ -33,13 +37,16 @@ def _wait_gone(processes: list[psutil.Process]) -> list[psutil.Process]:
     return alive
 
 
-def test_render_workers_die_with_a_killed_server(tmp_path: Path, empty_database: str) -> None:
-    server = serve(tmp_path, empty_database)
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_every_worker_dies_with_a_killed_server(
+    tmp_path: Path, empty_database: str, workers: str
+) -> None:
+    server = serve(tmp_path, empty_database, RISE_WORKERS=workers)
     family: list[psutil.Process] = []
     try:
         consultant = Consultant(server, empty_database)
         consultant.generate(consultant.completed_assessment())
-        family = _family(server.process.pid)
+        family = _family(server.process.pid, int(workers))
         server.process.kill()
         server.process.wait(timeout=10)
         alive = _wait_gone(family)

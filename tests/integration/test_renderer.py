@@ -67,10 +67,11 @@ async def test_workers_shrug_off_ctrl_c_meant_for_the_server() -> None:
 # The worker has the kernel's help switched off: what is left is the portable fallback.
 _WORKER = """
 import os, sys, time
+import server.lifeline as lifeline
 import server.reports_http as workers
-workers._kernel_kills_with_parent = lambda: False
+lifeline.kernel_kills_with_parent = lambda: False
 if sys.argv[1] == "unwatched":
-    workers._watch_server = lambda: None
+    lifeline._watch = lambda parent_pid: None
 workers._start_worker(os.getppid())
 print("ready", os.getpid(), flush=True)
 time.sleep(120)

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psutil
 import psycopg
 import pytest
 
 from tests.api.test_reports_api import GENERATE
 from tests.database import libpq_url, query
 from tests.integration.cli import REPO, environment, rise
-from tests.integration.served import Consultant, serve
+from tests.integration.served import Consultant, living, serve
 from tests.s3 import BUCKET, s3_client, s3_endpoint
 
 __all__ = ["s3_endpoint"]  # the fixture, used by name
@@ -116,6 +117,7 @@ def test_files_a_killed_server_stored_but_never_recorded_are_swept(
     storage: Storage, empty_database: str
 ) -> None:
     server = serve(storage.data_dir, empty_database, **storage.env, **SLOW_STATEMENTS)
+    family: list[psutil.Process] = []
     try:
         consultant = Consultant(server, empty_database)
         assessment_id = consultant.completed_assessment()
@@ -126,10 +128,13 @@ def test_files_a_killed_server_stored_but_never_recorded_are_swept(
             render = Render(consultant, assessment_id)
             render.start()
             wait_for(lambda: len(storage.keys()) == 4, "the render stored its two files")
+            family = psutil.Process(server.process.pid).children(recursive=True)
             server.process.kill()
             server.process.wait(timeout=10)
             render.join(timeout=30)
     finally:
+        for process in living(family):  # should they outlive the server
+            process.kill()
         server.stop()
     assert isinstance(render.answer, httpx.HTTPError)
     orphans = storage.keys() - recorded(empty_database)
