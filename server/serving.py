@@ -43,6 +43,9 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 LISTEN_BACKLOG = 2048  # uvicorn's default
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     log.info("Financial RISE starting (%s)", settings.env)
     if settings.is_production:
@@ -70,7 +73,14 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
                 # The workers are spawned: they read their settings as this process did.
                 os.environ["DATABASE_URL"] = location.url
                 config = uvicorn.Config(
-                    f"{__name__}:worker_app", factory=True, workers=workers, **options
+                    f"{__name__}:worker_app",
+                    factory=True,
+                    workers=workers,
+                    # A worker answers the supervisor's health check only once it has
+                    # imported the service and opened its pool: on a busy machine that takes
+                    # longer than uvicorn's 5 s, and a worker killed for it restarts in a loop.
+                    timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+                    **options,
                 )
                 log.info(
                     "serving on http://%s:%d (GraphQL at /graphql) with %d worker processes",
