@@ -13,7 +13,10 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -66,14 +69,37 @@ class PdfRenderer:
         return self._pool
 
     async def render(self, document: ReportDocument) -> RenderedReport:
-        loop = asyncio.get_running_loop()
-        pdf = await loop.run_in_executor(self._executor(), render_pdf_sync, document)
+        with _new_workers_ignore_ctrl_c():  # a submit may spawn a worker
+            submitted = self._executor().submit(render_pdf_sync, document)
+        pdf = await asyncio.wrap_future(submitted)
         return RenderedReport(content=pdf.content, page_count=pdf.page_count)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+@contextmanager
+def _new_workers_ignore_ctrl_c() -> Iterator[None]:
+    """Spawns within it start with SIGINT ignored, inherited through exec.
+
+    A worker's own set-up (`_start_worker`) runs only once the fresh interpreter has imported
+    this module, and a Ctrl-C before that would kill it with a traceback. The server ignores
+    SIGINT meanwhile, which is the length of a fork and exec when the pool grows and a
+    moment otherwise. Outside the main thread (tests) signal handlers cannot be changed, nor
+    can a handler installed outside Python be put back, and the worker's set-up alone has
+    to do.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _start_worker(server_pid: int) -> None:

@@ -63,6 +63,23 @@ async def test_workers_shrug_off_ctrl_c_meant_for_the_server() -> None:
     assert again.content.startswith(b"%PDF")
 
 
+async def test_a_worker_ignores_ctrl_c_from_its_first_instant() -> None:
+    """Ctrl-C can come while a worker is still starting, before its own set-up has run: it
+    is ignored from the moment the process exists."""
+    renderer = PdfRenderer(workers=1)
+    document = client_report(report_inputs(story_sheet(STORY_BY_STYLE[DiscType.I])))
+    try:
+        rendering = asyncio.ensure_future(renderer.render(document))
+        await asyncio.sleep(0)  # the render is submitted, and its worker spawned
+        [worker] = renderer._executor()._processes
+        os.kill(worker, signal.SIGINT)  # long before the worker has imported anything
+        rendered = await rendering
+        assert set(renderer._executor()._processes) == {worker}
+    finally:
+        renderer.close()
+    assert rendered.content.startswith(b"%PDF")
+
+
 # A worker started by an intermediate process (its "server"), which the test then kills.
 # The worker has the kernel's help switched off: what is left is the portable fallback.
 _WORKER = """
