@@ -87,3 +87,8 @@ SWEEP = "DELETE FROM rate_limit_windows WHERE expires_at <= now()"
 async def sweep(connection: Connection) -> int:
     """Deletes the windows none of whose attempts is inside its period any more."""
     return await execute(connection, SWEEP)
+
+
+async def check(connection: Connection) -> None:
+    """Raises unless the windows' table can be read (readiness)."""
+    await execute(connection, "SELECT FROM rate_limit_windows LIMIT 0")

@@ -125,19 +125,22 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Readiness: the database answers a query, and the report storage takes files, each
-    within two seconds."""
+    """Readiness: the database answers a query, the report storage takes files, and the
+    rate limits' windows can be counted (in Redis, when it keeps them), each within two
+    seconds."""
     services: Services = request.app.state.services
-    database, storage = await asyncio.gather(
+    database, storage, rate_limits = await asyncio.gather(
         _ready("database", _database_answers(services)),
         _ready("storage", services.reports.store.check_writable()),
+        _ready("rate limits", services.limiter.windows.check()),
     )
-    ready = database and storage
+    ready = database and storage and rate_limits
     return JSONResponse(
         {
             "status": "ready" if ready else "unavailable",
             "database": "ok" if database else "unreachable",
             "storage": "ok" if storage else "unavailable",
+            "rateLimits": "ok" if rate_limits else "unavailable",
         },
         status_code=200 if ready else 503,
     )

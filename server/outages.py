@@ -1,5 +1,6 @@
 """Failures that mean a part the service depends on is down, not that a request is wrong:
-the database unreachable or out of connections, the report storage unusable.
+the database unreachable or out of connections, the report storage unusable, the Redis that
+keeps the rate limits' windows not answering.
 
 Clients get them as `SERVICE_UNAVAILABLE` with a message that names the part and no
 internals, and may retry; where nothing of the request could run, with HTTP 503. The log
@@ -14,12 +15,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from persistence.connections import is_unreachable
+from server.rate_limits import RateLimitsUnavailable
 from server.storage import StorageUnavailable
 
 log = logging.getLogger("rise.outages")
 
 DATABASE_DOWN = "the database is unavailable; try again shortly"
 STORAGE_DOWN = "report storage is unavailable; try again shortly"
+RATE_LIMITS_DOWN = "rate limiting is unavailable; try again shortly"
 RETRY_AFTER_SECONDS = 5
 
 
@@ -29,6 +32,8 @@ def outage_message(error: BaseException | None) -> str | None:
         return None
     if isinstance(error, StorageUnavailable):
         return STORAGE_DOWN
+    if isinstance(error, RateLimitsUnavailable):
+        return RATE_LIMITS_DOWN
     if is_unreachable(error):
         return DATABASE_DOWN
     return None

@@ -25,7 +25,7 @@ import hashlib
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
@@ -52,6 +52,12 @@ RULES: dict[str, tuple[str, str]] = {
 # How often each process deletes the PostgreSQL windows that have emptied.
 SWEEP_EVERY_SECONDS = 600.0
 REDIS_KEY_PREFIX = "rise"
+REDIS_TIMEOUT_SECONDS = 2.0  # to connect, and for each answer
+
+
+class RateLimitsUnavailable(Exception):
+    """The windows cannot be counted in now (Redis down, or not answering in time); the
+    message says where and why, for the log."""
 
 
 class RateLimited(Exception):
@@ -84,6 +90,10 @@ class Windows(Protocol):
 
     async def sweep(self) -> None:
         """Forgets the windows that have emptied."""
+        ...
+
+    async def check(self) -> None:
+        """Raises RateLimitsUnavailable unless windows can be counted now (readiness)."""
         ...
 
     async def close(self) -> None: ...
@@ -138,6 +148,13 @@ class DatabaseWindows:
         finally:
             await self._database.release(connection)
 
+    async def check(self) -> None:
+        connection = await self._database.connect()
+        try:
+            await rate_windows.check(connection)
+        finally:
+            await self._database.release(connection)
+
     async def close(self) -> None:
         return None
 
@@ -145,10 +162,18 @@ class DatabaseWindows:
 class RedisWindows:
     """The windows in Redis at `url` (`redis://`, `rediss://` or `unix://`), as the `limits`
     library keeps them: a sorted list per key, counted by a Lua script, which Redis runs
-    atomically. Redis expires a window itself once it has emptied."""
+    atomically. Redis expires a window itself once it has emptied.
+
+    A Redis that refuses, drops or does not answer within REDIS_TIMEOUT_SECONDS makes the
+    count fail with RateLimitsUnavailable: the limited call is refused as an outage rather
+    than let through uncounted, since a limit that lapses whenever Redis does would be no
+    limit against a password guesser.
+    """
 
     def __init__(self, url: str) -> None:
-        self._pool = redis.asyncio.ConnectionPool.from_url(url)
+        self._pool = redis.asyncio.ConnectionPool.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+        )
         # The storage takes a pool of ours (its options are typed narrower than it accepts),
         # so that closing the pool at shutdown closes its connections.
         storage = RedisStorage(
@@ -160,14 +185,26 @@ class RedisWindows:
         self._limiter = MovingWindowRateLimiter(storage)
 
     async def count(self, attempts: Sequence[Attempt]) -> int | None:
-        for attempt in attempts:
-            if not await self._limiter.hit(attempt.rule, *attempt.keys):
-                reset_at, _ = await self._limiter.get_window_stats(attempt.rule, *attempt.keys)
-                return max(1, math.ceil(reset_at - time.time()))
-        return None
+        with self._unavailable_on_failure():
+            for attempt in attempts:
+                if not await self._limiter.hit(attempt.rule, *attempt.keys):
+                    reset_at, _ = await self._limiter.get_window_stats(attempt.rule, *attempt.keys)
+                    return max(1, math.ceil(reset_at - time.time()))
+            return None
 
     async def sweep(self) -> None:
         return None
+
+    async def check(self) -> None:
+        with self._unavailable_on_failure():
+            await redis.asyncio.Redis(connection_pool=self._pool).ping()
+
+    @contextlib.contextmanager
+    def _unavailable_on_failure(self) -> Iterator[None]:
+        try:
+            yield
+        except redis.RedisError as exc:  # refused, reset or timed out: all say "down"
+            raise RateLimitsUnavailable(f"redis: {exc}") from exc
 
     async def close(self) -> None:
         await self._pool.aclose()

@@ -4,6 +4,7 @@ overrides only the columns its behaviour is about."""
 from __future__ import annotations
 
 import ipaddress
+import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -36,6 +37,13 @@ def unique(prefix: str = "x") -> str:
 
 def unique_email() -> str:
     return f"{unique('user')}@example.com"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def unique_address() -> str:

@@ -3,7 +3,6 @@ empty bucket, reached by boto3 exactly as a real endpoint would be."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import boto3
@@ -11,19 +10,14 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from server.storage import S3ReportStore
+from tests.builders import free_port
 
 BUCKET = "rise-reports"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"

@@ -4,6 +4,7 @@ counted in windows that every process shares: in PostgreSQL, or in Redis."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
@@ -26,7 +27,7 @@ from server.rate_limits import (
     window_key,
 )
 from server.settings import Settings
-from tests.builders import unique_address, unique_email
+from tests.builders import free_port, unique_address, unique_email
 from tests.database import query
 
 LOGIN = (
@@ -135,7 +136,8 @@ async def test_any_account_text_has_a_window(new_windows: WindowsFactory) -> Non
     included, is counted like any other (the input is refused later, by the use case)."""
     limiter = RateLimiter(await new_windows(), rules={"login": ("1000/minute", "1/minute")})
     address = unique_address()
-    for account in ("ann\x00@example.com", "\ud800@example.com", "a" * 1_000_000):
+    email = unique_email()  # the windows outlive a run: a run of its own accounts
+    for account in (email.replace("@", "\x00@"), "\ud800" + email, email * 40_000):
         assert await _outcome(limiter, address, account) is None
         assert await _outcome(limiter, address, account) is not None
 
@@ -173,3 +175,64 @@ def test_the_report_allowance_is_configurable() -> None:
         k: v for k, v in RULES.items() if k != "generate_reports"
     }
     assert rules_for(20)["generate_reports"] == RULES["generate_reports"]  # the default
+
+
+RATE_LIMITS_DOWN = "rate limiting is unavailable; try again shortly"
+
+
+@contextlib.asynccontextmanager
+async def _redis_down(how: str) -> AsyncIterator[str]:
+    """The URL of a Redis that is down: nothing listens (refused), or something accepts
+    connections and never answers (silent, as a hung server or a dropped route)."""
+    if how == "refused":
+        yield f"redis://127.0.0.1:{free_port()}/0"
+        return
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # until the client gives up
+        writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("how", ["refused", "silent"])
+async def test_a_redis_that_is_down_is_an_outage_not_an_internal_error(
+    database_url: str, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with _redis_down(how) as redis_url:
+        settings = Settings(secret_key=SecretStr("r" * 40), redis_url=SecretStr(redis_url))
+        app = create_app(settings, database_url)
+        async with app.router.lifespan_context(app), asyncio.timeout(30):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+                answer = await client.post(
+                    "/graphql", json={"query": LOGIN, "variables": {"e": unique_email()}}
+                )
+                ready = await client.get("/readyz")
+    assert answer.status_code == 200  # an error of the field, as any outage while resolving
+    [error] = answer.json()["errors"]
+    assert error["path"] == ["login"]
+    assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert error["message"] == RATE_LIMITS_DOWN
+    assert ready.status_code == 503
+    assert ready.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "storage": "ok",
+        "rateLimits": "unavailable",
+    }
+    assert f"{RATE_LIMITS_DOWN} (RateLimitsUnavailable: redis" in caplog.text
+    assert "Traceback" not in caplog.text
+
+
+async def test_readiness_names_the_rate_limits_when_they_answer(strict_app: Starlette) -> None:
+    transport = httpx.ASGITransport(app=strict_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+        ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["rateLimits"] == "ok"

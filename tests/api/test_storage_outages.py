@@ -112,4 +112,5 @@ async def test_a_bucket_that_is_not_there_is_told_before_rendering(
                 "status": "unavailable",
                 "database": "ok",
                 "storage": "unavailable",
+                "rateLimits": "ok",
             }

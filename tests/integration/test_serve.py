@@ -4,7 +4,6 @@ on the embedded database find the same data after a restart."""
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,18 +16,12 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from persistence import schema
-from tests.builders import unique_email
+from tests.builders import free_port, unique_email
 from tests.integration.cli import REPO, Result, environment, rise
 
 pytestmark = pytest.mark.slow
 
 READY_WITHIN_SECONDS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:
@@ -41,7 +34,7 @@ class Server:
     ) -> None:
         """`own_group`: in a process group of its own, as a terminal's foreground job is,
         so that the test can signal the whole group as Ctrl-C does."""
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = env | {"RISE_LOG_LEVEL": log_level}
         self.process = subprocess.Popen(
@@ -122,6 +115,7 @@ def test_serve_migrates_answers_probes_and_stops_cleanly(
             "status": "ready",
             "database": "ok",
             "storage": "ok",
+            "rateLimits": "ok",
         }
         answer = httpx.post(f"{server.base}/graphql", json={"query": "{ serviceVersion }"})
         assert answer.status_code == 200

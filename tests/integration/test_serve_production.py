@@ -12,10 +12,10 @@ import pytest
 
 from domain.services.auth import token_digest
 from server.mail import NO_TRANSPORT_WARNING
-from tests.builders import unique_email
+from tests.builders import free_port, unique_email
 from tests.database import query
 from tests.integration.cli import environment, rise
-from tests.integration.test_serve import Server, _create_user, _free_port
+from tests.integration.test_serve import Server, _create_user
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,7 @@ def _production(tmp_path: Path, database_url: str, **overrides: str) -> dict[str
 
 
 def test_production_refuses_the_development_public_url(tmp_path: Path, empty_database: str) -> None:
-    result = rise("serve", "--port", str(_free_port()), env=_production(tmp_path, empty_database))
+    result = rise("serve", "--port", str(free_port()), env=_production(tmp_path, empty_database))
     assert result.code == 1
     [line] = result.error_lines
     assert line.startswith("rise: error: RISE_PUBLIC_URL must be set when RISE_ENV=production")
