@@ -53,13 +53,15 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def rise_env(database_url: str | None, data_dir: Path = BENCH_DIR, **extra: str) -> dict[str, str]:
     """The environment of a bench `rise serve`: quiet logs, the shared secret, no report
-    allowance in the way; without `database_url`, the embedded cluster under `data_dir`."""
+    allowance in the way, and one server process (as the single-process baselines it is
+    compared with) unless `extra` says otherwise; without `database_url`, the embedded
+    cluster under `data_dir`."""
     env = clean_env(
         RISE_DATA_DIR=str(data_dir),
         RISE_LOG_LEVEL="WARNING",
         RISE_SECRET_KEY=bench_secret(),
         RISE_REPORTS_PER_MINUTE="100000",
-        **extra,
+        **{"RISE_WORKERS": "1"} | extra,
     )
     if database_url:
         env["DATABASE_URL"] = database_url
