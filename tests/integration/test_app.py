@@ -23,7 +23,12 @@ async def _get(database_url: str, path: str, data_dir: Path) -> httpx.Response:
 async def test_ready_when_the_database_answers(database_url: str, tmp_path: Path) -> None:
     response = await _get(database_url, "/readyz", tmp_path)
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "database": "ok", "storage": "ok"}
+    assert response.json() == {
+        "status": "ready",
+        "database": "ok",
+        "storage": "ok",
+        "rateLimits": "ok",
+    }
 
 
 async def test_not_ready_but_alive_when_the_database_is_unreachable(
@@ -32,7 +37,12 @@ async def test_not_ready_but_alive_when_the_database_is_unreachable(
     unreachable = "postgresql+psycopg://postgres@127.0.0.1:9/rise"
     response = await _get(unreachable, "/readyz", tmp_path)
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unreachable", "storage": "ok"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "storage": "ok",
+        "rateLimits": "unavailable",  # their windows are in the database
+    }
     assert "readiness check failed: database" in caplog.text
     assert (await _get(unreachable, "/healthz", tmp_path)).status_code == 200
 
@@ -44,7 +54,12 @@ async def test_not_ready_when_report_files_cannot_be_stored(
     (tmp_path / "reports").write_text("not a directory")
     response = await _get(database_url, "/readyz", tmp_path)
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "storage": "unavailable"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "storage": "unavailable",
+        "rateLimits": "ok",
+    }
     assert "readiness check failed: storage" in caplog.text
     (tmp_path / "reports").unlink()
     assert (await _get(database_url, "/readyz", tmp_path)).status_code == 200
