@@ -16,6 +16,7 @@ from strawberry.types.graphql import OperationType
 
 from domain.access import may_see_audit_trail, may_see_user
 from server.graphql.context import Context, Info
+from server.graphql.descriptions import describe
 from server.graphql.documents import MAX_BATCH, MAX_TOKENS, Documents
 from server.graphql.errors import NotFoundError
 from server.graphql.execution import FastPathExecutionContext
@@ -156,10 +157,14 @@ class RiseSchema(strawberry.Schema):
     then neither parses nor validates again. A document that does not parse is left to
     strawberry, which reports the syntax error as usual. This costs no extension hooks on
     the way of every operation.
+
+    Once built, its types, fields, arguments and enum values get their descriptions from
+    the catalogue in `server.graphql.descriptions`.
     """
 
     def __init__(self, *args: Any, documents: Documents, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        describe(self._schema)
         self.documents = documents
 
     def _create_execution_context(

@@ -28,12 +28,12 @@ for _kind in (
     strawberry.enum(_kind)
 
 
-@strawberry.interface(description="An object with an opaque global id, fetchable with node(id:).")
+@strawberry.interface
 class Node:
     id: strawberry.ID
 
 
-@strawberry.type(description="An expected failure of a mutation; never a top-level error.")
+@strawberry.type
 class UserError:
     field: list[str] | None
     message: str

@@ -57,12 +57,8 @@ class DiscScores:
 class AnswerOption:
     value: str
     label: str
-    phase_weights: PhaseScores | None = strawberry.field(
-        description="What the option earns per phase; null unless the viewer is an admin."
-    )
-    disc_weights: DiscScores | None = strawberry.field(
-        description="The option's communication-style points; null unless the viewer is an admin."
-    )
+    phase_weights: PhaseScores | None
+    disc_weights: DiscScores | None
 
 
 @strawberry.type
