@@ -3,7 +3,8 @@
 An administrator sees everything. A consultant sees their own account, their own
 assessments and whatever hangs off them (answers, results, checklists, reports); for
 anything else the answer is "no such thing", exactly as for what does not exist. The audit
-trail and the questions' scoring weights are for administrators only.
+trail and the questions' scoring weights are for administrators only. Booking links are
+changed by their consultant alone; administrators read anyone's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ def may_see_assessment(viewer: User, assessment: Assessment) -> bool:
 def may_see_user(viewer: User, user_id: UUID) -> bool:
     """An account, and what is listed under it (its assessments)."""
     return is_admin(viewer) or viewer.id == user_id
+
+
+def links_owner(viewer: User) -> UUID:
+    """Whose booking links the viewer changes: their own, administrators' too (who read
+    anyone's, as `may_see_user` says)."""
+    return viewer.id
 
 
 def owner_filter(viewer: User) -> UUID | None:

@@ -20,6 +20,7 @@ from domain.model import ActivityEvent, Answer, NewUser, ReportType, User
 from domain.recommendations import ChecklistDraft
 from domain.reports import Branding, ReportDocument, SchedulerLink
 from domain.results import ReportRecord, StoredDiscProfile, StoredPhaseResult
+from domain.scheduler_links import SchedulerLinkRecord
 from domain.scoring import Scorecard
 
 
@@ -326,6 +327,35 @@ class ReportRepository(Protocol):
     ) -> tuple[Branding | None, tuple[SchedulerLink, ...]]: ...
 
 
+class SchedulerLinkRepository(Protocol):
+    """A consultant's live booking links; a deleted link is gone for every reader."""
+
+    async def lock_owner(self, consultant_id: UUID) -> None:
+        """Until the transaction ends, other changes to this consultant's links wait, so that
+        what `live` read (how many are active, their order) stays true until commit."""
+        ...
+
+    async def live(self, consultant_id: UUID) -> list[SchedulerLinkRecord]:
+        """The consultant's links that are not deleted, active or not, in display order."""
+        ...
+
+    async def add(
+        self, consultant_id: UUID, link: SchedulerLink, display_order: int
+    ) -> SchedulerLinkRecord: ...
+
+    async def update(self, link_id: UUID, link: SchedulerLink) -> SchedulerLinkRecord:
+        """Stores every field of `link` on the live link."""
+        ...
+
+    async def delete(self, link_id: UUID, *, at: datetime) -> None:
+        """The soft delete: the row stays, marked deleted at `at`."""
+        ...
+
+    async def reorder(self, ids: Sequence[UUID]) -> None:
+        """Gives the links their place in this order: 1 for the first, 2 for the next..."""
+        ...
+
+
 class ErasureRepository(Protocol):
     """Deleting for good; the database's cascades take every row under what is deleted."""
 
@@ -376,6 +406,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reports(self) -> ReportRepository: ...
+
+    @property
+    def scheduler_links(self) -> SchedulerLinkRepository: ...
 
     @property
     def erasure(self) -> ErasureRepository: ...

@@ -488,6 +488,15 @@ class SchedulerLinkRow(Base):
     __table_args__ = (
         Index("idx_scheduler_links_consultant_id", "consultant_id"),
         Index("idx_scheduler_links_active", "is_active"),
+        # Not in the design: a consultant's live links in display order (migration 0009).
+        Index(
+            "idx_scheduler_links_consultant_order",
+            "consultant_id",
+            "display_order",
+            "created_at",
+            "id",
+            postgresql_where=LIVE,
+        ),
         {"comment": "External scheduler integration links (Phase 2)"},
     )
 

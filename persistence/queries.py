@@ -29,6 +29,7 @@ from domain.results import (
     StoredDiscProfile,
     StoredPhaseResult,
 )
+from domain.scheduler_links import SchedulerLink, SchedulerLinkRecord
 from persistence.assessment_repositories import (
     ANSWER_COLUMNS,
     ASSESSMENT_COLUMNS,
@@ -45,6 +46,7 @@ from persistence.models import (
     PhaseResultRow,
     ReportRow,
     ResponseRow,
+    SchedulerLinkRow,
     UserRow,
 )
 from persistence.repositories import USER_COLUMNS, login_active, user_from_row
@@ -73,6 +75,16 @@ CHECKLIST_COLUMNS = (
     ChecklistItemRow.is_completed,
     ChecklistItemRow.completed_at,
     ChecklistItemRow.due_date,
+)
+LINK_COLUMNS = (
+    SchedulerLinkRow.id,
+    SchedulerLinkRow.consultant_id,
+    SchedulerLinkRow.meeting_type_label,
+    SchedulerLinkRow.scheduler_url,
+    SchedulerLinkRow.duration_minutes,
+    SchedulerLinkRow.recommended_for_phases,
+    SchedulerLinkRow.is_active,
+    SchedulerLinkRow.display_order,
 )
 ACTIVITY_COLUMNS = (
     ActivityLogRow.id,
@@ -297,6 +309,41 @@ def report_record(row: Row) -> ReportRecord:
     )
 
 
+_LIVE_LINKS = (
+    select(*LINK_COLUMNS)
+    .where(any_of(SchedulerLinkRow.consultant_id), SchedulerLinkRow.deleted_at.is_(None))
+    .order_by(SchedulerLinkRow.display_order, SchedulerLinkRow.created_at, SchedulerLinkRow.id)
+)
+
+
+async def scheduler_links_by_consultant(
+    connection: Connection, ids: Sequence[UUID]
+) -> dict[UUID, list[SchedulerLinkRecord]]:
+    """Each consultant's live links (active or not) in display order."""
+    found: dict[UUID, list[SchedulerLinkRecord]] = defaultdict(list)
+    for row in await _rows(connection, _LIVE_LINKS, ids):
+        found[row.consultant_id].append(scheduler_link_record(row))
+    return dict(found)
+
+
+def scheduler_link_record(row: Row) -> SchedulerLinkRecord:
+    """Phases the row names that are none of the five (written outside the API) are left out."""
+    return SchedulerLinkRecord(
+        id=row.id,
+        consultant_id=row.consultant_id,
+        link=SchedulerLink(
+            label=row.meeting_type_label,
+            url=row.scheduler_url,
+            duration_minutes=row.duration_minutes,
+            recommended_for_phases=tuple(
+                Phase(p) for p in row.recommended_for_phases or () if p in Phase._value2member_map_
+            ),
+            is_active=row.is_active,
+        ),
+        display_order=row.display_order,
+    )
+
+
 def activity_record(row: Row) -> ActivityRecord:
     return ActivityRecord(
         id=row.id,
@@ -319,6 +366,9 @@ _CHECKLIST_ITEM = select(*CHECKLIST_COLUMNS).where(
     any_of(ChecklistItemRow.id), ChecklistItemRow.deleted_at.is_(None)
 )
 _ACTIVITY = select(*ACTIVITY_COLUMNS).where(any_of(ActivityLogRow.id))
+_LINK = select(*LINK_COLUMNS).where(
+    any_of(SchedulerLinkRow.id), SchedulerLinkRow.deleted_at.is_(None)
+)
 
 
 async def responses_by_id(
@@ -345,3 +395,11 @@ async def checklist_items_by_id(
 
 async def activity_by_id(connection: Connection, ids: Sequence[UUID]) -> dict[UUID, ActivityRecord]:
     return {row.id: activity_record(row) for row in await _rows(connection, _ACTIVITY, ids)}
+
+
+async def scheduler_links_by_id(
+    connection: Connection, ids: Sequence[UUID]
+) -> dict[UUID, SchedulerLinkRecord]:
+    """Live links only: a deleted one is as unknown as one that never was."""
+    rows = await _rows(connection, _LINK, ids)
+    return {row.id: scheduler_link_record(row) for row in rows}

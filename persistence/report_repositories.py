@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import func, insert, select, update
 
-from domain.model import Phase, ReportType
+from domain.model import ReportType
 from domain.reports import Branding, SchedulerLink
 from domain.results import ReportRecord, StoredDiscProfile, StoredPhaseResult
 from persistence.connections import Connection
@@ -18,7 +18,6 @@ from persistence.models import (
     AssessmentRow,
     ConsultantSettingsRow,
     ReportRow,
-    SchedulerLinkRow,
 )
 from persistence.queries import (
     REPORT_COLUMNS,
@@ -27,6 +26,7 @@ from persistence.queries import (
     id_array,
     phase_results_by_assessment,
     report_record,
+    scheduler_links_by_consultant,
 )
 from persistence.statements import execute, fetch, first, one
 
@@ -152,7 +152,8 @@ class SqlReportRepository:
     async def branding(
         self, consultant_id: UUID
     ) -> tuple[Branding | None, tuple[SchedulerLink, ...]]:
-        """The consultant's settings, if any, and active booking links in display order."""
+        """The consultant's settings, if any, and live booking links (active or not: the
+        report chooses) in display order."""
         query = select(ConsultantSettingsRow.company_name, ConsultantSettingsRow.brand_color)
         settings = await first(
             self._connection, query.where(ConsultantSettingsRow.consultant_id == consultant_id)
@@ -162,32 +163,6 @@ class SqlReportRepository:
             branding = Branding(
                 company_name=settings.company_name or "", brand_color=settings.brand_color or ""
             )
-        rows = await fetch(
-            self._connection,
-            select(
-                SchedulerLinkRow.meeting_type_label,
-                SchedulerLinkRow.scheduler_url,
-                SchedulerLinkRow.duration_minutes,
-                SchedulerLinkRow.recommended_for_phases,
-            )
-            .where(
-                SchedulerLinkRow.consultant_id == consultant_id,
-                SchedulerLinkRow.is_active.is_(True),
-                SchedulerLinkRow.deleted_at.is_(None),
-            )
-            .order_by(SchedulerLinkRow.display_order, SchedulerLinkRow.created_at),
-        )
-        links = tuple(
-            SchedulerLink(
-                label=row.meeting_type_label,
-                url=row.scheduler_url,
-                duration_minutes=row.duration_minutes,
-                recommended_for_phases=tuple(
-                    Phase(p)
-                    for p in row.recommended_for_phases or ()
-                    if p in Phase._value2member_map_
-                ),
-            )
-            for row in rows
-        )
+        found = await scheduler_links_by_consultant(self._connection, [consultant_id])
+        links = tuple(record.link for record in found.get(consultant_id, []))
         return branding, links

@@ -17,6 +17,7 @@ from persistence.connections import ConnectionScope, Transaction
 from persistence.erasure import SqlErasureRepository
 from persistence.report_repositories import SqlReportRepository
 from persistence.repositories import SqlActivityLog, SqlSessionRepository, SqlUserRepository
+from persistence.scheduler_link_repositories import SqlSchedulerLinkRepository
 
 
 class SqlUnitOfWork:
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     results: SqlResultRepository
     checklists: SqlChecklistRepository
     reports: SqlReportRepository
+    scheduler_links: SqlSchedulerLinkRepository
     erasure: SqlErasureRepository
 
     def __init__(self, scope: ConnectionScope, bank: Bank | None = None) -> None:
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
         self.results = SqlResultRepository(connection)
         self.checklists = SqlChecklistRepository(connection)
         self.reports = SqlReportRepository(connection)
+        self.scheduler_links = SqlSchedulerLinkRepository(connection)
         self.erasure = SqlErasureRepository(connection)
         return self
 

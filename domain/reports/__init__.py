@@ -62,11 +62,11 @@ from domain.reports.documents import (
     ConsultantReport,
     ReportDocument,
     ReportInputs,
-    SchedulerLink,
     document_text,
     report_file_name,
 )
 from domain.reports.guide import communication_guide, disc_summary
+from domain.scheduler_links import SchedulerLink
 
 # -- entry points -----------------------------------------------------------------------------
 

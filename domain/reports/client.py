@@ -3,7 +3,6 @@ steps. Encouraging words only, and nothing of the communication style."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from domain.model import (
@@ -17,7 +16,6 @@ from domain.recommendations import (
 )
 from domain.reports.context import ReportContext, date_label, full_name, join_names
 from domain.reports.documents import (
-    MAX_BOOKING_LINKS,
     TIMEFRAMES,
     BookingLink,
     Cover,
@@ -26,8 +24,8 @@ from domain.reports.documents import (
     QuickWin,
     RoadmapItem,
     RoadmapStage,
-    SchedulerLink,
 )
+from domain.scheduler_links import SchedulerLink, url_problem
 
 # -- client report ----------------------------------------------------------------------------
 
@@ -191,20 +189,29 @@ def next_steps(context: ReportContext) -> NextSteps:
     )
 
 
+RECOMMENDED_LINKS = 3  # links recommended for the client's focus phase, at most
+FALLBACK_LINKS = 2  # links shown when none is recommended for it
+
+
 def booking_links(links: Sequence[SchedulerLink], focus: Phase) -> tuple[BookingLink, ...]:
-    """The http(s) links, those recommended for the focus phase first (then as given)."""
+    """The booking links the client report offers, from the consultant's links in display
+    order: up to three active ones recommended for the client's focus phase (their primary
+    phase), in display order; when none is, the first two active ones. Inactive links never
+    appear, nor links a report could not offer: a URL the service would not accept today
+    (`url_problem`: https only) or a blank label."""
     usable = [
         link
         for link in links
-        if re.match(r"^https?://[^\s/]+", link.url.strip(), re.IGNORECASE) and link.label.strip()
+        if link.is_active and link.label.strip() and url_problem(link.url.strip()) is None
     ]
-    usable.sort(key=lambda link: focus not in link.recommended_for_phases)
+    recommended = [link for link in usable if focus in link.recommended_for_phases]
+    chosen = recommended[:RECOMMENDED_LINKS] if recommended else usable[:FALLBACK_LINKS]
     booked = []
-    for link in usable[:MAX_BOOKING_LINKS]:
+    for link in chosen:
         parts = []
         if link.duration_minutes:
             parts.append(f"{link.duration_minutes} minutes")
-        if focus in link.recommended_for_phases:
+        if recommended:
             parts.append("recommended for where you are now")
         booked.append(BookingLink(link.label.strip(), link.url.strip(), ", ".join(parts)))
     return tuple(booked)

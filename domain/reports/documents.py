@@ -26,6 +26,7 @@ from domain.recommendations import (
     Category,
 )
 from domain.results import StoredDiscProfile, StoredPhaseResult
+from domain.scheduler_links import SchedulerLink
 
 DEFAULT_COMPANY = "Financial RISE"
 DEFAULT_BRAND_COLOR = "#1F4E79"
@@ -33,7 +34,6 @@ CONFIDENTIAL = "CONFIDENTIAL"
 FILE_NAME_FALLBACK = "Client"
 FILE_NAME_MAX = 60
 MAX_EVIDENCE = 4  # strengths and gaps shown per phase in the consultant report
-MAX_BOOKING_LINKS = 4
 STRENGTH_SHARE = Decimal("0.8")  # an answer earning at least this share of its points
 GAP_SHARE = Decimal("0.4")  # an answer earning at most this share
 STRONGEST_FLOOR = Decimal(40)  # the strongest phase is named among the findings from Fair up
@@ -87,17 +87,6 @@ class Branding:
 
 
 @dataclass(frozen=True, slots=True)
-class SchedulerLink:
-    """A booking page of the consultant's. Only http(s) links reach a report; those
-    recommended for the client's focus phase come first."""
-
-    label: str
-    url: str
-    duration_minutes: int | None = None
-    recommended_for_phases: tuple[Phase, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class ReportInputs:
     assessment: Assessment
     answers: Answers
@@ -107,6 +96,7 @@ class ReportInputs:
     bank: Bank
     on: date
     branding: Branding | None = None
+    # The consultant's links in their display order, active or not (`booking_links` chooses).
     scheduler_links: tuple[SchedulerLink, ...] = ()
 
 

@@ -845,6 +845,91 @@ DESCRIPTIONS: dict[str, str] = {
     "UserPayload": "The outcome of a mutation on one account.",
     "UserPayload.user": "The account as it is now; null when the mutation failed.",
     "UserPayload.userErrors": "Why the mutation failed; empty when it succeeded.",
+    # Booking links
+    "SchedulerLink": (
+        "A page where the consultant's clients book a meeting (any scheduler: Calendly, Cal.com, "
+        "...). The client report offers up to 3 active ones recommended for the client's primary "
+        "phase, in display order, or else the first 2 active ones. Seen by its consultant and "
+        "admins."
+    ),
+    "SchedulerLink.id": "The link's global id, for node(id:) and the link mutations.",
+    "SchedulerLink.meetingTypeLabel": (
+        "What the meeting is, as the client report shows it (1-100 characters)."
+    ),
+    "SchedulerLink.schedulerUrl": (
+        "The booking page: an https URL with a host, at most 2,048 characters."
+    ),
+    "SchedulerLink.durationMinutes": "How long the meeting lasts, 5-480 minutes; null if unsaid.",
+    "SchedulerLink.recommendedForPhases": (
+        "The phases the meeting suits, in the phases' order; empty when it suits none in "
+        "particular."
+    ),
+    "SchedulerLink.isActive": (
+        "Whether it is offered: inactive links are kept but never shown to clients."
+    ),
+    "SchedulerLink.displayOrder": (
+        "Its place in the consultant's list, from 1; lists and the report follow it."
+    ),
+    "SchedulerLinkPayload": "The outcome of creating or changing a booking link.",
+    "SchedulerLinkPayload.link": "The link as saved; null when the mutation failed.",
+    "SchedulerLinkPayload.userErrors": "Why the mutation failed; empty when it succeeded.",
+    "CreateSchedulerLinkInput": "A new booking link of the viewer's; it goes last in their list.",
+    "CreateSchedulerLinkInput.meetingTypeLabel": (
+        "What the meeting is, 1-100 characters (trimmed)."
+    ),
+    "CreateSchedulerLinkInput.schedulerUrl": (
+        "The booking page: https only, with a host and no user name or password, at most 2,048 "
+        "characters, no spaces or control characters (surrounding whitespace is trimmed)."
+    ),
+    "CreateSchedulerLinkInput.durationMinutes": "How long the meeting lasts, 5-480 minutes.",
+    "CreateSchedulerLinkInput.recommendedForPhases": (
+        "The phases it suits, each at most once (default: none)."
+    ),
+    "CreateSchedulerLinkInput.isActive": (
+        "Whether it is offered at once (default true); a consultant has at most 20 active links."
+    ),
+    "UpdateSchedulerLinkInput": (
+        "Changes to one of the viewer's booking links: a field left out or null stays as it is, "
+        "except durationMinutes, which null clears."
+    ),
+    "UpdateSchedulerLinkInput.id": "The link (a SchedulerLink id).",
+    "UpdateSchedulerLinkInput.meetingTypeLabel": "A new label, 1-100 characters (trimmed).",
+    "UpdateSchedulerLinkInput.schedulerUrl": (
+        "A new booking page, under the same rules as when creating a link."
+    ),
+    "UpdateSchedulerLinkInput.durationMinutes": "5-480 minutes; null clears it.",
+    "UpdateSchedulerLinkInput.recommendedForPhases": "The phases it suits, each at most once.",
+    "UpdateSchedulerLinkInput.isActive": (
+        "Offer it or stop offering it; re-activating a 21st active link is refused."
+    ),
+    "Mutation.createSchedulerLink": (
+        "Adds a booking link for the viewer, last in their list. Recorded in the audit trail."
+    ),
+    "Mutation.createSchedulerLink(input:)": "The link to add.",
+    "Mutation.updateSchedulerLink": (
+        "Changes one of the viewer's booking links; another consultant's is NOT_FOUND, like a "
+        "missing one. Recorded in the audit trail with the old and new values."
+    ),
+    "Mutation.updateSchedulerLink(input:)": "The link and the changes.",
+    "Mutation.deleteSchedulerLink": (
+        "Deletes one of the viewer's booking links: it is never shown again, and looks unknown "
+        "from then on. Recorded in the audit trail."
+    ),
+    "Mutation.deleteSchedulerLink(id:)": "The link (a SchedulerLink id).",
+    "Mutation.reorderSchedulerLinks": (
+        "Puts the viewer's booking links in a new order, numbered 1, 2, 3... A list that leaves "
+        "one out, repeats one or names one that is not theirs is refused with a VALIDATION error "
+        "at ids. Recorded in the audit trail."
+    ),
+    "Mutation.reorderSchedulerLinks(ids:)": (
+        "Every one of the viewer's live links (active and inactive), in the new order."
+    ),
+    "User.schedulerLinks": (
+        "The user's booking links in display order. Seen by the user and admins."
+    ),
+    "User.schedulerLinks(includeInactive:)": (
+        "Also list the links not offered to clients (default false)."
+    ),
 }
 
 Described = GraphQLNamedType | GraphQLField | GraphQLArgument | GraphQLInputField | GraphQLEnumValue

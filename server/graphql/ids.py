@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from uuid import UUID
 
 import strawberry
@@ -52,4 +53,9 @@ def id_or_missing(value: str, type_name: str) -> UUID:
     try:
         return expect_id(value, type_name)
     except BadId:
-        raise NotFound(f"no such {type_name.lower()}") from None
+        raise NotFound(f"no such {_words(type_name)}") from None
+
+
+def _words(type_name: str) -> str:
+    """A type's name as words: SchedulerLink is "scheduler link"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", type_name).lower()

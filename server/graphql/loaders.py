@@ -27,6 +27,7 @@ from domain.results import (
     StoredDiscProfile,
     StoredPhaseResult,
 )
+from domain.scheduler_links import SchedulerLinkRecord
 from persistence import queries
 from persistence.connections import Connection, ConnectionScope
 
@@ -91,6 +92,11 @@ class Loaders:
         return _loader(self._scope, queries.reports_by_assessment, list)
 
     @cached_property
+    def scheduler_links(self) -> DataLoader[UUID, list[SchedulerLinkRecord]]:
+        """By consultant: their live links, active or not, in display order."""
+        return _loader(self._scope, queries.scheduler_links_by_consultant, list)
+
+    @cached_property
     def one_response(self) -> DataLoader[UUID, tuple[UUID, StoredResponse] | None]:
         return _loader(self._scope, self._with_bank(queries.responses_by_id), _none)
 
@@ -101,6 +107,10 @@ class Loaders:
     @cached_property
     def one_checklist_item(self) -> DataLoader[UUID, ChecklistItem | None]:
         return _loader(self._scope, queries.checklist_items_by_id, _none)
+
+    @cached_property
+    def one_scheduler_link(self) -> DataLoader[UUID, SchedulerLinkRecord | None]:
+        return _loader(self._scope, queries.scheduler_links_by_id, _none)
 
     @cached_property
     def one_activity(self) -> DataLoader[UUID, ActivityRecord | None]:

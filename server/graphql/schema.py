@@ -36,6 +36,11 @@ from server.graphql.types.checklists import ChecklistItem
 from server.graphql.types.common import Node
 from server.graphql.types.questions import Question, QuestionQueries, question_views
 from server.graphql.types.reports import Report, ReportMutations
+from server.graphql.types.scheduler_links import (
+    SchedulerLink,
+    SchedulerLinkMutations,
+    reachable_link,
+)
 from server.graphql.types.users import User, UserMutations, UserQueries
 from server.version import service_version
 
@@ -77,6 +82,10 @@ async def _checklist_item(context: Context, key: UUID) -> Node | None:
     return ChecklistItem.of(item) if item and await _owned(context, item.assessment_id) else None
 
 
+async def _scheduler_link(context: Context, key: UUID) -> Node | None:
+    return await reachable_link(context, key)
+
+
 async def _activity(context: Context, key: UUID) -> Node | None:
     if not may_see_audit_trail(context.require_viewer()):
         return None
@@ -93,6 +102,7 @@ NODES: dict[str, Callable[[Context, UUID], Awaitable[Node | None]]] = {
     "Report": _report,
     "ChecklistItem": _checklist_item,
     "ActivityLog": _activity,
+    "SchedulerLink": _scheduler_link,
 }
 
 
@@ -116,7 +126,9 @@ class Query(AssessmentQueries, QuestionQueries, UserQueries, ActivityQueries):
 
 
 @strawberry.type
-class Mutation(AuthMutations, AssessmentMutations, ReportMutations, UserMutations):
+class Mutation(
+    AuthMutations, AssessmentMutations, ReportMutations, UserMutations, SchedulerLinkMutations
+):
     pass
 
 
@@ -227,7 +239,16 @@ def build_schema(*, production: bool = False, introspection: bool = True) -> str
     return RiseSchema(
         query=Query,
         mutation=Mutation,
-        types=[Question, Assessment, User, Response, Report, ChecklistItem, ActivityLog],
+        types=[
+            Question,
+            Assessment,
+            User,
+            Response,
+            Report,
+            ChecklistItem,
+            ActivityLog,
+            SchedulerLink,
+        ],
         documents=Documents(introspection=introspection),
         execution_context_class=FastPathExecutionContext,
         config=StrawberryConfig(

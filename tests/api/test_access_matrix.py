@@ -4,7 +4,8 @@ Consultant A owns a completed assessment (answers, results, checklist, a report)
 progress. Consultant B, who owns nothing of it, gets NOT_FOUND everywhere, exactly as for an
 object that does not exist, and A's rows are byte for byte the same afterwards. Anonymous
 callers get UNAUTHENTICATED, consultants FORBIDDEN on administrator operations, and an
-administrator reaches all of it.
+administrator reaches all of it (booking links to read only: their consultant alone changes
+them, and an administrator's change answers NOT_FOUND too).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class World:
     report: str
     checklist_item: str
     activity: str
+    scheduler_link: str
 
     @property
     def owner_id(self) -> str:
@@ -63,6 +65,11 @@ async def _world(api: Api) -> World:
         "WHERE a.consultant_id = :owner AND a.status = 'completed' RETURNING id",
         owner=ann.id,
     )
+    made = await api(
+        'mutation { createSchedulerLink(input: {meetingTypeLabel: "Intro call", '
+        'schedulerUrl: "https://cal.example.com/intro"}) { link { id } } }',
+        as_=ann,
+    )
     done_key = "a.consultant_id = :owner AND a.status = 'completed'"
     return World(
         owner=ann,
@@ -82,6 +89,7 @@ async def _world(api: Api) -> World:
         activity=to_global_id(
             "ActivityLog", one("SELECT id FROM activity_logs WHERE user_id = :owner LIMIT 1")
         ),
+        scheduler_link=made["data"]["createSchedulerLink"]["link"]["id"],
     )  # fmt: skip
 
 
@@ -91,6 +99,7 @@ def _snapshot(api: Api, owner: UUID) -> list[Any]:
     tables = {
         "users": "t.id = :owner",
         "assessments": "t.consultant_id = :owner",
+        "scheduler_links": "t.consultant_id = :owner",
         **dict.fromkeys(
             ["responses", "disc_profiles", "phase_results", "checklist_items", "reports"], theirs
         ),
@@ -121,6 +130,7 @@ OWNED: list[tuple[str, str, Any]] = [
             ("ChecklistItem", "checklist_item"),
             ("ActivityLog", "activity"),
             ("User", "owner_id"),
+            ("SchedulerLink", "scheduler_link"),
         ]
     ],
     (
@@ -151,6 +161,17 @@ OWNED: list[tuple[str, str, Any]] = [
         },
     ),
     ("completeAssessment", COMPLETE, lambda w: {"id": w.in_progress}),
+    (
+        "updateSchedulerLink",
+        "mutation($input: UpdateSchedulerLinkInput!) { updateSchedulerLink(input: $input) {"
+        " link { id } userErrors { code } } }",
+        lambda w: {"input": {"id": w.scheduler_link, "meetingTypeLabel": "Changed by another"}},
+    ),
+    (
+        "deleteSchedulerLink",
+        "mutation($id: ID!) { deleteSchedulerLink(id: $id) { ok userErrors { code } } }",
+        lambda w: {"id": w.scheduler_link},
+    ),
     (
         "generateReports",
         "mutation($id: ID!) { generateReports(input: {assessmentId: $id}) {"
@@ -241,12 +262,13 @@ def _with_missing_ids(variables: Any) -> Any:
     if isinstance(variables, list):
         return [_with_missing_ids(v) for v in variables]
     if isinstance(variables, str):
-        for kind in ("Assessment", "Response", "Report", "ChecklistItem", "ActivityLog", "User"):
-            try:
-                expect_id(variables, kind)
-            except ValueError:
-                continue
-            return to_global_id(kind, uuid4())
+        kinds = ("Assessment", "Response", "Report", "ChecklistItem", "ActivityLog", "User")
+    for kind in (*kinds, "SchedulerLink"):
+        try:
+            expect_id(variables, kind)
+        except ValueError:
+            continue
+        return to_global_id(kind, uuid4())
     return variables
 
 
@@ -268,7 +290,13 @@ async def test_consultants_are_forbidden_administrator_operations(api: Api) -> N
     assert _snapshot(api, world.owner.id) == before
 
 
-@pytest.mark.parametrize("name", [name for name, *_ in OWNED if not name.endswith("Assessment")])
+# A consultant's booking links are changed by that consultant alone; administrators read them.
+OWNER_ONLY = {"updateSchedulerLink", "deleteSchedulerLink"}
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, *_ in OWNED if not n.endswith("Assessment") and n not in OWNER_ONLY]
+)
 async def test_an_administrator_reaches_everything(api: Api, name: str) -> None:
     ids = await _world(api)
     admin = api.account("admin")
@@ -276,6 +304,18 @@ async def test_an_administrator_reaches_everything(api: Api, name: str) -> None:
     result = await api(operation, variables(ids), as_=admin)
     assert _codes(result) == [], (name, result)
     assert not _nothing(result), (name, result)
+
+
+@pytest.mark.parametrize("name", sorted(OWNER_ONLY))
+async def test_an_administrator_changes_no_one_elses_links(api: Api, name: str) -> None:
+    world = ids = await _world(api)
+    admin = api.account("admin")
+    before = _snapshot(api, world.owner.id)
+    _, operation, variables = next(case for case in OWNED if case[0] == name)
+    result = await api(operation, variables(ids), as_=admin)
+    assert _codes(result) == ["NOT_FOUND"], (name, result)
+    assert _nothing(result), (name, result)
+    assert _snapshot(api, world.owner.id) == before
 
 
 async def test_no_path_through_a_report_author_to_their_assessments(api: Api) -> None:

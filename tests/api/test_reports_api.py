@@ -310,8 +310,8 @@ async def test_the_consultants_branding_and_booking_links_reach_the_client_repor
         page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
     )
     assert "Northwind Advisory" in text
-    assert "Kick-off call" in text
-    assert "Quarterly review" in text
+    assert "Kick-off call" in text  # recommended for the client's phase, Build
+    assert "Quarterly review" not in text  # for another phase: only shown when none is for Build
     assert "Old link" not in text
 
 

@@ -209,3 +209,57 @@ async def test_a_login_is_ten_statements(api: Api, wire: Wire) -> None:
     assert counts[1] == 10, statements
     windows = [s for s in statements if "INSERT INTO rate_limit_windows" in s]
     assert len(windows) == 1, statements
+
+
+USERS_WITH_LINKS = """
+query($first: Int) { users(first: $first) { edges { node { email
+    schedulerLinks(includeInactive: true) { meetingTypeLabel schedulerUrl } } } } }"""
+
+
+def _links(api: Api, owner_id: object, count: int) -> None:
+    execute(
+        api.url,
+        "INSERT INTO scheduler_links (consultant_id, meeting_type_label, scheduler_url,"
+        " display_order, is_active) SELECT :c, 'Link ' || n, 'https://cal.example.com/' || n, n,"
+        " n % 2 = 0 FROM generate_series(1, :n) AS n",
+        c=owner_id,
+        n=count,
+    )
+
+
+async def test_the_links_of_a_page_of_users_are_one_statement(api: Api, wire: Wire) -> None:
+    admin = api.account("admin")
+    for _ in range(12):
+        _links(api, api.account().id, 3)
+    counts = {}
+    for first in (2, 12):
+        result = await api(USERS_WITH_LINKS, {"first": first}, as_=admin)
+        edges = result["data"]["users"]["edges"]
+        assert len(edges) == first
+        assert sum(len(e["node"]["schedulerLinks"]) for e in edges) > 0
+        sent = await _sent(wire, api, USERS_WITH_LINKS, admin, first=first)
+        counts[first] = len(sent)
+        # the viewer, the page, every user's links
+        assert len(sent) == 3, sent
+    assert counts[2] == counts[12]
+
+
+async def test_my_links_are_two_statements(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    _links(api, owner.id, 5)
+    query = "{ me { schedulerLinks { id displayOrder } } }"
+    sent = await _sent(wire, api, query, owner)
+    assert len(sent) == 2, sent  # the viewer, the links
+
+
+CREATE_LINK = """
+mutation { createSchedulerLink(input: {meetingTypeLabel: "Call",
+  schedulerUrl: "https://cal.example.com/call"}) { link { id } userErrors { code } } }"""
+
+
+async def test_creating_a_link_is_seven_statements(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    counts = [await _counted(wire, api, owner, CREATE_LINK) for _ in range(2)]
+    # the viewer; BEGIN, the consultant's links locked, their list, the insert, the audit
+    # row, COMMIT
+    assert counts[1] == 7

@@ -78,6 +78,10 @@ def _account(template: str, target: str) -> str:
     return _fill(template, target, **literals)
 
 
+CREATE_LINK = "createSchedulerLink(input: {meetingTypeLabel: LABEL, schedulerUrl: URL})" + ERRORS
+UPDATE_LINK = "updateSchedulerLink(input: {id: LINK, FIELD: VALUE})" + ERRORS
+LINK_LITERALS = {"LABEL": '"Intro call"', "URL": '"https://cal.example.com/intro"'}
+
 ASSESSMENT_LITERALS = {
     "NAME": '"Grace Hopper"',
     "BUSINESS": '"Hopper Bakery"',
@@ -175,6 +179,24 @@ CASES = [
              sample, _user_error("updateUser", field))
         for field, sample in [("firstName", "A|da"), ("lastName", "Love|lace")]
     ),
+    *(
+        Case(f"CreateSchedulerLinkInput.{field}", "consultant", "mutation", "String!",
+             _fill(CREATE_LINK, placeholder, **LINK_LITERALS), sample,
+             _user_error("createSchedulerLink", field))
+        for field, placeholder, sample in [
+            ("meetingTypeLabel", "LABEL", "Intro| call"),
+            ("schedulerUrl", "URL", "https://cal.example.com/|intro"),
+        ]
+    ),
+    *(
+        Case(f"UpdateSchedulerLinkInput.{field}", "consultant", "mutation", "String",
+             UPDATE_LINK.replace("FIELD", field), sample,
+             _user_error("updateSchedulerLink", field))
+        for field, sample in [
+            ("meetingTypeLabel", "Intro| call"),
+            ("schedulerUrl", "https://cal.example.com/|intro"),
+        ]
+    ),
 ]  # fmt: skip
 
 
@@ -206,6 +228,7 @@ class World:
     admin: Account
     assessment: str
     user: str
+    link: str
 
 
 @pytest.fixture
@@ -218,7 +241,13 @@ async def world(api: Api) -> World:
         as_=consultant,
     )
     assessment = created["data"]["createAssessment"]["assessment"]["id"]
-    return World(consultant, admin, assessment, str(to_global_id("User", consultant.id)))
+    made = await api(
+        'mutation { createSchedulerLink(input: {meetingTypeLabel: "Intro call", '
+        'schedulerUrl: "https://cal.example.com/intro"}) { link { id } } }',
+        as_=consultant,
+    )
+    link = made["data"]["createSchedulerLink"]["link"]["id"]
+    return World(consultant, admin, assessment, str(to_global_id("User", consultant.id)), link)
 
 
 async def post(api: Api, document: str, variables: dict[str, Any], who: Account | None) -> Any:
@@ -237,6 +266,7 @@ def _document(case: Case, world: World, value: str) -> str:
         text = text.replace(f'"{key}"', json.dumps(QID[key]))
     text = text.replace("ASSESSMENT", json.dumps(world.assessment))
     text = text.replace("USER", json.dumps(world.user))
+    text = text.replace("LINK", json.dumps(world.link))
     text = text.replace("FRESH_EMAIL", json.dumps(unique_email()))
     return text.replace("VALUE", value)
 

@@ -337,17 +337,83 @@ def test_the_client_report_has_no_consultant_only_sections() -> None:
 # -- booking links and branding --------------------------------------------------------------
 
 
-def test_booking_links_put_the_focus_phase_first_and_drop_unusable_urls() -> None:
-    links = (
-        SchedulerLink("Planning workshop", "https://cal.example.com/workshop", 90),
-        SchedulerLink("Script", "javascript:alert(1)", 30, (Phase.BUILD,)),
-        SchedulerLink("Build check-in", "https://cal.example.com/build", 30, (Phase.BUILD,)),
-        SchedulerLink("  ", "https://cal.example.com/blank"),
+def _link(label: str, *phases: Phase, active: bool = True, url: str = "") -> SchedulerLink:
+    address = url or f"https://cal.example.com/{label.lower().replace(' ', '-')}"
+    return SchedulerLink(label, address, 30, phases, is_active=active)
+
+
+B, G, ORG = Phase.BUILD, Phase.GROW, Phase.ORGANIZE
+
+
+@pytest.mark.parametrize(
+    ("links", "shown"),
+    [
+        # up to three recommended for the focus phase, in display order, the others left out
+        (
+            [_link("A", B), _link("B"), _link("C", B, G), _link("D", B), _link("E", B)],
+            ["A", "C", "D"],
+        ),
+        ([_link("A"), _link("B", B), _link("C", G)], ["B"]),
+        # none recommended for it: the first two, in display order
+        ([_link("A", G), _link("B"), _link("C", ORG), _link("D")], ["A", "B"]),
+        ([_link("A", G)], ["A"]),
+        ([], []),
+        # inactive links never appear, nor count as recommended
+        (
+            [_link("A", B, active=False), _link("B"), _link("C", active=False), _link("D")],
+            ["B", "D"],
+        ),
+        ([_link("A", B, active=False), _link("B", B), _link("C", B)], ["B", "C"]),
+        ([_link("A", active=False), _link("B", G, active=False)], []),
+        # links the service would not accept today are left out first
+        (
+            [
+                _link("Script", B, url="javascript:alert(1)"),
+                _link("Plain", B, url="http://cal.example.com/plain"),
+                _link("  ", B),
+                _link("Kept"),
+                _link("Also kept"),
+                _link("Third"),
+            ],
+            ["Kept", "Also kept"],
+        ),
+    ],
+)
+def test_booking_links_follow_the_reports_rule(
+    links: list[SchedulerLink], shown: list[str]
+) -> None:
+    assert [link.label for link in booking_links(links, Phase.BUILD)] == shown
+
+
+def test_booking_links_say_why_they_are_offered() -> None:
+    recommended = booking_links([_link("Build check-in", B)], Phase.BUILD)
+    assert [link.detail for link in recommended] == [
+        "30 minutes, recommended for where you are now"
+    ]
+    fallback = booking_links(
+        [
+            SchedulerLink("Workshop", "https://cal.example.com/w", 90),
+            SchedulerLink("Call", "https://cal.example.com/c"),
+        ],
+        Phase.BUILD,
     )
-    booked = booking_links(links, Phase.BUILD)
-    assert [link.label for link in booked] == ["Build check-in", "Planning workshop"]
-    assert booked[0].detail == "30 minutes, recommended for where you are now"
-    assert booked[1].detail == "90 minutes"
+    assert [(link.label, link.url, link.detail) for link in fallback] == [
+        ("Workshop", "https://cal.example.com/w", "90 minutes"),
+        ("Call", "https://cal.example.com/c", ""),
+    ]
+
+
+def test_the_client_report_offers_the_links_of_the_clients_primary_phase() -> None:
+    inputs = report_inputs(story_sheet(STORY_BY_STYLE[S]))
+    primary = inputs.phases.primary
+    other = next(p for p in Phase if p is not primary)
+    links = (
+        _link("Elsewhere", other),
+        _link("For you", primary),
+        _link("Off", primary, active=False),
+    )
+    offered = client_report(replace(inputs, scheduler_links=links)).next_steps.links
+    assert [link.label for link in offered] == ["For you"]
 
 
 def test_next_steps_fall_back_to_the_consultants_email() -> None:

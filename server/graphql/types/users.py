@@ -23,6 +23,7 @@ from server.graphql.ids import id_or_missing, to_global_id
 from server.graphql.pagination import Connection, connection, search_term
 from server.graphql.permissions import Admin
 from server.graphql.types.common import Node, UserError
+from server.graphql.types.scheduler_links import scheduler_links_field
 
 if TYPE_CHECKING:
     from server.graphql.types.assessments import Assessment
@@ -55,6 +56,8 @@ class User(Node):
             created_at=user.created_at,
             raw_id=user.id,
         )
+
+    scheduler_links = scheduler_links_field
 
     @strawberry.field
     async def assessments(
