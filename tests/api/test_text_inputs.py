@@ -175,6 +175,18 @@ CASES = [
              sample, _user_error("updateUser", field))
         for field, sample in [("firstName", "A|da"), ("lastName", "Love|lace")]
     ),
+    *(
+        Case(f"UpdateMeInput.{field}", "consultant", "mutation", "String",
+             f"updateMe(input: {{{field}: VALUE}})" + ERRORS,
+             sample, _user_error("updateMe", field))
+        for field, sample in [("firstName", "A|da"), ("lastName", "Love|lace")]
+    ),
+    Case("ChangePasswordInput.currentPassword", "consultant", "mutation", "String!",
+         f"changePassword(input: {{currentPassword: VALUE, newPassword: {SECRET}}})" + ERRORS,
+         "Ledger-|Balance-42", _user_error("changePassword", "currentPassword")),
+    Case("ChangePasswordInput.newPassword", "consultant", "mutation", "String!",
+         f"changePassword(input: {{currentPassword: {SECRET}, newPassword: VALUE}})" + ERRORS,
+         "Ledger-|Balance-42", _user_error("changePassword", "newPassword")),
 ]  # fmt: skip
 
 

@@ -1,6 +1,6 @@
-"""Signing in (API.md "Authentication"): each mutation calls one use case and turns its
-expected failures into user errors; a successful sign-in returns an access token, and the
-rest of the operation acts for the account it signed in."""
+"""Signing in (API.md "Authentication") and changing one's password: each mutation calls one
+use case and turns its expected failures into user errors; a successful sign-in returns an
+access token, and the rest of the operation acts for the account it signed in."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 import strawberry
 
 from domain.errors import DomainError, InvalidToken, ValidationError
-from domain.services import auth, password_reset, sessions
+from domain.services import accounts, auth, password_reset, sessions
 from server.graphql.context import Info
 from server.graphql.fields import mutation
 from server.graphql.permissions import SignedIn
@@ -35,6 +35,15 @@ class RegisterInput:
 @strawberry.input
 class RefreshInput:
     refresh_token: str
+
+
+@strawberry.input(description="The signed-in user's password, and the one to replace it.")
+class ChangePasswordInput:
+    current_password: str = strawberry.field(description="The password the account has now.")
+    new_password: str = strawberry.field(
+        description="12-128 characters with an upper-case and a lower-case letter, a digit "
+        "and a symbol."
+    )
 
 
 @strawberry.type
@@ -178,6 +187,33 @@ class AuthMutations:
                 clock=context.clock,
                 token=token,
                 new_password=new_password,
+                ip=context.client_ip,
+                user_agent=context.user_agent,
+            )
+        except DomainError as error:
+            return _not_ok(error, renames={"password": "newPassword"})
+        return _ok()
+
+    @mutation(
+        permission_classes=[SignedIn],
+        description="Sets a new password for the signed-in user, who gives the current one "
+        "(a wrong one counts as a failed login towards the lockout). Every other login of "
+        "the user ends at once, its refresh and access tokens included; this one stays "
+        "signed in. Rate limited like login.",
+    )
+    async def change_password(self, info: Info, input: ChangePasswordInput) -> OkPayload:
+        context = info.context
+        viewer = context.require_viewer()
+        await context.limit("change_password", str(viewer.id))
+        try:
+            await accounts.change_password(
+                uow=context.uow(),
+                hasher=context.services.hasher,
+                clock=context.clock,
+                user=viewer,
+                session_id=context.claims.session_id if context.claims else None,
+                current_password=input.current_password,
+                new_password=input.new_password,
                 ip=context.client_ip,
                 user_agent=context.user_agent,
             )
