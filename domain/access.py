@@ -3,8 +3,8 @@
 An administrator sees everything. A consultant sees their own account, their own
 assessments and whatever hangs off them (answers, results, checklists, reports); for
 anything else the answer is "no such thing", exactly as for what does not exist. The audit
-trail and the questions' scoring weights are for administrators only. Booking links are
-changed by their consultant alone; administrators read anyone's.
+trail, the questions' scoring weights and accounts' lockouts are for administrators only.
+Booking links are changed by their consultant alone; administrators read anyone's.
 """
 
 from __future__ import annotations
@@ -40,6 +40,12 @@ def owner_filter(viewer: User) -> UUID | None:
 
 
 def may_see_audit_trail(viewer: User) -> bool:
+    return is_admin(viewer)
+
+
+def may_see_lockout(viewer: User) -> bool:
+    """An account's failed logins and lock: for administrators, not even for its owner, who
+    learns of a lock when signing in."""
     return is_admin(viewer)
 
 

@@ -6,6 +6,7 @@ family into their own vocabulary (a GraphQL user error, a one-line CLI message):
     DomainError
     ├── ValidationError        an input breaks a rule; names the field and the reason
     │   ├── WeakPassword       the password policy is not met
+    │   ├── WrongPassword      the current password given to change it is not the account's
     │   └── InvalidAnswer      (domain.questionnaire) an answer breaks its question's rules
     ├── Conflict               the change collides with existing data
     │   ├── DuplicateEmail     an account with this email already exists
@@ -44,6 +45,13 @@ class ValidationError(DomainError):
 class WeakPassword(ValidationError):
     def __init__(self, message: str) -> None:
         super().__init__("password", message)
+
+
+class WrongPassword(ValidationError):
+    """Changing a password needs the current one; this one is not it."""
+
+    def __init__(self) -> None:
+        super().__init__("current_password", "the current password is incorrect")
 
 
 class Conflict(DomainError):

@@ -93,7 +93,12 @@ class CompletedBy(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class User:
-    """A consultant or administrator account (without its password hash)."""
+    """A consultant or administrator account (without its password hash).
+
+    `failed_login_attempts` counts the wrong passwords since the last successful login or
+    password change; `locked_until` is when the lock those failures set ends (it may have
+    passed: see `lock_end`).
+    """
 
     id: UUID
     email: str
@@ -103,6 +108,13 @@ class User:
     is_active: bool
     created_at: datetime
     last_login_at: datetime | None = None
+    failed_login_attempts: int = 0
+    locked_until: datetime | None = None
+
+    def lock_end(self, now: datetime) -> datetime | None:
+        """When the account's lock ends, or None when it is not locked at `now`."""
+        until = self.locked_until
+        return until if until is not None and until > now else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from domain.assessments import Assessment, ClientDetails
-from domain.model import ActivityEvent, Answer, NewUser, ReportType, User
+from domain.model import ActivityEvent, Answer, NewUser, ReportType, Role, User
 from domain.recommendations import ChecklistDraft
 from domain.reports import Branding, ReportDocument, SchedulerLink
 from domain.results import ReportRecord, StoredDiscProfile, StoredPhaseResult
@@ -54,12 +54,11 @@ class Clock(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """An account with what signing in and password reset need to know about it."""
+    """An account with what signing in and password reset need to know about it (its
+    lockout is the user's)."""
 
     user: User
     password_hash: str
-    failed_login_attempts: int = 0
-    locked_until: datetime | None = None
     deleted_at: datetime | None = None
     password_reset_expires: datetime | None = None
 
@@ -80,6 +79,10 @@ class UserRepository(Protocol):
         ...
 
     async def get_by_email(self, email: str) -> User | None: ...
+
+    async def every(self, *, role: Role | None = None) -> list[User]:
+        """Every account that is not deleted (of this role), by email."""
+        ...
 
     async def credentials_by_email(self, email: str, *, lock: bool = False) -> Credentials | None:
         """The account with this (normalized) email, deleted or not. `lock` holds the row until
@@ -187,8 +190,16 @@ class SessionRepository(Protocol):
         """Ends every still-active session of the family; returns how many."""
         ...
 
-    async def revoke_all(self, user_id: UUID, *, at: datetime, reason: RevokedReason) -> int:
-        """Ends every still-active session of the user; returns how many."""
+    async def revoke_all(
+        self,
+        user_id: UUID,
+        *,
+        at: datetime,
+        reason: RevokedReason,
+        keep_family: UUID | None = None,
+    ) -> int:
+        """Ends every still-active session of the user, except those of the login
+        `keep_family` when given; returns how many."""
         ...
 
 

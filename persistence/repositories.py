@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.orm import aliased
 
@@ -29,11 +29,11 @@ USER_COLUMNS = (
     UserRow.is_active,
     UserRow.created_at,
     UserRow.last_login_at,
+    UserRow.failed_login_attempts,
+    UserRow.account_locked_until,
 )
 CREDENTIAL_COLUMNS = (
     UserRow.password_hash,
-    UserRow.failed_login_attempts,
-    UserRow.account_locked_until,
     UserRow.deleted_at,
     UserRow.password_reset_expires,
 )
@@ -58,6 +58,8 @@ def user_from_row(row: Row) -> User:
         is_active=row.is_active,
         created_at=row.created_at,
         last_login_at=row.last_login_at,
+        failed_login_attempts=row.failed_login_attempts,
+        locked_until=row.account_locked_until,
     )
 
 
@@ -92,6 +94,12 @@ class SqlUserRepository:
         query = select(*USER_COLUMNS).where(UserRow.email == email)
         row = await first(self._connection, query)
         return user_from_row(row) if row else None
+
+    async def every(self, *, role: Role | None = None) -> list[User]:
+        query = select(*USER_COLUMNS).where(UserRow.deleted_at.is_(None)).order_by(UserRow.email)
+        if role is not None:
+            query = query.where(UserRow.role == role.value)
+        return [user_from_row(row) for row in await fetch(self._connection, query)]
 
     async def get(self, user_id: UUID) -> User | None:
         query = select(*USER_COLUMNS).where(UserRow.id == user_id, UserRow.deleted_at.is_(None))
@@ -148,8 +156,6 @@ class SqlUserRepository:
         return Credentials(
             user=user_from_row(row),
             password_hash=row.password_hash,
-            failed_login_attempts=row.failed_login_attempts,
-            locked_until=row.account_locked_until,
             deleted_at=row.deleted_at,
             password_reset_expires=row.password_reset_expires,
         )
@@ -303,8 +309,18 @@ class SqlSessionRepository:
     async def revoke_family(self, family_id: UUID, *, at: datetime, reason: RevokedReason) -> int:
         return await self._revoke(SessionRow.family_id == family_id, at, reason)
 
-    async def revoke_all(self, user_id: UUID, *, at: datetime, reason: RevokedReason) -> int:
-        return await self._revoke(SessionRow.user_id == user_id, at, reason)
+    async def revoke_all(
+        self,
+        user_id: UUID,
+        *,
+        at: datetime,
+        reason: RevokedReason,
+        keep_family: UUID | None = None,
+    ) -> int:
+        condition = SessionRow.user_id == user_id
+        if keep_family is not None:
+            condition = and_(condition, SessionRow.family_id != keep_family)
+        return await self._revoke(condition, at, reason)
 
     async def _revoke(
         self,

@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -29,7 +29,7 @@ from domain.accounts import check_password, clean_name, normalize_email
 from domain.bank import BankError, load_bank
 from domain.errors import DomainError
 from domain.model import Role, User
-from domain.services.accounts import create_user
+from domain.services.accounts import PasswordSet, create_user, set_password
 from domain.services.erasure import Erased, erase_user, purge_deleted_assessments
 from domain.services.reports import Swept, sweep_report_files
 from persistence import schema as migrations
@@ -164,6 +164,20 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("--email", required=True)
     delete.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     delete.set_defaults(handler=_users_delete)
+
+    listing = user_commands.add_parser(
+        "list", help="list the accounts by email: role, state and last login"
+    )
+    listing.add_argument("--role", choices=[role.value for role in Role], help="only this role")
+    listing.set_defaults(handler=_users_list)
+
+    set_password = user_commands.add_parser(
+        "set-password",
+        help="set an account's password (from RISE_PASSWORD or a prompt), end its sessions "
+        "and clear its lockout",
+    )
+    set_password.add_argument("--email", required=True)
+    set_password.set_defaults(handler=_users_set_password)
 
     assessments = commands.add_parser("assessments", help="manage assessments")
     assessments.set_defaults(handler=None)
@@ -371,6 +385,64 @@ def _users_delete(settings: Settings, args: argparse.Namespace) -> int:
         f"deleted {email} with {erased.assessments} assessment(s) and {erased.files} report file(s)"
     )
     return 0
+
+
+def _users_list(settings: Settings, args: argparse.Namespace) -> int:
+    role = Role(args.role) if args.role else None
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _require_migrated(location.url)
+        users = asyncio.run(_list_users(settings, location.url, role))
+    if not users:
+        print(f"no {role.value} accounts" if role else "no accounts")
+        return 0
+    now = SystemClock().now()
+    table = [("EMAIL", "ROLE", "STATE", "LAST LOGIN")]
+    table += [(u.email, u.role.value, _state(u, now), _when(u.last_login_at)) for u in users]
+    widths = [max(len(row[column]) for row in table) for column in range(3)]
+    for row in table:
+        cells = [text.ljust(width) for text, width in zip(row[:3], widths, strict=True)]
+        print("  ".join([*cells, row[3]]))
+    return 0
+
+
+def _state(user: User, now: datetime) -> str:
+    state = "active" if user.is_active else "inactive"
+    until = user.lock_end(now)
+    return f"{state}, locked until {_when(until)}" if until else state
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
+async def _list_users(settings: Settings, url: str, role: Role | None) -> list[User]:
+    async with _unit_of_work(settings, url) as uow, uow:
+        return await uow.users.every(role=role)
+
+
+def _users_set_password(settings: Settings, args: argparse.Namespace) -> int:
+    email = normalize_email(args.email)
+    password = _password()
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _require_migrated(location.url)
+        done = asyncio.run(_set_password(settings, location.url, email, password))
+    unlocked = "; its lock is cleared" if done.was_locked else ""
+    print(
+        f"set the password of {done.user.email}; ended {done.sessions_ended} session(s){unlocked}"
+    )
+    return 0
+
+
+async def _set_password(settings: Settings, url: str, email: str, password: str) -> PasswordSet:
+    async with _unit_of_work(settings, url) as uow:
+        return await set_password(
+            uow=uow,
+            hasher=Argon2PasswordHasher(),
+            clock=SystemClock(),
+            email=email,
+            password=password,
+            source="cli",
+        )
 
 
 async def _erase_user(settings: Settings, url: str, email: str) -> Erased:

@@ -1,6 +1,6 @@
-"""Rate limits on signing in, registering, password resets and report generation, per client
-address and per account (API.md "Limits"), in moving windows shared by every process and
-instance of a deployment.
+"""Rate limits on signing in, registering, password resets and changes and report
+generation, per client address and per account (API.md "Limits"), in moving windows shared
+by every process and instance of a deployment.
 
 `RateLimiter` decides what is counted; a `Windows` backend keeps the counts where all the
 processes see them: PostgreSQL by default (`DatabaseWindows`, one statement per check, see
@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 RULES: dict[str, tuple[str, str]] = {
     # action: (per client address, per account)
     "login": ("20/minute", "10/minute"),
+    # Guesses at the current password: as many as logins, from a signed-in account.
+    "change_password": ("20/minute", "10/minute"),
     "register": ("10/hour", "5/hour"),
     "password_reset": ("10/hour", "3/hour"),
     # Each call renders PDFs for about a second of a core.

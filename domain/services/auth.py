@@ -11,10 +11,12 @@ the same transaction, stamped with the Clock's time.
 Lockout (5 failures within 15 minutes lock the account for 15 minutes): the failures that
 count are the `auth.login_failed` rows of the account in the last 15 minutes, but never more
 than `users.failed_login_attempts`, the failures since the last successful login or password
-reset. So a failure older than 15 minutes drops out of the window, and failures before a
-success never count again. Attempts made while the account is locked are refused without
-looking at the password and recorded as `auth.login_blocked`, which does not count, so the
-lock ends 15 minutes after the fifth failure however often someone knocks meanwhile.
+reset or change. So a failure older than 15 minutes drops out of the window, and failures
+before a success never count again. A wrong current password given to change the password
+(`domain.services.accounts.change_password`) is such a failure too. Attempts made while the
+account is locked are refused without looking at the password and recorded as
+`auth.login_blocked`, which does not count, so the lock ends 15 minutes after the fifth
+failure however often someone knocks meanwhile.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ from domain.errors import (
 from domain.model import ActivityEvent, EventCategory, NewUser, Role, Severity, User
 from domain.ports import (
     Clock,
-    Credentials,
     NewRefreshSession,
     PasswordHasher,
     UnitOfWork,
@@ -216,9 +217,9 @@ async def login(
         await hasher.dummy_verify(password)
         async with uow:
             await _reject_unknown(uow, clean_email, now, origin)
-    if account.may_sign_in and (until := _lock_end(account, now)):
+    if account.may_sign_in and (until := account.user.lock_end(now)):
         async with uow:
-            await _block(uow, account.user, until, now, origin)
+            await refuse_locked(uow, account.user, until, now, origin)
     verified = await hasher.verify(account.password_hash, password)
     new_hash = None
     if verified and hasher.needs_rehash(account.password_hash):
@@ -227,10 +228,12 @@ async def login(
         fresh = await uow.users.credentials_by_id(account.user.id, lock=True)
         if fresh is None or not fresh.may_sign_in:
             await _reject_inactive(uow, account.user, now, origin)
-        if until := _lock_end(fresh, now):
-            await _block(uow, fresh.user, until, now, origin)
+        if until := fresh.user.lock_end(now):
+            await refuse_locked(uow, fresh.user, until, now, origin)
         if not verified or fresh.password_hash != account.password_hash:
-            await _count_failure(uow, fresh, now, origin)
+            if locked_until := await record_wrong_password(uow, fresh.user, now, origin):
+                raise AccountLocked(locked_until)
+            raise InvalidCredentials
         signed_in = await _sign_in(uow, fresh.user.id, now, origin, new_hash)
         await uow.commit()
     return signed_in
@@ -243,14 +246,8 @@ def _email_or_none(email: str) -> str | None:
         return None  # cannot be anyone's address: treated exactly like an unknown one
 
 
-def _lock_end(account: Credentials, now: datetime) -> datetime | None:
-    """When the account's lock ends, or None when it is not locked at `now`."""
-    until = account.locked_until
-    return until if until is not None and until > now else None
-
-
-# The helpers below run inside the caller's transaction: each records why the login failed,
-# commits that record and raises.
+# The helpers below run inside the caller's transaction: each records why the login (or
+# the password change, `domain.services.accounts`) failed and commits that record.
 
 
 async def _reject_unknown(
@@ -274,13 +271,20 @@ async def _reject_inactive(uow: UnitOfWork, user: User, now: datetime, origin: O
     raise InvalidCredentials
 
 
-async def _block(
-    uow: UnitOfWork, user: User, until: datetime, now: datetime, origin: Origin
+async def refuse_locked(
+    uow: UnitOfWork,
+    user: User,
+    until: datetime,
+    now: datetime,
+    origin: Origin,
+    *,
+    attempt: str = "login",
 ) -> NoReturn:
-    """An attempt on a locked account: refused whatever the password, and not counted."""
+    """An attempt (a login, or a "password change") on a locked account: refused whatever
+    the password, and not counted."""
     event = auth_event(
         "login_blocked",
-        f"login refused: {user.email} is locked until {until.isoformat()}",
+        f"{attempt} refused: {user.email} is locked until {until.isoformat()}",
         origin,
         user_id=user.id,
         severity=Severity.WARNING,
@@ -291,26 +295,32 @@ async def _block(
     raise AccountLocked(until)
 
 
-async def _count_failure(
-    uow: UnitOfWork, account: Credentials, now: datetime, origin: Origin
-) -> NoReturn:
-    """A wrong password: counts it and locks the account on the fifth failure in the window
-    (the caller holds the account row)."""
-    user = account.user
+async def record_wrong_password(
+    uow: UnitOfWork,
+    user: User,
+    now: datetime,
+    origin: Origin,
+    *,
+    attempt: str = "login",
+    reason: str = "wrong_password",
+) -> datetime | None:
+    """A wrong password, given to log in or to change it (`attempt`, "password change"):
+    counts it and locks the account on the fifth failure in the window. `user` is as read
+    with its row held by the caller. Returns when the lock this failure set ends, or None."""
     recent = await uow.activity.count(
         user_id=user.id, event_type=LOGIN_FAILED, since=now - FAILURE_WINDOW
     )
-    in_window = min(recent, account.failed_login_attempts) + 1
-    attempts = account.failed_login_attempts + 1
+    in_window = min(recent, user.failed_login_attempts) + 1
+    attempts = user.failed_login_attempts + 1
     locked_until = now + LOCK_DURATION if in_window >= MAX_FAILED_LOGINS else None
     await uow.users.record_failed_login(user.id, attempts=attempts, locked_until=locked_until)
-    description = f"failed login for {user.email} (wrong password)"
+    description = f"failed {attempt} for {user.email} (wrong password)"
     failed = auth_event(
         "login_failed",
         description,
         origin,
         user_id=user.id,
-        reason="wrong_password",
+        reason=reason,
         attempts=attempts,
         in_window=in_window,
     )
@@ -328,6 +338,4 @@ async def _count_failure(
         )
         await uow.activity.record(locked, at=now)
     await uow.commit()
-    if locked_until is not None:
-        raise AccountLocked(locked_until)
-    raise InvalidCredentials
+    return locked_until

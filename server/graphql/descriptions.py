@@ -930,6 +930,37 @@ DESCRIPTIONS: dict[str, str] = {
     "User.schedulerLinks(includeInactive:)": (
         "Also list the links not offered to clients (default false)."
     ),
+    # Account self-service
+    "UpdateMeInput": "The signed-in user's own names; a name left out (or null) stays as it is.",
+    "UpdateMeInput.firstName": "1-100 characters, trimmed; no control characters.",
+    "UpdateMeInput.lastName": "1-100 characters, trimmed; no control characters.",
+    "ChangePasswordInput": "The signed-in user's password, and the one to replace it.",
+    "ChangePasswordInput.currentPassword": "The password the account has now.",
+    "ChangePasswordInput.newPassword": (
+        "12-128 characters with an upper-case and a lower-case letter, a digit and a symbol."
+    ),
+    "Mutation.updateMe": (
+        "Changes the signed-in user's own names, checked as registration checks them; recorded "
+        "in the audit trail with the old and new values."
+    ),
+    "Mutation.updateMe(input:)": "The names to change.",
+    "Mutation.changePassword": (
+        "Sets a new password for the signed-in user, who gives the current one (a wrong one is "
+        "INVALID_CREDENTIALS at currentPassword and counts as a failed login towards the "
+        "lockout). Every other login of the user ends at once, its refresh and access tokens "
+        "included; this one stays signed in. Rate limited like login; recorded in the audit "
+        "trail, never with a password."
+    ),
+    "Mutation.changePassword(input:)": "The current password and the new one.",
+    "User.lockedUntil": (
+        "When the lock after too many failed logins ends; null when the account is not locked "
+        "now. Administrators only: null for anyone else, the account's owner included."
+    ),
+    "User.failedLoginAttempts": (
+        "Wrong passwords given since the last successful login, password change or unlock (five "
+        "within 15 minutes lock the account for 15 minutes). Administrators only: null for "
+        "anyone else, the account's owner included."
+    ),
 }
 
 Described = GraphQLNamedType | GraphQLField | GraphQLArgument | GraphQLInputField | GraphQLEnumValue

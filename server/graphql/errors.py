@@ -40,6 +40,7 @@ from domain.errors import (
     NotFound,
     NotShareable,
     ValidationError,
+    WrongPassword,
 )
 from server.outages import log_outage, outage_message
 
@@ -116,6 +117,7 @@ class NotFoundError(ApiError):
 
 
 USER_ERROR_CODES: dict[type[DomainError], str] = {
+    WrongPassword: "INVALID_CREDENTIALS",
     ValidationError: "VALIDATION",
     DuplicateEmail: "EMAIL_TAKEN",
     NotFound: "NOT_FOUND",

@@ -197,6 +197,18 @@ CASES = [
             ("schedulerUrl", "https://cal.example.com/|intro"),
         ]
     ),
+    *(
+        Case(f"UpdateMeInput.{field}", "consultant", "mutation", "String",
+             f"updateMe(input: {{{field}: VALUE}})" + ERRORS,
+             sample, _user_error("updateMe", field))
+        for field, sample in [("firstName", "A|da"), ("lastName", "Love|lace")]
+    ),
+    Case("ChangePasswordInput.currentPassword", "consultant", "mutation", "String!",
+         f"changePassword(input: {{currentPassword: VALUE, newPassword: {SECRET}}})" + ERRORS,
+         "Ledger-|Balance-42", _user_error("changePassword", "currentPassword")),
+    Case("ChangePasswordInput.newPassword", "consultant", "mutation", "String!",
+         f"changePassword(input: {{currentPassword: {SECRET}, newPassword: VALUE}})" + ERRORS,
+         "Ledger-|Balance-42", _user_error("changePassword", "newPassword")),
 ]  # fmt: skip
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -125,21 +125,25 @@ class FakeUsers:
         token = changes.pop("reset_token_hash", account.reset_token_hash)
         self.accounts[user_id] = StoredAccount(replace(account.credentials, **changes), token)
 
+    def replace_user(self, user_id: UUID, **changes: Any) -> User:
+        """Replaces fields of the stored account's user (names, lockout, last login)."""
+        user = replace(self.accounts[user_id].credentials.user, **changes)
+        self.change(user_id, user=user)
+        return user
+
     async def record_login(
         self, user_id: UUID, *, at: datetime, password_hash: str | None = None
     ) -> User:
-        current = self.accounts[user_id].credentials
-        user = replace(current.user, last_login_at=at)
-        new_hash = password_hash or current.password_hash
-        self.change(
-            user_id, user=user, password_hash=new_hash, failed_login_attempts=0, locked_until=None
+        new_hash = password_hash or self.accounts[user_id].credentials.password_hash
+        self.change(user_id, password_hash=new_hash)
+        return self.replace_user(
+            user_id, last_login_at=at, failed_login_attempts=0, locked_until=None
         )
-        return user
 
     async def record_failed_login(
         self, user_id: UUID, *, attempts: int, locked_until: datetime | None
     ) -> None:
-        self.change(user_id, failed_login_attempts=attempts, locked_until=locked_until)
+        self.replace_user(user_id, failed_login_attempts=attempts, locked_until=locked_until)
 
     async def set_password_reset(
         self, user_id: UUID, *, token_hash: str, expires_at: datetime
@@ -148,13 +152,12 @@ class FakeUsers:
 
     async def change_password(self, user_id: UUID, *, password_hash: str) -> None:
         self.change(
-            user_id,
-            reset_token_hash=None,
-            password_hash=password_hash,
-            password_reset_expires=None,
-            failed_login_attempts=0,
-            locked_until=None,
+            user_id, reset_token_hash=None, password_hash=password_hash, password_reset_expires=None
         )
+        self.replace_user(user_id, failed_login_attempts=0, locked_until=None)
+
+    async def update(self, user_id: UUID, changes: Mapping[str, object]) -> User:
+        return self.replace_user(user_id, **changes)
 
 
 @dataclass
@@ -207,8 +210,17 @@ class FakeSessions:
     async def revoke_family(self, family_id: UUID, *, at: datetime, reason: RevokedReason) -> int:
         return self._revoke(lambda s: s.family_id == family_id, at, reason)
 
-    async def revoke_all(self, user_id: UUID, *, at: datetime, reason: RevokedReason) -> int:
-        return self._revoke(lambda s: s.user_id == user_id, at, reason)
+    async def revoke_all(
+        self,
+        user_id: UUID,
+        *,
+        at: datetime,
+        reason: RevokedReason,
+        keep_family: UUID | None = None,
+    ) -> int:
+        return self._revoke(
+            lambda s: s.user_id == user_id and s.family_id != keep_family, at, reason
+        )
 
     def _revoke(
         self, which: Callable[[RefreshSession], bool], at: datetime, reason: RevokedReason

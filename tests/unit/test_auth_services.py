@@ -185,13 +185,13 @@ async def test_login_rehashes_a_password_hashed_with_old_parameters(world: World
 async def test_four_failures_do_not_lock_and_the_fifth_does(world: World) -> None:
     user = (await world.register()).user
     await world.fail(user.email, times=4)
-    assert world.credentials(user).failed_login_attempts == 4
-    assert world.credentials(user).locked_until is None
+    assert world.credentials(user).user.failed_login_attempts == 4
+    assert world.credentials(user).user.locked_until is None
     world.clock.advance(minutes=14)
     with pytest.raises(AccountLocked, match="try again after") as locked:
         await world.login(user.email, "Wrong-Password-1!")
     assert locked.value.until == world.clock.now() + timedelta(minutes=15)
-    assert world.credentials(user).locked_until == locked.value.until
+    assert world.credentials(user).user.locked_until == locked.value.until
     [event] = world.events("locked")
     assert event.severity is Severity.WARNING
     assert event.user_id == user.id
@@ -213,8 +213,8 @@ async def test_a_locked_account_refuses_the_right_password_until_the_lock_ends(
     world.clock.advance(seconds=1)
     signed = await world.login(user.email)
     assert signed.user.id == user.id
-    assert world.credentials(user).failed_login_attempts == 0
-    assert world.credentials(user).locked_until is None
+    assert world.credentials(user).user.failed_login_attempts == 0
+    assert world.credentials(user).user.locked_until is None
 
 
 async def test_a_failure_older_than_fifteen_minutes_does_not_count(world: World) -> None:
@@ -222,7 +222,7 @@ async def test_a_failure_older_than_fifteen_minutes_does_not_count(world: World)
     await world.fail(user.email)
     world.clock.advance(minutes=15)
     await world.fail(user.email, times=4)  # five in all, but only four within 15 minutes
-    assert world.credentials(user).failed_login_attempts == 5
+    assert world.credentials(user).user.failed_login_attempts == 5
     with pytest.raises(AccountLocked):
         await world.fail(user.email)
 
@@ -232,7 +232,7 @@ async def test_a_success_clears_the_failures_before_it(world: World) -> None:
     await world.fail(user.email, times=4)
     await world.login(user.email)
     await world.fail(user.email, times=4)
-    assert world.credentials(user).locked_until is None
+    assert world.credentials(user).user.locked_until is None
 
 
 async def test_knocking_during_the_lock_does_not_extend_it(world: World) -> None:
@@ -246,7 +246,7 @@ async def test_knocking_during_the_lock_does_not_extend_it(world: World) -> None
             await world.login(user.email, "Wrong-Password-1!")
     world.clock.advance(minutes=5)
     await world.fail(user.email)  # one failure after the lock: not locked again
-    assert world.credentials(user).locked_until is None
+    assert world.credentials(user).user.locked_until is None
 
 
 # -- refresh and logout --------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Signing in (API.md "Authentication"): each mutation calls one use case and turns its
-expected failures into user errors; a successful sign-in returns an access token, and the
-rest of the operation acts for the account it signed in."""
+"""Signing in (API.md "Authentication") and changing one's password: each mutation calls one
+use case and turns its expected failures into user errors; a successful sign-in returns an
+access token, and the rest of the operation acts for the account it signed in."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 import strawberry
 
 from domain.errors import DomainError, InvalidToken, ValidationError
-from domain.services import auth, password_reset, sessions
+from domain.services import accounts, auth, password_reset, sessions
 from server.graphql.context import Info
 from server.graphql.fields import mutation
 from server.graphql.permissions import SignedIn
@@ -35,6 +35,12 @@ class RegisterInput:
 @strawberry.input
 class RefreshInput:
     refresh_token: str
+
+
+@strawberry.input
+class ChangePasswordInput:
+    current_password: str
+    new_password: str
 
 
 @strawberry.type
@@ -178,6 +184,27 @@ class AuthMutations:
                 clock=context.clock,
                 token=token,
                 new_password=new_password,
+                ip=context.client_ip,
+                user_agent=context.user_agent,
+            )
+        except DomainError as error:
+            return _not_ok(error, renames={"password": "newPassword"})
+        return _ok()
+
+    @mutation(permission_classes=[SignedIn])
+    async def change_password(self, info: Info, input: ChangePasswordInput) -> OkPayload:
+        context = info.context
+        viewer = context.require_viewer()
+        await context.limit("change_password", str(viewer.id))
+        try:
+            await accounts.change_password(
+                uow=context.uow(),
+                hasher=context.services.hasher,
+                clock=context.clock,
+                user=viewer,
+                session_id=context.claims.session_id if context.claims else None,
+                current_password=input.current_password,
+                new_password=input.new_password,
                 ip=context.client_ip,
                 user_agent=context.user_agent,
             )

@@ -1,5 +1,6 @@
-"""Accounts: the User type, `me`, and the administration of accounts (`users`, `createUser`,
-`updateUser`, `unlockUser`: administrators only)."""
+"""Accounts: the User type, `me`, the owner's own changes (`updateMe`; the password is
+changed in `server.graphql.types.auth`), and the administration of accounts (`users`,
+`createUser`, `updateUser`, `unlockUser`: administrators only)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,19 @@ from uuid import UUID
 import strawberry
 
 from domain import model
-from domain.access import may_see_user
+from domain.access import may_see_lockout, may_see_user
 from domain.errors import DomainError
 from domain.model import AssessmentStatus, Role
 from domain.services import admin
 from domain.services.accounts import create_user as create_account
+from domain.services.accounts import update_me
 from persistence import listings
 from server.graphql.context import Info
 from server.graphql.errors import NotFoundError
 from server.graphql.fields import field, mutation
 from server.graphql.ids import id_or_missing, to_global_id
 from server.graphql.pagination import Connection, connection, search_term
-from server.graphql.permissions import Admin
+from server.graphql.permissions import Admin, SignedIn
 from server.graphql.types.common import Node, UserError
 from server.graphql.types.scheduler_links import scheduler_links_field
 
@@ -42,6 +44,7 @@ class User(Node):
     last_login_at: datetime | None
     created_at: datetime
     raw_id: strawberry.Private[UUID]
+    account: strawberry.Private[model.User]
 
     @classmethod
     def of(cls, user: model.User) -> User:
@@ -55,9 +58,24 @@ class User(Node):
             last_login_at=user.last_login_at,
             created_at=user.created_at,
             raw_id=user.id,
+            account=user,
         )
 
     scheduler_links = scheduler_links_field
+
+    @strawberry.field
+    def locked_until(self, info: Info) -> datetime | None:
+        viewer = info.context.viewer
+        if viewer is None or not may_see_lockout(viewer):
+            return None
+        return self.account.lock_end(info.context.clock.now())
+
+    @strawberry.field
+    def failed_login_attempts(self, info: Info) -> int | None:
+        viewer = info.context.viewer
+        if viewer is None or not may_see_lockout(viewer):
+            return None
+        return self.account.failed_login_attempts
 
     @strawberry.field
     async def assessments(
@@ -95,6 +113,12 @@ class UpdateUserInput:
     is_active: bool | None = None
 
 
+@strawberry.input
+class UpdateMeInput:
+    first_name: str | None = None
+    last_name: str | None = None
+
+
 @strawberry.type
 class UserPayload:
     user: User | None
@@ -130,6 +154,22 @@ class UserQueries:
 
 @strawberry.type
 class UserMutations:
+    @mutation(permission_classes=[SignedIn])
+    async def update_me(self, info: Info, input: UpdateMeInput) -> UserPayload:
+        context = info.context
+        try:
+            updated = await update_me(
+                uow=context.uow(),
+                user=context.require_viewer(),
+                first_name=input.first_name,
+                last_name=input.last_name,
+                ip=context.client_ip,
+                user_agent=context.user_agent,
+            )
+        except DomainError as error:
+            return UserPayload.failed(error)
+        return UserPayload(user=User.of(updated), user_errors=[])
+
     @mutation(permission_classes=[Admin])
     async def create_user(self, info: Info, input: CreateUserInput) -> UserPayload:
         context = info.context
