@@ -6,8 +6,16 @@ name is always text, never markup. The renderer may fetch nothing: `link_callbac
 every URL with a scheme (http, https, ftp, file, data, ...), every host-relative `//` link and
 every path outside the templates directory (and the optional extra directory), deciding on
 the string alone, before any file or network access; xhtml2pdf's own resource policy is set to
-the same directories with remote fetches off, as a second gate. The templates themselves need
-no resource at all: the style sheet is included as text and the charts are tables.
+the same directories with remote fetches off, as a second gate. The only resources the
+templates load are the font files in `templates/fonts/`: the style sheet is included as text
+and the charts are tables.
+
+Scripts: the style sheet embeds Noto Sans (Latin with its extensions, Vietnamese, Greek,
+Cyrillic; regular, bold and italic) and WenQuanYi Micro Hei (Chinese, Japanese kana, Korean
+Hangul) as one font-family list: xhtml2pdf draws each character in the first family that has
+a glyph for it, so no markup has to pick a font for a run of text. Every value is printed in
+Unicode normal form C (`printable`), since ReportLab places no combining accent: "Nguyễn"
+typed with "e" and two combining accents is drawn as the font's one "ễ".
 
 Concurrency: rendering is CPU-bound and synchronous, and xhtml2pdf serialises its own
 conversions with a process-wide lock (ReportLab keeps font state in module globals). The
@@ -20,6 +28,7 @@ from __future__ import annotations
 import io
 import os
 import posixpath
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,8 +128,17 @@ def _templates() -> Environment:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=printable,
         )
     return _environment
+
+
+def printable(value: object) -> object:
+    """What a template prints for `value`: text in normal form C, escaped afterwards as
+    usual; markup (a macro's output, already printed) and other values unchanged."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return unicodedata.normalize("NFC", value)
+    return value
 
 
 def render_html(document: ReportDocument) -> str:

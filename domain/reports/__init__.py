@@ -35,6 +35,8 @@ from domain.reports.client import (
     client_cover,
     client_focus,
     client_roadmap,
+    confidence_change,
+    first_name,
     journey,
     next_steps,
     quick_win,
@@ -96,9 +98,10 @@ def consultant_report(inputs: ReportInputs) -> ConsultantReport:
 def client_report(inputs: ReportInputs) -> ClientReport:
     context = ReportContext.of(inputs)
     tone = context.tone
+    assessment = inputs.assessment
     names = {
-        "client_name": inputs.assessment.client_name,
-        "business_name": inputs.assessment.client_business_name,
+        "first_name": first_name(assessment.client_name),
+        "business_name": assessment.client_business_name,
     }
     consultant = full_name(inputs.consultant)
     welcome = (
@@ -113,6 +116,7 @@ def client_report(inputs: ReportInputs) -> ClientReport:
         branding=context.branding,
         cover=client_cover(context),
         welcome=welcome,
+        confidence=confidence_change(assessment.confidence_before, assessment.confidence_after),
         journey=journey(context),
         focus_name=context.phase_name(context.primary),
         focus_text=client_focus(context),
@@ -146,5 +150,6 @@ __all__ = [
     "consultant_report",
     "disc_summary",
     "document_text",
+    "first_name",
     "report_file_name",
 ]

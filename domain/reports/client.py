@@ -3,6 +3,7 @@ steps. Encouraging words only, and nothing of the communication style."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from domain.model import (
@@ -57,6 +58,61 @@ _STATUS_LABELS = {
     "strong": "Already strong",
     "ahead": "Coming up",
 }
+
+
+# Titles that start a name: a greeting by the first word would say "Hi Dr.!".
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
+
+
+def first_name(client_name: str) -> str:
+    """The name the client report greets the client by: the first word of the name ("Zoë"
+    for "Zoë Łukasiewicz-Nguyễn"), or the given name after the comma of "Family, Given".
+    Quotes and brackets around that word are left out. The whole name when it is one word
+    (as unspaced Chinese, Japanese and Korean names are), when it opens with a title
+    ("Dr. Ada Lovelace"), or when the first word holds no letter. The first word is the
+    family name where that comes first (Vietnamese, Chinese, Hungarian order); the report
+    cannot tell."""
+    name = " ".join(client_name.split())
+    family, comma, given = name.partition(",")
+    words = given.split() if comma and len(family.split()) == 1 else []
+    words = words or name.split()
+    if not words:
+        return name
+    word = _strip_punctuation(words[0])
+    if word.rstrip(".").lower() in _HONORIFICS or not any(ch.isalpha() for ch in word):
+        return name
+    return word
+
+
+def _strip_punctuation(word: str) -> str:
+    start, end = 0, len(word)
+    while start < end and unicodedata.category(word[start]).startswith("P"):
+        start += 1
+    while end > start and unicodedata.category(word[end - 1]).startswith("P"):
+        end -= 1
+    return word[start:end]
+
+
+def confidence_change(before: int | None, after: int | None) -> str | None:
+    """The client's confidence (1-10) at the start of the assessment and at its end, told
+    as encouragement whichever way it moved; None unless both were recorded."""
+    if before is None or after is None:
+        return None
+    if after > before:
+        return (
+            f"Your confidence in your finances rose from {before} to {after} out of 10 over "
+            "the assessment: real progress already, and the steps below build on it."
+        )
+    if after == before:
+        return (
+            f"Your confidence in your finances stayed at {after} out of 10 from the start of "
+            "the assessment to its end: a steady base for the steps below."
+        )
+    return (
+        f"You rated your confidence {after} out of 10 at the end of the assessment, after "
+        f"{before} at the start. Looking closely at the numbers often feels that way at "
+        "first; each quick win below is a step that builds it back up."
+    )
 
 
 def client_cover(context: ReportContext) -> Cover:

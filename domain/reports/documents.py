@@ -319,6 +319,7 @@ class ClientReport:
     branding: Branding
     cover: Cover
     welcome: tuple[str, ...]  # paragraphs
+    confidence: str | None  # how the client's confidence moved, when both ratings exist
     journey: tuple[JourneyStep, ...]
     focus_name: str
     focus_text: tuple[str, ...]

@@ -4,17 +4,20 @@ and hides, escaping of hostile names, and a renderer that fetches nothing. No da
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import io
+import logging
 import os
 import re
 import socket
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from domain.model import DiscType, Phase
+from domain.model import Answer, DiscType, Phase
 from domain.questionnaire import visible_questions
 from domain.reports import Branding, SchedulerLink, client_report, consultant_report
 from server import pdf
@@ -42,6 +45,18 @@ LINKS = (
     SchedulerLink("Book a follow-up call", "https://cal.example.com/jane", 30, (Phase.BUILD,)),
 )
 
+# Latin with its extensions, Vietnamese, Greek, Cyrillic and Chinese, in every place user
+# text reaches a report.
+CLIENT = "Zoë Łukasiewicz-Nguyễn"
+BUSINESS = "Łódź Café 北京 Ltd"
+CONSULTANT = ("Nguyễn Thị", "Bích")
+COMPANY = "Αθηνά & Юлия 北京 Advisory"
+NOTES = "Αθηνά met Юлия in 北京; Nguyễn Thị Bích keeps the books."
+ANSWER = "Мы растём: 北京 and Αθηνά next year."
+LINK_LABEL = "Buổi tư vấn 北京"
+EMBEDDED_FACES = {"NotoSans-Regular", "NotoSans-Bold", "NotoSans-Italic", "WenQuanYiMicroHei-0"}
+MISSING_GLYPH = "No font this document has can draw"
+
 
 def full_sheet() -> dict[str, Any]:
     """The S-Corporation owner's sheet: every one of the bank's 63 questions visible and
@@ -60,6 +75,50 @@ def pages_text(rendered: RenderedPdf) -> list[str]:
 
 def flat(text: str) -> str:
     return " ".join(text.split())
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """A piece of text as the PDF draws it, with its font."""
+
+    text: str
+    face: str  # the font's name without its subset tag: "NotoSans-Bold"
+    embedded: bool
+
+
+def runs(rendered: RenderedPdf) -> list[Run]:
+    found: list[Run] = []
+
+    def visit(text: str, cm: object, tm: object, font: Any, size: object) -> None:
+        if not text.strip():
+            return
+        if font is None:
+            found.append(Run(text, "", embedded=False))
+            return
+        face = str(font.get("/BaseFont", "")).lstrip("/").split("+")[-1]
+        descriptor = font.get("/FontDescriptor")
+        embedded = descriptor is not None and "/FontFile2" in descriptor.get_object()
+        found.append(Run(text, face, embedded))
+
+    for page in PdfReader(io.BytesIO(rendered.content)).pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def international_inputs() -> Any:
+    sheet = full_sheet()
+    sheet["STAB-001"] = dataclasses.replace(sheet["STAB-001"], notes=NOTES)
+    sheet["SYS-011"] = Answer("SYS-011", value=ANSWER)
+    inputs = report_inputs(
+        sheet,
+        client_name=CLIENT,
+        business_name=BUSINESS,
+        branding=Branding(COMPANY),
+        links=(SchedulerLink(LINK_LABEL, "https://cal.example.com/bich", 45, (Phase.BUILD,)),),
+    )
+    first, last = CONSULTANT
+    consultant = dataclasses.replace(inputs.consultant, first_name=first, last_name=last)
+    return dataclasses.replace(inputs, consultant=consultant)
 
 
 @pytest.fixture
@@ -117,6 +176,71 @@ def test_consultant_pdf_is_confidential_on_every_page_and_holds_the_guide() -> N
     assert "Action plan" in text
     assert "All answers" in text
     assert "ORG-007" in text  # the S-Corp follow-up, answered
+
+
+def test_every_script_prints_in_both_reports_in_embedded_fonts(
+    caplog: pytest.LogCaptureFixture, no_network: list[str]
+) -> None:
+    """Each piece of user text comes back out of the PDF exactly as it went in, every
+    character drawn in an embedded font that has its glyph: no box, no blank."""
+    inputs = international_inputs()
+    consultant = " ".join(CONSULTANT)
+    expected = {
+        "client": [CLIENT, BUSINESS, COMPANY, consultant, LINK_LABEL, "Hello Zoë, thank you"],
+        "consultant": [CLIENT, BUSINESS, COMPANY, consultant, NOTES, ANSWER],
+    }
+    caplog.set_level(logging.WARNING, logger="xhtml2pdf")
+    for document in (client_report(inputs), consultant_report(inputs)):
+        rendered = render_pdf_sync(document)
+        text = flat(" ".join(pages_text(rendered)))
+        for name in expected[document.report_type.value]:
+            assert name in text, (document.report_type, name)
+        drawn = runs(rendered)
+        assert {run.face for run in drawn} <= EMBEDDED_FACES
+        assert all(run.embedded for run in drawn)
+        chinese = [run for run in drawn if "北" in run.text]
+        assert chinese
+        assert {run.face for run in chinese} == {"WenQuanYiMicroHei-0"}
+        latin = [run for run in drawn if "Łukasiewicz" in run.text]
+        assert latin
+        assert {run.face for run in latin} <= {"NotoSans-Regular", "NotoSans-Bold"}
+        title = PdfReader(io.BytesIO(rendered.content)).metadata.title
+        assert title is not None
+        assert BUSINESS in title
+    assert [r.getMessage() for r in caplog.records if MISSING_GLYPH in r.getMessage()] == []
+    assert no_network == []
+
+
+@pytest.mark.parametrize("name", ["Αθηνά", "Юлия", "Nguyễn Thị Bích", "北京", CLIENT])
+def test_each_name_comes_back_exactly_from_both_reports(name: str) -> None:
+    inputs = report_inputs(full_sheet(), client_name=name, business_name=f"{name} Trading")
+    client = flat(" ".join(pages_text(render_pdf_sync(client_report(inputs)))))
+    assert f"Prepared for {name} ·" in client
+    assert f"Hello {name.split()[0]}, thank you" in client
+    assert f"questions about {name} Trading." in client
+    consultant = flat(" ".join(pages_text(render_pdf_sync(consultant_report(inputs)))))
+    assert f"Client {name} Business {name} Trading" in consultant
+
+
+def test_accents_typed_as_combining_marks_print_as_one_letter() -> None:
+    """ReportLab does not place combining accents, so text is printed composed (NFC)."""
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Bích")
+    assert decomposed != "Nguyễn Thị Bích"
+    inputs = report_inputs(full_sheet(), client_name=decomposed)
+    for document in (client_report(inputs), consultant_report(inputs)):
+        text = flat(" ".join(pages_text(render_pdf_sync(document))))
+        assert "Nguyễn Thị Bích" in text
+        assert not any(unicodedata.combining(char) for char in text)
+
+
+def test_bold_and_italic_text_is_drawn_in_the_matching_face() -> None:
+    sheet = full_sheet()
+    sheet["STAB-005"] = Answer("STAB-005", not_applicable=True)
+    drawn = runs(render_pdf_sync(consultant_report(report_inputs(sheet))))
+    faces = {run.text.strip(): run.face for run in drawn}
+    assert faces["Not applicable"] == "NotoSans-Italic"
+    assert faces["Executive summary"] == "NotoSans-Bold"
+    assert faces["Client"] == "NotoSans-Regular"
 
 
 def test_hostile_names_are_literal_text_and_nothing_is_fetched(no_network: list[str]) -> None:

@@ -43,6 +43,7 @@ from domain.reports import (
     client_report,
     consultant_report,
     document_text,
+    first_name,
     report_file_name,
 )
 from domain.results import StoredDiscProfile, StoredPhaseResult
@@ -261,7 +262,7 @@ def test_client_report_with_an_undetermined_style_uses_neutral_wording() -> None
     report = client_report(inputs)
     assert_client_safe(report)
     assert report.welcome[0] == BANK.tones["neutral"].welcome.format(
-        client_name="Ann Example", business_name="Example Bakery LLC"
+        first_name="Ann", business_name="Example Bakery LLC"
     )
 
 
@@ -289,11 +290,13 @@ def test_client_report_gives_three_to_five_quick_wins_led_by_the_focus_phase(nam
     assert all(win.message and win.steps for win in report.quick_wins)
 
 
-def test_client_report_welcomes_the_client_by_name_and_marks_the_current_phase() -> None:
+def test_client_report_welcomes_the_client_by_first_name_and_marks_the_current_phase() -> None:
     inputs = report_inputs(story_sheet(STORY_BY_STYLE[S]), client_name="Maria Lopez")
     report = client_report(inputs)
-    assert "Maria Lopez" in report.welcome[0]
+    assert report.welcome[0].startswith("Hello Maria, thank you")
+    assert "Lopez" not in report.welcome[0]
     assert "Example Bakery LLC" in report.welcome[0]
+    assert report.cover.subtitle == "Prepared for Maria Lopez"
     current = [step for step in report.journey if step.status == "current"]
     assert [step.phase for step in current] == [Phase.BUILD]
     assert [step.status for step in report.journey[:2]] == ["done", "done"]
@@ -301,6 +304,71 @@ def test_client_report_welcomes_the_client_by_name_and_marks_the_current_phase()
     assert report.roadmap[0].name == "Build"
     assert report.roadmap[0].is_current
     assert [stage.label for stage in report.roadmap[:2]] == ["Now", "Next"]
+
+
+@pytest.mark.parametrize(
+    ("client_name", "expected"),
+    [
+        ("Zoë Łukasiewicz-Nguyễn", "Zoë"),
+        ("Nguyễn Thị Bích", "Nguyễn"),  # the first word, though it is the family name
+        ("Юлия Иванова", "Юлия"),
+        ("Αθηνά", "Αθηνά"),  # one word: the whole name
+        ("北京", "北京"),
+        ("王小明", "王小明"),  # unspaced Chinese: one word
+        ("Jean-Luc Picard", "Jean-Luc"),
+        ("  Ann \u3000 Example  ", "Ann"),  # any Unicode space separates words
+        ("Ann\u00a0Example", "Ann"),
+        ("Lovelace, Ada", "Ada"),  # "Family, Given"
+        ("Łukasiewicz-Nguyễn, Zoë", "Zoë"),
+        ("Jane Doe, CPA", "Jane"),  # a suffix after the comma is no given name
+        ('"Bob" Smith', "Bob"),
+        ("(Ann) Example", "Ann"),
+        ("Dr. Ada Lovelace", "Dr. Ada Lovelace"),  # no "Hi Dr.!"
+        ("Mrs Ann Example", "Mrs Ann Example"),
+        ("- Ann", "- Ann"),  # a first word with no letter: the whole name
+        ("007", "007"),
+        ("O'Brien", "O'Brien"),
+        ("Lovelace,", "Lovelace"),
+        (",", ","),
+        ("", ""),  # never stored (names are not blank), and no crash
+    ],
+)
+def test_first_name_is_the_first_word_or_the_whole_name(client_name: str, expected: str) -> None:
+    assert first_name(client_name) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (4, 7, "Your confidence in your finances rose from 4 to 7 out of 10 over the assessment"),
+        (1, 10, "rose from 1 to 10 out of 10"),
+        (6, 6, "Your confidence in your finances stayed at 6 out of 10"),
+        (8, 5, "You rated your confidence 5 out of 10 at the end of the assessment, after 8"),
+    ],
+)
+def test_client_report_tells_how_confidence_moved_as_encouragement(
+    before: int, after: int, expected: str
+) -> None:
+    for style in (D, I, S, C):
+        inputs = report_inputs(
+            styled_sheet(style, {Section.GROW}), confidence_before=before, confidence_after=after
+        )
+        report = client_report(inputs)
+        assert report.confidence is not None
+        assert expected in report.confidence
+        assert_client_safe(report)
+
+
+@pytest.mark.parametrize(("before", "after"), [(None, 7), (4, None), (None, None)])
+def test_client_report_leaves_confidence_out_unless_both_ratings_exist(
+    before: int | None, after: int | None
+) -> None:
+    inputs = report_inputs(
+        story_sheet(STORY_BY_STYLE[S]), confidence_before=before, confidence_after=after
+    )
+    report = client_report(inputs)
+    assert report.confidence is None
+    assert not [t for t in document_text(report) if "out of 10" in t]
 
 
 def test_client_report_explains_readiness_in_plain_words() -> None:
