@@ -35,6 +35,7 @@ from server.graphql.types.checklists import ChecklistItem
 from server.graphql.types.common import Node
 from server.graphql.types.questions import Question, QuestionQueries, question_views
 from server.graphql.types.reports import Report, ReportMutations
+from server.graphql.types.stats import StatsQueries
 from server.graphql.types.users import User, UserMutations, UserQueries
 from server.version import service_version
 
@@ -96,7 +97,7 @@ NODES: dict[str, Callable[[Context, UUID], Awaitable[Node | None]]] = {
 
 
 @strawberry.type
-class Query(AssessmentQueries, QuestionQueries, UserQueries, ActivityQueries):
+class Query(AssessmentQueries, StatsQueries, QuestionQueries, UserQueries, ActivityQueries):
     @strawberry.field
     def service_version(self) -> str:
         return service_version()

@@ -15,7 +15,8 @@ from domain.bank import load_bank
 from domain.model import AssessmentStatus
 from persistence import listings, queries
 from persistence.connections import Connection
-from persistence.listings import AssessmentFilter, InvalidCursor, Page
+from persistence.keysets import InvalidCursor, Page
+from persistence.listings import AssessmentFilter
 from persistence.models import AssessmentRow, UserRow
 from tests import builders as b
 from tests.statements import Wire

@@ -158,7 +158,13 @@ class AssessmentMutations:
             return OkPayload(ok=False, user_errors=[UserError.of(error)])
         return OkPayload(ok=True, user_errors=[])
 
-    @mutation(permission_classes=[SignedIn])
+    @mutation(
+        permission_classes=[SignedIn],
+        description="Puts a completed assessment away: left out of `assessments` unless "
+        "`archived` asks for it, and read-only (every change to it, its answers or its "
+        "reports answers ARCHIVED) until `unarchiveAssessment`. NOT_COMPLETED for an "
+        "assessment that is not completed; archiving an archived one changes nothing.",
+    )
     async def archive_assessment(self, info: Info, id: strawberry.ID) -> AssessmentPayload:
         context = info.context
         try:
@@ -171,6 +177,23 @@ class AssessmentMutations:
         except DomainError as error:
             return AssessmentPayload.failed(error)
         return AssessmentPayload(assessment=Assessment.of(archived), user_errors=[])
+
+    @mutation(
+        permission_classes=[SignedIn],
+        description="Brings an archived assessment back into the lists and lets it change "
+        "again; unarchiving one that is not archived changes nothing.",
+    )
+    async def unarchive_assessment(self, info: Info, id: strawberry.ID) -> AssessmentPayload:
+        context = info.context
+        try:
+            restored = await service.unarchive_assessment(
+                uow=context.uow(),
+                actor=context.require_viewer(),
+                assessment_id=id_or_missing(id, "Assessment"),
+            )
+        except DomainError as error:
+            return AssessmentPayload.failed(error)
+        return AssessmentPayload(assessment=Assessment.of(restored), user_errors=[])
 
     @mutation(permission_classes=[SignedIn])
     async def complete_assessment(self, info: Info, id: strawberry.ID) -> AssessmentPayload:

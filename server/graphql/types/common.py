@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 import logging
+from collections.abc import Mapping
+from typing import TypeVar
 
 import strawberry
 
@@ -11,6 +14,8 @@ from domain.errors import DomainError
 from server.graphql.errors import user_error_fields
 
 log = logging.getLogger("rise.graphql")
+
+E = TypeVar("E", bound=enum.StrEnum)
 
 # The domain's enumerations are the schema's: their member names are the GraphQL values.
 for _kind in (
@@ -26,6 +31,19 @@ for _kind in (
     model.Severity,
 ):
     strawberry.enum(_kind)
+
+
+def described_enum(
+    kind: type[E], *, name: str | None = None, description: str, values: Mapping[E, str]
+) -> type[E]:
+    """`kind` as a GraphQL enum, its member names the values, with a description of itself
+    and of each value. (Strawberry's `enum_value` would make members unequal to their
+    values, and the sorted schema's enum types serialize a member by its value.)"""
+    strawberry.enum(kind, name=name, description=description)
+    definition = kind.__strawberry_definition__  # type: ignore[attr-defined]
+    for value in definition.values:
+        value.description = values[kind[value.name]]
+    return kind
 
 
 @strawberry.interface(description="An object with an opaque global id, fetchable with node(id:).")
