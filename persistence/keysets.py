@@ -115,7 +115,7 @@ class Time:
             return None
         when = datetime.fromisoformat(text)
         if when.tzinfo is None:
-            raise ValueError("a cursor's time has an offset")
+            raise ValueError("a cursor's time lacks its offset")
         return when
 
 
