@@ -5,7 +5,7 @@ The floor matches the API value for value: enum names upper-case as GraphQL spel
 timestamps as Python's `isoformat()` writes them (microseconds only when not zero, the
 session's offset as +HH:MM), ids as the API's global ids (base64url of "Type:" and the
 uuid's 16 bytes, without padding, server/graphql/ids.py), cursors as
-persistence/listings.py `encode_cursor` makes them (base64url of "created_at,id"), answers
+persistence/keysets.py makes them for the newest-first order (base64url of "created_at,id"), answers
 in bank order, checklist items
 by order, reports newest first, and the viewer check (the user active and not deleted, the
 token's login still live) in the same statement. `difference()` finds where two documents

@@ -35,6 +35,12 @@ class Assessment:
     completed_at: datetime | None = None
     archived_at: datetime | None = None
 
+    @property
+    def archived(self) -> bool:
+        """Archived assessments are completed ones put away: left out of lists unless asked
+        for, and read-only until unarchived."""
+        return self.archived_at is not None
+
 
 @dataclass(frozen=True, slots=True)
 class ClientDetails:

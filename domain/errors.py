@@ -10,9 +10,10 @@ family into their own vocabulary (a GraphQL user error, a one-line CLI message):
     │   └── InvalidAnswer      (domain.questionnaire) an answer breaks its question's rules
     ├── Conflict               the change collides with existing data
     │   ├── DuplicateEmail     an account with this email already exists
-    │   └── AlreadyCompleted   the assessment is completed; its answers are read-only
+    │   ├── AlreadyCompleted   the assessment is completed; its answers are read-only
+    │   └── Archived           the assessment is archived: read-only until unarchived
     ├── Incomplete             required questions are unanswered; names them
-    ├── NotCompleted           reports need a completed assessment
+    ├── NotCompleted           reports and archiving need a completed assessment
     ├── NotShareable           only client reports get a public link
     ├── NotFound               the object does not exist (or is not the caller's)
     └── AuthenticationError    signing in or presenting a token failed
@@ -73,6 +74,13 @@ class AlreadyCompleted(Conflict):
         super().__init__("the assessment is completed; its answers can no longer change")
 
 
+class Archived(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "the assessment is archived, so it is read-only; unarchive it to change it"
+        )
+
+
 class Incomplete(DomainError):
     """Completion needs every visible required question answered (SCORING §5)."""
 
@@ -83,8 +91,10 @@ class Incomplete(DomainError):
 
 
 class NotCompleted(DomainError):
-    def __init__(self) -> None:
-        super().__init__("reports are generated once the assessment is completed")
+    def __init__(
+        self, message: str = "reports are generated once the assessment is completed"
+    ) -> None:
+        super().__init__(message)
 
 
 class NotShareable(DomainError):

@@ -1,5 +1,5 @@
-"""What completion stored: the phase result and the DISC profile as read back, and the other
-records an assessment gathers (checklist items, reports)."""
+"""What completion stored: the phase result and the DISC profile as read back, the other
+records an assessment gathers (checklist items, reports), and the dashboard's figures."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from domain.model import DiscType, EventCategory, Phase, Priority, ReportType, Severity
+from domain.model import (
+    AssessmentStatus,
+    DiscType,
+    EventCategory,
+    Phase,
+    Priority,
+    ReportType,
+    Severity,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +76,17 @@ class ActivityRecord:
     description: str
     severity: Severity
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentStats:
+    """A practice in figures: its live assessments (archived ones too, deleted ones never)
+    by status, by the primary phase and the communication style of their results, how many
+    were completed since a given time, and how long completing took on average."""
+
+    total: int
+    by_status: Mapping[AssessmentStatus, int]  # every status, 0 where there are none
+    by_primary_phase: Mapping[Phase, int]  # every phase
+    by_disc_type: Mapping[DiscType, int]  # every style
+    completed_since: int
+    average_completion_minutes: Decimal | None  # started to completed; None when none

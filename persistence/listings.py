@@ -1,144 +1,44 @@
-"""The API's lists (API.md "Pagination"): keyset pages in SQL, newest first, and their counts.
+"""The API's lists: assessments, accounts and the audit trail, as keyset pages in SQL
+(`persistence.keysets`), and their counts.
 
-A page is one statement on ``(created_at DESC, id DESC)`` after the cursor's key, served by
-an index on that key behind every filter (migration 0005), so a page never shifts when rows
-are added ahead of it and costs the same however deep it is. The count is a separate
-statement, run only when asked for. Assessments without a search are counted from
-`assessment_counts`, a per-consultant, per-status tally that triggers keep exact, so that
-an administrator's count does not scan every assessment; other counts use the indexes.
+Accounts and the audit trail are newest first. Assessments have ten orders (`ORDERS`: five
+keys, each either way), each served by an index for the administrator's list over every
+consultant and for a consultant's own (migrations 0005 and 0007); the filters narrow the
+rows the index is read for. Assessments without a search, a time range or a phase are
+counted from `assessment_counts`, a per-consultant, per-status, archived-or-not tally that
+triggers keep exact, so that an administrator's count does not scan every assessment; other
+counts use the indexes.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections.abc import Callable, Sequence
+import enum
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from typing import Any, Generic, TypeVar
+from functools import cache, lru_cache
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import (
-    ColumnElement,
-    DateTime,
-    String,
-    bindparam,
-    column,
-    func,
-    or_,
-    select,
-    table,
-    tuple_,
-)
+from sqlalchemy import ColumnElement, String, bindparam, column, exists, func, or_, select, table
 from sqlalchemy.orm import InstrumentedAttribute
 
-from domain.assessments import Assessment
-from domain.model import AssessmentStatus, EventCategory, Role, User
+from domain.assessments import BUSINESS_NAME_MAX, CLIENT_NAME_MAX, Assessment
+from domain.model import AssessmentStatus, EventCategory, Phase, Role, User
 from domain.results import ActivityRecord
 from persistence.assessment_repositories import ASSESSMENT_COLUMNS, assessment_from_row
-from persistence.connections import Connection
-from persistence.models import ActivityLogRow, AnySelect, AssessmentRow, UserRow
+from persistence.keysets import (
+    NEWEST_FIRST,
+    Key,
+    Listing,
+    Name,
+    Order,
+    Statements,
+    Time,
+    keyset,
+)
+from persistence.models import ActivityLogRow, AssessmentRow, PhaseResultRow, UserRow
 from persistence.queries import ACTIVITY_COLUMNS, activity_record
 from persistence.repositories import USER_COLUMNS, user_from_row
-from persistence.statements import Row, fetch, scalar
-
-T = TypeVar("T")
-
-
-class InvalidCursor(ValueError):
-    """A pagination cursor that this service did not hand out."""
-
-
-def encode_cursor(created_at: datetime, row_id: UUID) -> str:
-    raw = f"{created_at.isoformat()},{row_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-# The cursors handed out are about 90 characters long; a longer one is refused unread.
-CURSOR_MAX_LENGTH = 128
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        if len(cursor) > CURSOR_MAX_LENGTH:
-            raise ValueError("longer than any cursor handed out")
-        padded = cursor + "=" * (-len(cursor) % 4)
-        created, row_id = base64.urlsafe_b64decode(padded.encode("ascii")).decode().split(",")
-        when = datetime.fromisoformat(created)
-        if when.tzinfo is None:
-            raise ValueError("a cursor's time has an offset")
-        return when, UUID(row_id)
-    except (ValueError, UnicodeError, binascii.Error) as exc:
-        raise InvalidCursor("the `after` cursor is not one this service handed out") from exc
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    items: list[T]
-    cursors: list[str]
-    has_next: bool
-
-
-@dataclass(frozen=True)
-class Statements:
-    """A list's statements for one shape of filter, built once with parameters (building a
-    statement costs more than running it): the first page, a page after a cursor, the count."""
-
-    first: AnySelect
-    after: AnySelect
-    count: AnySelect
-
-
-def keyset(
-    columns: Sequence[Any],
-    row: Any,
-    conditions: Sequence[ColumnElement[bool]],
-    count: AnySelect | None = None,
-) -> Statements:
-    """Pages of `row` newest first on (created_at DESC, id DESC); `limit` and the cursor's
-    `after_created`, `after_id` are parameters. `count` is a cheaper exact count than
-    counting the rows, when there is one."""
-    listed = select(*columns).where(*conditions)
-    order = (row.created_at.desc(), row.id.desc())
-    cursor = tuple_(row.created_at, row.id) < tuple_(
-        bindparam("after_created", type_=DateTime(timezone=True)), bindparam("after_id")
-    )
-    return Statements(
-        first=listed.order_by(*order).limit(bindparam("limit")),
-        after=listed.where(cursor).order_by(*order).limit(bindparam("limit")),
-        count=count
-        if count is not None
-        else select(func.count()).select_from(row).where(*conditions),
-    )
-
-
-@dataclass(frozen=True)
-class Listing(Generic[T]):
-    """One filtered list: its statements, their parameters, and how a row becomes an item."""
-
-    statements: Statements
-    params: dict[str, Any]
-    item: Callable[[Row], T]
-
-    async def page(self, connection: Connection, *, first: int, after: str | None) -> Page[T]:
-        """`first` items after the `after` cursor, and whether more follow."""
-        params = self.params | {"limit": first + 1}
-        query = self.statements.first
-        if after is not None:
-            created, row_id = decode_cursor(after)
-            params |= {"after_created": created, "after_id": row_id}
-            query = self.statements.after
-        rows = await fetch(connection, query, params)
-        shown = rows[:first]
-        return Page(
-            items=[self.item(row) for row in shown],
-            cursors=[encode_cursor(row.created_at, row.id) for row in shown],
-            has_next=len(rows) > first,
-        )
-
-    async def count(self, connection: Connection) -> int:
-        return int(await scalar(connection, self.statements.count, self.params) or 0)
 
 
 def _pattern(term: str) -> str:
@@ -157,46 +57,138 @@ def _searching(search: str | None) -> bool:
     return bool(search and search.strip())
 
 
+class AssessmentSort(enum.StrEnum):
+    """What a list of assessments is sorted by; each value names its column."""
+
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+    COMPLETED_AT = "completed_at"  # nulls (not completed) last, either way
+    CLIENT_NAME = "client_name"  # case-insensitively
+    BUSINESS_NAME = "client_business_name"  # case-insensitively
+
+
+_KEYS: dict[AssessmentSort, Key] = {
+    AssessmentSort.CREATED_AT: Time(),
+    AssessmentSort.UPDATED_AT: Time(),
+    AssessmentSort.COMPLETED_AT: Time(nullable=True),
+    AssessmentSort.CLIENT_NAME: Name(CLIENT_NAME_MAX),
+    AssessmentSort.BUSINESS_NAME: Name(BUSINESS_NAME_MAX),
+}
+
+
+def _order(by: AssessmentSort, descending: bool) -> Order:
+    if by is AssessmentSort.CREATED_AT and descending:
+        return NEWEST_FIRST  # the list's first order: its cursors are as they always were
+    name = f"{by.value}.{'desc' if descending else 'asc'}"
+    return Order(by.value, _KEYS[by], descending=descending, name=name)
+
+
+# Every order of the assessments, by key and whether descending, then id the same way.
+ORDERS = {
+    (by, descending): _order(by, descending)
+    for by in AssessmentSort
+    for descending in (True, False)
+}
+
+
 @dataclass(frozen=True, slots=True)
 class AssessmentFilter:
     consultant_id: UUID | None  # None: every consultant's (admins)
     status: AssessmentStatus | None = None
     search: str | None = None  # case-insensitive, in client name, business name or email
+    created_after: datetime | None = None  # created at or after this
+    created_before: datetime | None = None  # created strictly before this
+    phase: Phase | None = None  # the primary phase of the result
+    archived: bool | None = False  # False: not archived; True: only archived; None: both
+    sort: AssessmentSort = AssessmentSort.CREATED_AT
+    descending: bool = True
 
 
-# The tally the triggers of migration 0005 keep: live (not deleted) assessments per
-# consultant and status.
-_counts = table("assessment_counts", column("consultant_id"), column("status"), column("live"))
+# The tally the triggers of migrations 0005 and 0007 keep: live (not deleted) assessments
+# per consultant, status and whether they are archived.
+_counts = table(
+    "assessment_counts",
+    column("consultant_id"),
+    column("status"),
+    column("archived"),
+    column("live"),
+)
 
 
-@cache
-def _assessment_statements(owner: bool, status: bool, search: bool) -> Statements:
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """Which filters a list of assessments has (not their values), and its order."""
+
+    owner: bool
+    status: bool
+    search: bool
+    created_after: bool
+    created_before: bool
+    phase: bool
+    archived: bool | None
+    order: Order
+
+
+@lru_cache(maxsize=256)
+def _assessment_statements(shape: _Shape) -> Statements:
     conditions: list[ColumnElement[bool]] = [AssessmentRow.deleted_at.is_(None)]
     tally = select(func.coalesce(func.sum(_counts.c.live), 0))
-    if owner:
+    if shape.owner:
         conditions.append(AssessmentRow.consultant_id == bindparam("owner"))
         tally = tally.where(_counts.c.consultant_id == bindparam("owner"))
-    if status:
+    if shape.status:
         conditions.append(AssessmentRow.status == bindparam("status"))
         tally = tally.where(_counts.c.status == bindparam("status"))
-    if search:
+    if shape.archived is not None:
+        archived_at = AssessmentRow.archived_at
+        conditions.append(archived_at.is_not(None) if shape.archived else archived_at.is_(None))
+        tally = tally.where(_counts.c.archived.is_(shape.archived))
+    if shape.search:
         names = AssessmentRow.client_name, AssessmentRow.client_business_name
         conditions.append(_contains(*names, AssessmentRow.client_email))
-    return keyset(ASSESSMENT_COLUMNS, AssessmentRow, conditions, None if search else tally)
+    if shape.created_after:
+        conditions.append(AssessmentRow.created_at >= bindparam("created_after"))
+    if shape.created_before:
+        conditions.append(AssessmentRow.created_at < bindparam("created_before"))
+    if shape.phase:
+        conditions.append(
+            exists().where(
+                PhaseResultRow.assessment_id == AssessmentRow.id,
+                PhaseResultRow.primary_phase == bindparam("phase"),
+            )
+        )
+    tallied = not (shape.search or shape.created_after or shape.created_before or shape.phase)
+    return keyset(
+        ASSESSMENT_COLUMNS, AssessmentRow, conditions, shape.order, tally if tallied else None
+    )
 
 
 def assessments(where: AssessmentFilter) -> Listing[Assessment]:
     searching = _searching(where.search)
-    statements = _assessment_statements(
-        where.consultant_id is not None, where.status is not None, searching
+    order = ORDERS[AssessmentSort(where.sort), where.descending]
+    shape = _Shape(
+        owner=where.consultant_id is not None,
+        status=where.status is not None,
+        search=searching,
+        created_after=where.created_after is not None,
+        created_before=where.created_before is not None,
+        phase=where.phase is not None,
+        archived=where.archived,
+        order=order,
     )
-    params: dict[str, Any] = {"owner": where.consultant_id}
+    params: dict[str, Any] = {
+        "owner": where.consultant_id,
+        "created_after": where.created_after,
+        "created_before": where.created_before,
+    }
+    # Enumerations may arrive as the member or its value: GraphQL arguments come as either.
     if where.status is not None:
-        # Accepts the member or its value: GraphQL arguments may arrive as either.
         params["status"] = AssessmentStatus(where.status).value
+    if where.phase is not None:
+        params["phase"] = Phase(where.phase).value
     if where.search and searching:
         params["pattern"] = _pattern(where.search)
-    return Listing(statements, params, assessment_from_row)
+    return Listing(_assessment_statements(shape), params, assessment_from_row, order)
 
 
 @cache

@@ -90,10 +90,24 @@ def _range_check(column: str, low: int, high: int) -> CheckConstraint:
 LIVE = text("deleted_at IS NULL")
 
 
-def _keyset(name: str, *leading: str) -> Index:
-    """The index a list's keyset pages read (`persistence.listings`): its filter columns,
-    then (created_at DESC, id DESC); only live rows where the table soft-deletes."""
-    return Index(name, *leading, text("created_at DESC"), text("id DESC"), postgresql_where=LIVE)
+def _keyset(name: str, *leading: str, key: str = "created_at DESC") -> Index:
+    """The index a list's keyset pages read (`persistence.keysets`): its filter columns,
+    then its sort key and the id in the key's direction; only live rows where the table
+    soft-deletes. Read backwards, it serves the opposite order too."""
+    tie = "id DESC" if key.endswith(" DESC") else "id"
+    return Index(name, *leading, text(key), text(tie), postgresql_where=LIVE)
+
+
+# The sort keys of the assessments' orders besides created_at (persistence.listings.ORDERS),
+# each indexed over every consultant's assessments and over one consultant's (migration
+# 0007). completed_at has one key for each direction, to keep its nulls last in both.
+ASSESSMENT_ORDER_KEYS = {
+    "updated": "updated_at DESC",
+    "completed_asc": "COALESCE(completed_at, 'infinity'::timestamptz)",
+    "completed_desc": "COALESCE(completed_at, '-infinity'::timestamptz) DESC",
+    "client_name": 'lower(client_name) COLLATE "C"',
+    "business_name": 'lower(client_business_name) COLLATE "C"',
+}
 
 
 def _trigram(name: str, column: str, *, live: bool = True) -> Index:
@@ -165,6 +179,14 @@ class AssessmentRow(Base):
         _keyset("idx_assessments_keyset"),
         _keyset("idx_assessments_consultant_keyset", "consultant_id"),
         _keyset("idx_assessments_status_keyset", "status"),
+        *(
+            _keyset(f"idx_assessments_{name}_keyset", key=key)
+            for name, key in ASSESSMENT_ORDER_KEYS.items()
+        ),
+        *(
+            _keyset(f"idx_assessments_consultant_{name}_keyset", "consultant_id", key=key)
+            for name, key in ASSESSMENT_ORDER_KEYS.items()
+        ),
         _trigram("idx_assessments_client_name_trgm", "client_name"),
         _trigram("idx_assessments_business_name_trgm", "client_business_name"),
         _trigram("idx_assessments_client_email_trgm", "client_email"),
@@ -556,14 +578,18 @@ class SessionRow(Base):
 
 class AssessmentCountRow(Base):
     """Not in the design: how many live (not deleted) assessments each consultant has in each
-    status, kept exact by triggers on assessments (migration 0005), so that a list's
-    totalCount is a sum over a few rows instead of a scan of every assessment."""
+    status, archived or not, kept exact by triggers on assessments (migrations 0005 and
+    0007), so that a list's totalCount is a sum over a few rows instead of a scan of every
+    assessment."""
 
     __tablename__ = "assessment_counts"
-    __table_args__ = ({"comment": "Live assessments per consultant and status, kept by triggers"},)
+    __table_args__ = (
+        {"comment": "Live assessments per consultant, status and archived, kept by triggers"},
+    )
 
     consultant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(50), primary_key=True)
+    archived: Mapped[bool] = mapped_column(primary_key=True)
     live: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 

@@ -1,8 +1,13 @@
-"""Assessment use cases: create, update, delete, archive, autosave answers, complete.
+"""Assessment use cases: create, update, delete, archive and unarchive, autosave answers,
+complete.
 
 A consultant reaches only their own assessments, an admin every one; anything else is
 `NotFound`, exactly like a missing or deleted assessment. Each use case is one unit of work
 and records its activity row in the same transaction.
+
+Only a completed assessment can be archived. An archived one is read-only: every use case
+that changes an assessment, its answers, notes or reports finds it with `changeable`, which
+refuses it (`Archived`) until it is unarchived.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from uuid import UUID
 from domain.access import may_see_assessment
 from domain.assessments import Assessment, check_client_details
 from domain.bank import Bank
-from domain.errors import AlreadyCompleted, Incomplete, NotFound
+from domain.errors import AlreadyCompleted, Archived, Incomplete, NotCompleted, NotFound
 from domain.model import (
     ActivityEvent,
     Answer,
@@ -63,6 +68,15 @@ async def reachable(
     assessment = await uow.assessments.get(assessment_id, lock=lock)
     if assessment is None or not may_see_assessment(actor, assessment):
         raise NotFound("no such assessment")
+    return assessment
+
+
+async def changeable(uow: UnitOfWork, actor: User, assessment_id: UUID) -> Assessment:
+    """The assessment, locked, if the actor may see it and it may change: NotFound as
+    `reachable`, Archived when it is archived."""
+    assessment = await reachable(uow, actor, assessment_id, lock=True)
+    if assessment.archived:
+        raise Archived
     return assessment
 
 
@@ -128,7 +142,7 @@ async def update_assessment(
     )
     values = {name: value for name, value in asdict(details).items() if value is not None}
     async with uow:
-        current = await reachable(uow, actor, assessment_id, lock=True)
+        current = await changeable(uow, actor, assessment_id)
         if not values:
             return current
         assessment = await uow.assessments.update(assessment_id, values)
@@ -144,9 +158,10 @@ async def update_assessment(
 async def delete_assessment(
     *, uow: UnitOfWork, clock: Clock, actor: User, assessment_id: UUID
 ) -> None:
-    """A soft delete: the row stays (deleted_at) and answers keep it company."""
+    """A soft delete: the row stays (deleted_at) and answers keep it company. An archived
+    assessment must be unarchived first."""
     async with uow:
-        assessment = await reachable(uow, actor, assessment_id, lock=True)
+        assessment = await changeable(uow, actor, assessment_id)
         await uow.assessments.update(assessment_id, {"deleted_at": clock.now()})
         await uow.activity.record(_event(actor, assessment, "deleted", "assessment deleted"))
         await uow.commit()
@@ -155,12 +170,27 @@ async def delete_assessment(
 async def archive_assessment(
     *, uow: UnitOfWork, clock: Clock, actor: User, assessment_id: UUID
 ) -> Assessment:
+    """Puts a completed assessment away: out of the lists unless asked for, read-only."""
     async with uow:
         current = await reachable(uow, actor, assessment_id, lock=True)
-        if current.archived_at is not None:
+        if current.archived:
             return current  # archiving twice changes nothing
+        if current.status is not AssessmentStatus.COMPLETED:
+            raise NotCompleted("only a completed assessment can be archived")
         assessment = await uow.assessments.update(assessment_id, {"archived_at": clock.now()})
         await uow.activity.record(_event(actor, assessment, "archived", "assessment archived"))
+        await uow.commit()
+    return assessment
+
+
+async def unarchive_assessment(*, uow: UnitOfWork, actor: User, assessment_id: UUID) -> Assessment:
+    """Brings an archived assessment back into the lists, and lets it change again."""
+    async with uow:
+        current = await reachable(uow, actor, assessment_id, lock=True)
+        if not current.archived:
+            return current  # unarchiving one that is not archived changes nothing
+        assessment = await uow.assessments.update(assessment_id, {"archived_at": None})
+        await uow.activity.record(_event(actor, assessment, "unarchived", "assessment unarchived"))
         await uow.commit()
     return assessment
 
@@ -195,7 +225,7 @@ async def save_responses(
             except InvalidAnswer as exc:
                 errors.append(ItemError(index, exc.field, exc.message))
     async with uow:
-        assessment = await reachable(uow, actor, assessment_id, lock=True)
+        assessment = await changeable(uow, actor, assessment_id)
         if assessment.status is AssessmentStatus.COMPLETED:
             raise AlreadyCompleted
         saved: list[StoredResponse] = []
@@ -240,7 +270,7 @@ async def complete_assessment(
     """SCORING §5: every visible required question answered, then the DISC profile, the phase
     result and the checklist (§6) are stored with the completed status in one transaction."""
     async with uow:
-        assessment = await reachable(uow, actor, assessment_id, lock=True)
+        assessment = await changeable(uow, actor, assessment_id)
         if assessment.status is AssessmentStatus.COMPLETED:
             raise AlreadyCompleted
         sheet = await uow.responses.answers(assessment_id)

@@ -8,6 +8,10 @@ reads what the reports show, the second stores the files and records them, with 
 row each. If recording fails, the stored files are removed again (unless the commit was
 sent: when its outcome is unknown, the sweep below decides).
 
+An archived assessment's reports are read-only: none is generated, shared or revoked until
+the assessment is unarchived (`Archived`). They can still be downloaded, and a link shared
+before still works.
+
 A process can die at any point, though, and then nothing removes what it stored: files and
 rows cannot be written atomically together. So the files are stored inside the recording
 transaction, under a lock that sweeps wait for (`storing_files`), and `sweep_report_files`
@@ -31,12 +35,12 @@ from uuid import UUID, uuid4
 from domain.access import may_see_assessment
 from domain.assessments import Assessment
 from domain.bank import Bank
-from domain.errors import NotCompleted, NotFound, NotShareable, ValidationError
+from domain.errors import Archived, NotCompleted, NotFound, NotShareable, ValidationError
 from domain.model import ActivityEvent, AssessmentStatus, EventCategory, ReportType, User
 from domain.ports import Clock, ReportRenderer, ReportStore, UnitOfWork
 from domain.reports import ReportInputs, build_report, report_file_name
 from domain.results import ReportRecord
-from domain.services.assessments import reachable
+from domain.services.assessments import changeable, reachable
 
 SHARE_DAYS = range(1, 91)
 SHARE_TOKEN_BYTES = 32
@@ -70,11 +74,29 @@ def _event(
 
 
 async def _reachable_report(
-    uow: UnitOfWork, actor: User, report_id: UUID, *, lock: bool = False
+    uow: UnitOfWork, actor: User, report_id: UUID
 ) -> tuple[ReportRecord, Assessment]:
-    report = await uow.reports.get(report_id, lock=lock)
+    report = await uow.reports.get(report_id)
     assessment = await uow.assessments.get(report.assessment_id) if report else None
     if report is None or assessment is None or not may_see_assessment(actor, assessment):
+        raise NotFound("no such report")
+    return report, assessment
+
+
+async def _changeable_report(
+    uow: UnitOfWork, actor: User, report_id: UUID
+) -> tuple[ReportRecord, Assessment]:
+    """The report and its assessment, both locked, if the actor may see them and the
+    assessment is not archived. The assessment is locked first, as everything else that
+    locks both does (rendering, erasure), and an archiving waits for it."""
+    found = await uow.reports.get(report_id)
+    assessment = await uow.assessments.get(found.assessment_id, lock=True) if found else None
+    if found is None or assessment is None or not may_see_assessment(actor, assessment):
+        raise NotFound("no such report")
+    if assessment.archived:
+        raise Archived
+    report = await uow.reports.get(report_id, lock=True)
+    if report is None:  # erased meanwhile
         raise NotFound("no such report")
     return report, assessment
 
@@ -97,6 +119,8 @@ async def generate_reports(
         raise ValidationError("types", "ask for at least one report type")
     async with uow:
         assessment = await reachable(uow, actor, assessment_id)
+        if assessment.archived:
+            raise Archived
         if assessment.status is not AssessmentStatus.COMPLETED:
             raise NotCompleted
         answers = await uow.responses.answers(assessment_id)
@@ -127,9 +151,10 @@ async def generate_reports(
     settled = False  # committed, or a commit was attempted: its outcome may be unknown
     try:
         async with uow:
-            # The assessment may have been deleted while the files were rendered; locked, it
-            # stays until the reports are recorded (an erasure waits, then sees them).
-            await reachable(uow, actor, assessment_id, lock=True)
+            # The assessment may have been deleted or archived while the files were
+            # rendered; locked, it stays as it is until the reports are recorded (an erasure
+            # waits, then sees them).
+            await changeable(uow, actor, assessment_id)
             await uow.reports.storing_files()
             for key, (_, _, pdf) in zip(keys, files, strict=True):
                 stored.append(key)  # a write that fails halfway may leave some of it
@@ -202,7 +227,7 @@ async def share_report(
         )
     token = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
     async with uow:
-        report, _ = await _reachable_report(uow, actor, report_id, lock=True)
+        report, _ = await _changeable_report(uow, actor, report_id)
         if report.report_type is not ReportType.CLIENT:
             raise NotShareable
         expires_at = clock.now() + timedelta(days=expires_in_days)
@@ -219,7 +244,7 @@ async def share_report(
 async def revoke_report_share(*, uow: UnitOfWork, actor: User, report_id: UUID) -> ReportRecord:
     """Ends the public link at once. Revoking a report that is not shared changes nothing."""
     async with uow:
-        report, _ = await _reachable_report(uow, actor, report_id, lock=True)
+        report, _ = await _changeable_report(uow, actor, report_id)
         if report.is_shared:
             report = await uow.reports.revoke(report_id)
             await uow.activity.record(_event(actor, report, "share_revoked", "share link revoked"))

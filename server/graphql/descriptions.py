@@ -282,17 +282,20 @@ DESCRIPTIONS: dict[str, str] = {
     "DiscType.S": "Steadiness: step-by-step and reassuring.",
     "EventCategory": "The area an audit-trail event belongs to.",
     "EventCategory.ADMIN": (
-        "Account administration: accounts created, changed, deactivated, unlocked or erased."
+        "Account administration: accounts created, changed, deactivated, unlocked or erased, "
+        "and passwords set from the command line."
     ),
     "EventCategory.ASSESSMENT": (
-        "Assessments created, changed, answered, completed, archived or deleted."
+        "Assessments created, changed, answered, completed, archived, unarchived or deleted."
     ),
     "EventCategory.AUTH": (
         "Signing in and out: registrations, logins (failed and refused ones too), reused refresh "
-        "tokens, logouts, password reset requests and resets."
+        "tokens, logouts, password reset requests and resets, password changes and changes to "
+        "the account's own names."
     ),
     "EventCategory.REPORT": (
-        "Reports generated, downloaded, shared, opened by their public link, or unshared."
+        "Reports generated, downloaded, shared, opened by their public link, or unshared; and "
+        "the booking links the client report offers, created, changed, reordered or deleted."
     ),
     "EventCategory.SYSTEM": (
         "The service's own upkeep, such as erasing deleted assessments for good."
@@ -312,7 +315,10 @@ DESCRIPTIONS: dict[str, str] = {
         "RATE_LIMITED are top-level errors."
     ),
     "Mutation.archiveAssessment": (
-        "Archives an assessment (sets archivedAt); archiving it again changes nothing."
+        "Puts a completed assessment away: left out of `assessments` unless `archived` asks "
+        "for it, and read-only (every change to it, its answers or its reports answers "
+        "ARCHIVED) until `unarchiveAssessment`. NOT_COMPLETED for an assessment that is not "
+        "completed; archiving an archived one changes nothing. Recorded in the audit trail."
     ),
     "Mutation.archiveAssessment(id:)": "The assessment (an Assessment id).",
     "Mutation.completeAssessment": (
@@ -384,7 +390,8 @@ DESCRIPTIONS: dict[str, str] = {
         "Saves answers to an assessment (the autosave path), each replacing the question's earlier "
         "answer. Each answer is checked on its own: the valid ones are saved together, the others "
         "come back as user errors by position. The first saved answer moves a DRAFT to "
-        "IN_PROGRESS; a completed assessment refuses them all (ALREADY_COMPLETED)."
+        "IN_PROGRESS; a completed assessment refuses them all (ALREADY_COMPLETED), an archived "
+        "one too (ARCHIVED)."
     ),
     "Mutation.saveResponses(input:)": "The assessment and its answers.",
     "Mutation.shareReport": (
@@ -397,7 +404,10 @@ DESCRIPTIONS: dict[str, str] = {
         "Lifts an account's login lockout and clears its count of failed logins. Admins only."
     ),
     "Mutation.unlockUser(id:)": "The account (a User id).",
-    "Mutation.updateAssessment": "Changes the client details given, a completed assessment's too.",
+    "Mutation.updateAssessment": (
+        "Changes the client details given, a completed assessment's too; an archived one is "
+        "read-only (ARCHIVED)."
+    ),
     "Mutation.updateAssessment(input:)": "The assessment and the details to change.",
     "Mutation.updateUser": (
         "Changes an account's names, role or activation. Admins only; nobody demotes or "
@@ -510,8 +520,9 @@ DESCRIPTIONS: dict[str, str] = {
     ),
     "Query.assessment(id:)": "An Assessment id.",
     "Query.assessments": (
-        "The viewer's assessments (for admins, every consultant's), newest first; deleted ones are "
-        "left out."
+        "The viewer's assessments (for admins, every consultant's), newest first unless orderBy "
+        "says otherwise; deleted ones are left out, and archived ones unless archived asks "
+        "for them."
     ),
     "Query.assessments(after:)": (
         "The endCursor of the previous page, to get the assessments after it; a cursor the service "
@@ -791,7 +802,8 @@ DESCRIPTIONS: dict[str, str] = {
         "admins see every one."
     ),
     "User.assessments": (
-        "The account's assessments, newest first; deleted ones are left out. Only for the account "
+        "The account's assessments, newest first unless orderBy says otherwise; deleted ones "
+        "are left out, and archived ones unless archived asks for them. Only for the account "
         "itself and admins (NOT_FOUND otherwise)."
     ),
     "User.assessments(after:)": (
@@ -835,7 +847,7 @@ DESCRIPTIONS: dict[str, str] = {
     "UserError.code": (
         "What kind of failure, for programs: VALIDATION, NOT_FOUND, EMAIL_TAKEN, "
         "INVALID_CREDENTIALS, ACCOUNT_LOCKED, INVALID_TOKEN, INCOMPLETE, ALREADY_COMPLETED, "
-        "NOT_COMPLETED, NOT_SHAREABLE or CONFLICT."
+        "NOT_COMPLETED, NOT_SHAREABLE, ARCHIVED or CONFLICT."
     ),
     "UserError.field": (
         'The path of the input at fault, e.g. ["clientEmail"] or ["responses", "3", '
@@ -960,6 +972,113 @@ DESCRIPTIONS: dict[str, str] = {
         "Wrong passwords given since the last successful login, password change or unlock (five "
         "within 15 minutes lock the account for 15 minutes). Administrators only: null for "
         "anyone else, the account's owner included."
+    ),
+    # The dashboard: ordered, filtered lists, figures, archiving
+    "AssessmentOrder": "An order of assessments: a field and a direction.",
+    "AssessmentOrder.direction": "Which way; newest or Z first by default.",
+    "AssessmentOrder.field": "What to sort by.",
+    "AssessmentOrderField": (
+        "What a list of assessments is sorted by. Ties are broken by the assessment's id, in "
+        "the same direction, so every assessment has one place."
+    ),
+    "AssessmentOrderField.BUSINESS_NAME": (
+        "The client's business name, case-insensitively, as CLIENT_NAME."
+    ),
+    "AssessmentOrderField.CLIENT_NAME": (
+        "The client's name, case-insensitively: by the lower-cased name, character by "
+        "character in Unicode code-point order."
+    ),
+    "AssessmentOrderField.COMPLETED_AT": (
+        "When the assessment was completed. Those not completed yet come last in either "
+        "direction, among themselves by id."
+    ),
+    "AssessmentOrderField.CREATED_AT": "When the assessment was created.",
+    "AssessmentOrderField.UPDATED_AT": (
+        "When the assessment last changed (saving an answer changes it)."
+    ),
+    "AssessmentStats": (
+        "A practice in figures, over its assessments that are not deleted (archived ones "
+        "included). Every list holds every value, in the enum's order, with 0 where there are"
+        " none."
+    ),
+    "AssessmentStats.averageCompletionMinutes": (
+        "The average time from the first saved answer (startedAt) to completion (completedAt)"
+        " over the completed assessments, in minutes, two decimals; null when none is "
+        "completed."
+    ),
+    "AssessmentStats.byDiscType": "Completed assessments by their primary communication style.",
+    "AssessmentStats.byPrimaryPhase": "Completed assessments by the primary phase of their result.",
+    "AssessmentStats.byStatus": "Assessments by status.",
+    "AssessmentStats.completedLast30Days": (
+        "Assessments completed in the last 30 days (30 times 24 hours up to now)."
+    ),
+    "AssessmentStats.total": "Assessments, whatever their status.",
+    "DiscTypeCount": "How many completed assessments found this communication style.",
+    "DiscTypeCount.count": "How many.",
+    "DiscTypeCount.type": "The primary communication style.",
+    "Mutation.unarchiveAssessment": (
+        "Brings an archived assessment back into the lists and lets it change again; "
+        "unarchiving one that is not archived changes nothing."
+    ),
+    "Mutation.unarchiveAssessment(id:)": "The assessment (an Assessment id).",
+    "OrderDirection": "Which way a list is sorted.",
+    "OrderDirection.ASC": "Smallest first: earliest, or A to Z.",
+    "OrderDirection.DESC": "Largest first: latest, or Z to A.",
+    "PhaseCount": "How many completed assessments have this primary phase.",
+    "PhaseCount.count": "How many.",
+    "PhaseCount.phase": "The primary phase.",
+    "Query.assessmentStats": (
+        "The viewer's own figures; for administrators, one user's (consultantId) or "
+        "everyone's (null)."
+    ),
+    "Query.assessmentStats(consultantId:)": (
+        "Whose assessments: a user's id. Administrators may name anyone, or leave it null for"
+        " everyone's; others get their own, and NOT_FOUND for anyone else's id."
+    ),
+    "Query.assessments(archived:)": (
+        "false (the default): only assessments that are not archived; true: only archived "
+        "ones; null: both."
+    ),
+    "Query.assessments(createdAfter:)": (
+        "Only assessments created at this time or later (inclusive). A time with its offset, "
+        "such as 2026-01-01T00:00:00Z."
+    ),
+    "Query.assessments(createdBefore:)": (
+        "Only assessments created before this time (exclusive): with createdAfter, the half-"
+        "open range [createdAfter, createdBefore). A time with its offset; not earlier than "
+        "createdAfter."
+    ),
+    "Query.assessments(orderBy:)": (
+        "The order of the list, newest first by default (null means the default). A cursor "
+        "belongs to the order it was read in: `after` with a cursor of another order is "
+        "BAD_USER_INPUT."
+    ),
+    "Query.assessments(phase:)": (
+        "Only assessments whose result has this primary phase (so only completed ones)."
+    ),
+    "StatusCount": "How many assessments are in one status.",
+    "StatusCount.count": "How many.",
+    "StatusCount.status": "The status.",
+    "User.assessments(archived:)": (
+        "false (the default): only assessments that are not archived; true: only archived "
+        "ones; null: both."
+    ),
+    "User.assessments(createdAfter:)": (
+        "Only assessments created at this time or later (inclusive). A time with its offset, "
+        "such as 2026-01-01T00:00:00Z."
+    ),
+    "User.assessments(createdBefore:)": (
+        "Only assessments created before this time (exclusive): with createdAfter, the half-"
+        "open range [createdAfter, createdBefore). A time with its offset; not earlier than "
+        "createdAfter."
+    ),
+    "User.assessments(orderBy:)": (
+        "The order of the list, newest first by default (null means the default). A cursor "
+        "belongs to the order it was read in: `after` with a cursor of another order is "
+        "BAD_USER_INPUT."
+    ),
+    "User.assessments(phase:)": (
+        "Only assessments whose result has this primary phase (so only completed ones)."
     ),
 }
 

@@ -30,6 +30,7 @@ from graphql import GraphQLError
 from domain.errors import (
     AccountLocked,
     AlreadyCompleted,
+    Archived,
     Conflict,
     DomainError,
     DuplicateEmail,
@@ -123,6 +124,7 @@ USER_ERROR_CODES: dict[type[DomainError], str] = {
     NotFound: "NOT_FOUND",
     NotShareable: "NOT_SHAREABLE",
     AlreadyCompleted: "ALREADY_COMPLETED",
+    Archived: "ARCHIVED",
     Incomplete: "INCOMPLETE",
     NotCompleted: "NOT_COMPLETED",
     InvalidCredentials: "INVALID_CREDENTIALS",

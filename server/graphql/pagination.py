@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 import strawberry
 
 from domain.text import text_problem
-from persistence.listings import InvalidCursor, Listing
+from persistence.keysets import InvalidCursor, Listing
 from server.graphql.context import Context
 from server.graphql.errors import ApiError
 

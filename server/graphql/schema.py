@@ -41,6 +41,7 @@ from server.graphql.types.scheduler_links import (
     SchedulerLinkMutations,
     reachable_link,
 )
+from server.graphql.types.stats import StatsQueries
 from server.graphql.types.users import User, UserMutations, UserQueries
 from server.version import service_version
 
@@ -107,7 +108,7 @@ NODES: dict[str, Callable[[Context, UUID], Awaitable[Node | None]]] = {
 
 
 @strawberry.type
-class Query(AssessmentQueries, QuestionQueries, UserQueries, ActivityQueries):
+class Query(AssessmentQueries, StatsQueries, QuestionQueries, UserQueries, ActivityQueries):
     @strawberry.field
     def service_version(self) -> str:
         return service_version()

@@ -151,6 +151,17 @@ OWNED: list[tuple[str, str, Any]] = [
         lambda w: {"id": w.completed},
     ),
     (
+        "unarchiveAssessment",
+        "mutation($id: ID!) { unarchiveAssessment(id: $id) {"
+        " assessment { id } userErrors { code } } }",
+        lambda w: {"id": w.completed},
+    ),
+    (
+        "assessmentStats",
+        "query($id: ID) { assessmentStats(consultantId: $id) { total } }",
+        lambda w: {"id": w.owner_id},
+    ),
+    (
         "saveResponses",
         SAVE,
         lambda w: {

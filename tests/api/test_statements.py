@@ -211,6 +211,38 @@ async def test_a_login_is_ten_statements(api: Api, wire: Wire) -> None:
     assert len(windows) == 1, statements
 
 
+STATS = """query($id: ID) { assessmentStats(consultantId: $id) {
+  total byStatus { status count } byPrimaryPhase { phase count } byDiscType { type count }
+  completedLast30Days averageCompletionMinutes } }"""
+
+
+async def test_the_dashboards_figures_are_one_statement(api: Api, wire: Wire) -> None:
+    owner, admin = api.account(), api.account("admin")
+    _seed(api, owner.id, 5)
+    # the viewer, then every figure in one statement
+    assert len(await _sent(wire, api, STATS, owner)) == 2
+    assert len(await _sent(wire, api, STATS, admin)) == 2
+    # an administrator naming a consultant: the viewer, that consultant, the figures
+    named = await _sent(wire, api, STATS, admin, id=_global("User", owner.id))
+    assert len(named) == 3, named
+
+
+ORDERED_LIST = """query($order: AssessmentOrder) {
+  assessments(first: 3, orderBy: $order, archived: null) {
+    totalCount edges { node { clientName } } pageInfo { endCursor } } }"""
+
+
+@pytest.mark.parametrize("field", ["CREATED_AT", "UPDATED_AT", "COMPLETED_AT", "CLIENT_NAME"])
+async def test_any_order_costs_the_statements_of_the_default(
+    api: Api, wire: Wire, field: str
+) -> None:
+    owner = api.account()
+    _seed(api, owner.id, 5)
+    order = {"field": field, "direction": "ASC"}
+    sent = await _sent(wire, api, ORDERED_LIST, owner, order=order)
+    assert len(sent) == 3, sent  # the viewer, the page, its count
+
+
 USERS_WITH_LINKS = """
 query($first: Int) { users(first: $first) { edges { node { email
     schedulerLinks(includeInactive: true) { meetingTypeLabel schedulerUrl } } } } }"""

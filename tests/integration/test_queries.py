@@ -4,6 +4,7 @@ statement each."""
 from __future__ import annotations
 
 import base64
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,8 @@ from domain.bank import load_bank
 from domain.model import AssessmentStatus
 from persistence import listings, queries
 from persistence.connections import Connection
-from persistence.listings import AssessmentFilter, InvalidCursor, Page
+from persistence.keysets import InvalidCursor, Page
+from persistence.listings import AssessmentFilter
 from persistence.models import AssessmentRow, UserRow
 from tests import builders as b
 from tests.statements import Wire
@@ -158,8 +160,8 @@ async def test_each_batch_load_is_one_statement_whatever_the_count(
 
 async def test_the_tally_stays_exact_through_every_change(session: AsyncSession) -> None:
     """Counts without a search come from assessment_counts, which triggers keep: it agrees
-    with counting the rows after inserts, status changes, soft deletes and restores, moves
-    to another consultant and deletes for good."""
+    with counting the rows after inserts, status changes, soft deletes and restores,
+    archiving and unarchiving, moves to another consultant and deletes for good."""
     ann = await b.add(session, b.user())
     bob = await b.add(session, b.user())
     rows = [
@@ -169,19 +171,27 @@ async def test_the_tally_stays_exact_through_every_change(session: AsyncSession)
     connection = await session.connection()
 
     async def agree() -> None:
-        for owner in (ann.id, bob.id, None):
-            for status in (None, *AssessmentStatus):
-                where = AssessmentFilter(owner, status=status)
-                rows_counted = await connection.scalar(
-                    select(func.count())
-                    .select_from(AssessmentRow)
-                    .where(
-                        AssessmentRow.deleted_at.is_(None),
-                        True if owner is None else AssessmentRow.consultant_id == owner,
-                        True if status is None else AssessmentRow.status == status.value,
-                    )
+        archived_at = AssessmentRow.archived_at
+        for owner, status, archived in itertools.product(
+            (ann.id, bob.id, None), (None, *AssessmentStatus), (False, True, None)
+        ):
+            where = AssessmentFilter(owner, status=status, archived=archived)
+            rows_counted = await connection.scalar(
+                select(func.count())
+                .select_from(AssessmentRow)
+                .where(
+                    AssessmentRow.deleted_at.is_(None),
+                    True if owner is None else AssessmentRow.consultant_id == owner,
+                    True if status is None else AssessmentRow.status == status.value,
+                    True
+                    if archived is None
+                    else archived_at.is_not(None)
+                    if archived
+                    else archived_at.is_(None),
                 )
-                assert await assessment_count(session, where) == rows_counted, (owner, status)
+            )
+            counted = await assessment_count(session, where)
+            assert counted == rows_counted, (owner, status, archived)
 
     await agree()
     changes = [
@@ -191,10 +201,22 @@ async def test_the_tally_stays_exact_through_every_change(session: AsyncSession)
         ("UPDATE assessments SET deleted_at = now() WHERE id = :id", rows[1].id),
         ("UPDATE assessments SET status = 'completed' WHERE id = :id", rows[1].id),
         ("UPDATE assessments SET deleted_at = NULL WHERE id = :id", rows[1].id),
+        ("UPDATE assessments SET archived_at = now() WHERE id = :id", rows[3].id),
+        (
+            "UPDATE assessments SET archived_at = now() + interval '1 day' WHERE id = :id",
+            rows[3].id,
+        ),
+        ("UPDATE assessments SET archived_at = now() WHERE id = :id", rows[1].id),
+        ("UPDATE assessments SET deleted_at = now() WHERE id = :id", rows[1].id),
+        ("UPDATE assessments SET status = 'in_progress' WHERE id = :id", rows[1].id),
+        ("UPDATE assessments SET deleted_at = NULL WHERE id = :id", rows[1].id),
+        ("UPDATE assessments SET archived_at = NULL WHERE id = :id", rows[1].id),
         ("UPDATE assessments SET consultant_id = :bob WHERE id = :id", rows[2].id),
+        ("UPDATE assessments SET consultant_id = :bob WHERE id = :id", rows[3].id),
         ("DELETE FROM assessments WHERE id = :id", rows[3].id),
     ]
     for statement, row_id in changes:
         await connection.execute(text(statement), {"id": row_id, "bob": bob.id})
         await agree()
     assert await assessment_count(session, AssessmentFilter(bob.id)) == 1
+    assert await assessment_count(session, AssessmentFilter(ann.id, archived=None)) == 2

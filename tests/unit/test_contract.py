@@ -14,7 +14,11 @@ from graphql import (
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    ListValueNode,
+    ObjectFieldNode,
+    ObjectValueNode,
     Undefined,
+    ValueNode,
     build_schema,
     print_ast,
 )
@@ -74,10 +78,24 @@ def _compare(name: str, wanted: GraphQLNamedType, found: GraphQLNamedType) -> li
 
 
 def _default(value: object) -> str | None:
-    """The default as written in the SDL (both sides are built from SDL files), if any."""
+    """The default as written in the SDL (both sides are built from SDL files), if any; an
+    input object's fields in name order, as their order means nothing."""
     node = getattr(value, "ast_node", None)
     default = getattr(node, "default_value", None)
-    return print_ast(default) if default is not None else None
+    return print_ast(_fields_sorted(default)) if default is not None else None
+
+
+def _fields_sorted(node: ValueNode) -> ValueNode:
+    if isinstance(node, ObjectValueNode):
+        fields = sorted(node.fields, key=lambda f: f.name.value)
+        return ObjectValueNode(
+            fields=tuple(
+                ObjectFieldNode(name=f.name, value=_fields_sorted(f.value)) for f in fields
+            )
+        )
+    if isinstance(node, ListValueNode):
+        return ListValueNode(values=tuple(_fields_sorted(v) for v in node.values))
+    return node
 
 
 def _value(where: str, wanted: object, found: object) -> list[str]:

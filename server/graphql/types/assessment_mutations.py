@@ -173,6 +173,19 @@ class AssessmentMutations:
         return AssessmentPayload(assessment=Assessment.of(archived), user_errors=[])
 
     @mutation(permission_classes=[SignedIn])
+    async def unarchive_assessment(self, info: Info, id: strawberry.ID) -> AssessmentPayload:
+        context = info.context
+        try:
+            restored = await service.unarchive_assessment(
+                uow=context.uow(),
+                actor=context.require_viewer(),
+                assessment_id=id_or_missing(id, "Assessment"),
+            )
+        except DomainError as error:
+            return AssessmentPayload.failed(error)
+        return AssessmentPayload(assessment=Assessment.of(restored), user_errors=[])
+
+    @mutation(permission_classes=[SignedIn])
     async def complete_assessment(self, info: Info, id: strawberry.ID) -> AssessmentPayload:
         """Validates, scores (SCORING §2-5) and locks the answers."""
         context = info.context

@@ -30,9 +30,20 @@ from server.graphql.errors import NotFoundError
 from server.graphql.fields import field
 from server.graphql.ids import BadId, from_global_id, to_global_id
 from server.graphql.loaders import now_or_later
-from server.graphql.pagination import Connection, connection, search_term
+from server.graphql.pagination import Connection, connection
 from server.graphql.permissions import SignedIn
 from server.graphql.selection import requested
+from server.graphql.types.assessment_lists import (
+    NEWEST_FIRST,
+    Archived,
+    CreatedAfter,
+    CreatedBefore,
+    OrderBy,
+    PhaseArgument,
+    Search,
+    StatusArgument,
+    assessment_filter,
+)
 from server.graphql.types.checklists import ChecklistItem
 from server.graphql.types.common import Node
 from server.graphql.types.questions import Question, QuestionViews, question_views
@@ -243,17 +254,9 @@ async def prefetch(context: Context, assessments: list[DomainAssessment], fields
 
 
 async def assessment_list(
-    info: Info,
-    consultant_id: UUID | None,
-    first: int | None,
-    after: str | None,
-    status: AssessmentStatus | None,
-    search: str | None,
+    info: Info, where: listings.AssessmentFilter, first: int | None, after: str | None
 ) -> Connection[Assessment]:
     """A page of assessments with the relations its client selected loaded ahead."""
-    where = listings.AssessmentFilter(
-        consultant_id=consultant_id, status=status, search=search_term(search)
-    )
     page = await connection(
         info.context,
         listings.assessments(where),
@@ -304,9 +307,25 @@ class AssessmentQueries:
         info: Info,
         first: int | None = 20,
         after: str | None = None,
-        status: AssessmentStatus | None = None,
-        search: str | None = None,
+        status: StatusArgument = None,
+        search: Search = None,
+        order_by: OrderBy = NEWEST_FIRST,
+        created_after: CreatedAfter = None,
+        created_before: CreatedBefore = None,
+        phase: PhaseArgument = None,
+        archived: Archived = False,
     ) -> Connection[Assessment]:
-        """The viewer's assessments (every one, for administrators), newest first."""
+        """The viewer's assessments (every one, for administrators), newest first unless
+        `orderBy` says otherwise; archived ones only when `archived` asks for them."""
         owner = owner_filter(info.context.require_viewer())
-        return await assessment_list(info, owner, first, after, status, search)
+        where = assessment_filter(
+            owner,
+            status=status,
+            search=search,
+            order_by=order_by,
+            created_after=created_after,
+            created_before=created_before,
+            phase=phase,
+            archived=archived,
+        )
+        return await assessment_list(info, where, first, after)

@@ -13,7 +13,7 @@ import strawberry
 from domain import model
 from domain.access import may_see_lockout, may_see_user
 from domain.errors import DomainError
-from domain.model import AssessmentStatus, Role
+from domain.model import Role
 from domain.services import admin
 from domain.services.accounts import create_user as create_account
 from domain.services.accounts import update_me
@@ -24,6 +24,17 @@ from server.graphql.fields import field, mutation
 from server.graphql.ids import id_or_missing, to_global_id
 from server.graphql.pagination import Connection, connection, search_term
 from server.graphql.permissions import Admin, SignedIn
+from server.graphql.types.assessment_lists import (
+    NEWEST_FIRST,
+    Archived,
+    CreatedAfter,
+    CreatedBefore,
+    OrderBy,
+    PhaseArgument,
+    Search,
+    StatusArgument,
+    assessment_filter,
+)
 from server.graphql.types.common import Node, UserError
 from server.graphql.types.scheduler_links import scheduler_links_field
 
@@ -83,16 +94,32 @@ class User(Node):
         info: Info,
         first: int | None = 20,
         after: str | None = None,
-        status: AssessmentStatus | None = None,
-        search: str | None = None,
+        status: StatusArgument = None,
+        search: Search = None,
+        order_by: OrderBy = NEWEST_FIRST,
+        created_after: CreatedAfter = None,
+        created_before: CreatedBefore = None,
+        phase: PhaseArgument = None,
+        archived: Archived = False,
     ) -> Connection[AssessmentType]:
-        """A user's assessments: for that user and for admins only, whatever path led here."""
+        """A user's assessments: for that user and for admins only, whatever path led here.
+        The same order and filters as `Query.assessments`."""
         from server.graphql.types.assessments import assessment_list
 
         viewer = info.context.viewer
         if viewer is None or not may_see_user(viewer, self.raw_id):
             raise NotFoundError("user")
-        return await assessment_list(info, self.raw_id, first, after, status, search)
+        where = assessment_filter(
+            self.raw_id,
+            status=status,
+            search=search,
+            order_by=order_by,
+            created_after=created_after,
+            created_before=created_before,
+            phase=phase,
+            archived=archived,
+        )
+        return await assessment_list(info, where, first, after)
 
 
 @strawberry.input

@@ -4,9 +4,9 @@ Every read of booking links (the User.schedulerLinks list, the client report, an
 change, which reads the consultant's list first) asks for one consultant's links that are not
 deleted, ordered by (display_order, created_at, id): this partial index serves exactly that.
 
-Revision ID: 0009_scheduler_link_order
-Revises: 0006
-Create Date: 2026-12-15
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-01
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_scheduler_link_order"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
