@@ -69,7 +69,8 @@ def test_graphiql_works_offline_in_a_browser(tmp_path: Path, empty_database: str
                 page.on("console", console)
                 page.on("pageerror", lambda error: errors.append(str(error)))
                 page.on("websocket", lambda socket: sockets.append(socket.url))
-                page.goto(page_url)
+                page.goto(page_url)  # the page and its files loaded (or refused)
+                assert refused == [], f"the page asked another host for {refused}"
 
                 editor = page.locator(EDITOR)
                 expect(editor).to_contain_text("mutation SignIn", timeout=30_000)
