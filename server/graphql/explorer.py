@@ -30,6 +30,7 @@ from collections.abc import Mapping
 
 from strawberry.http.ides import get_graphql_ide_html
 
+from server.failure import Failure
 from server.graphql.explorer_assets import PREFIX, Asset, graphiql_assets
 from server.security_headers import SELF, content_security_policy
 
@@ -179,7 +180,7 @@ RUNTIME_STYLES = {
 CDN = "https://unpkg.com/"
 
 
-class ExplorerPageChanged(RuntimeError):
+class ExplorerPageChanged(Failure):
     """Strawberry's GraphiQL page no longer has a part this module replaces."""
 
 

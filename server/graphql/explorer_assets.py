@@ -7,7 +7,7 @@ version (`react@18.2.0/umd/react.production.min.js`), each with the package's li
 Subresource Integrity attribute) and where the packages came from; `tools/update_graphiql.py`
 writes all of it from the npm registry. The files are read once, and a file whose digest is
 not the recorded one, or a recorded file that is missing, stops GraphiQL's page from being
-built (`AssetsDamaged`): what is served is what was checked.
+built, and `rise serve` from starting (`AssetsDamaged`): what is served is what was checked.
 
 Each file is served at `/graphiql/` + its path, with its media type and a year of caching:
 the path names the package's version, so a new version is a new address.
@@ -27,15 +27,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from server.failure import Failure
+
 ASSETS = Path(__file__).parents[1] / "static" / "graphiql"
 MANIFEST = "assets.json"
 PREFIX = "/graphiql/"
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 _MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css"}
 _TEXT = "text/plain"  # the licences
+_AGAIN = " (check out server/static/graphiql/ again, or run tools/update_graphiql.py)"
 
 
-class AssetsDamaged(RuntimeError):
+class AssetsDamaged(Failure):
     """A vendored GraphiQL file is missing, or is not the file its digest was recorded for."""
 
 
@@ -59,8 +62,10 @@ def integrity(body: bytes) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
 
 
-def load_assets(directory: Path = ASSETS) -> dict[str, Asset]:
-    """Every file `directory`'s manifest records, read and checked against its digest."""
+def load_assets(directory: Path | None = None) -> dict[str, Asset]:
+    """Every file the manifest of `directory` (by default ASSETS) records, read and checked
+    against its digest."""
+    directory = ASSETS if directory is None else directory
     try:
         recorded: dict[str, str] = json.loads((directory / MANIFEST).read_text())["files"]
     except (OSError, ValueError, KeyError) as error:
@@ -73,9 +78,9 @@ def load_assets(directory: Path = ASSETS) -> dict[str, Asset]:
         try:
             body = directory.joinpath(*parts).read_bytes()
         except OSError as error:
-            raise AssetsDamaged(f"GraphiQL's assets: {path} is missing") from error
+            raise AssetsDamaged(f"GraphiQL's assets: {path} is missing{_AGAIN}") from error
         if integrity(body) != expected:
-            raise AssetsDamaged(f"GraphiQL's assets: {path} is not the file recorded")
+            raise AssetsDamaged(f"GraphiQL's assets: {path} is not the file recorded{_AGAIN}")
         assets[path] = Asset(path, body, expected)
     return assets
 

@@ -6,20 +6,33 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
+import subprocess
 from base64 import b64encode
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from strawberry.http.ides import get_graphql_ide_html
 
+from server.app import create_app
+from server.failure import Failure
+from server.graphql import explorer_assets
 from server.graphql.explorer import pinned_files
 from server.graphql.explorer_assets import (
     ASSETS,
     MANIFEST,
     AssetsDamaged,
+    graphiql_assets,
     integrity,
     load_assets,
 )
+from server.serving import serve
+from server.settings import Settings
+from tests.builders import free_port
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _manifest() -> dict[str, object]:
@@ -33,6 +46,22 @@ def test_the_folder_holds_exactly_the_files_the_manifest_records() -> None:
     assert isinstance(files, dict)
     assert on_disk == {*files, MANIFEST}
     assert load_assets().keys() == files.keys()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_ignores_none_of_the_vendored_files() -> None:
+    """A file that .gitignore matches (a dist/ folder, say) would be missing from a clone."""
+    files = [p.relative_to(REPO).as_posix() for p in ASSETS.rglob("*") if p.is_file()]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        input="\n".join(files),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ignored.returncode == 1, ignored  # 1: none of them, 0: some, 128: no repository
+    assert ignored.stdout == ""
 
 
 def test_the_packages_are_those_the_page_pins_each_with_its_licences() -> None:
@@ -109,3 +138,35 @@ def test_a_missing_or_broken_manifest_is_refused(tmp_path: Path, manifest: str |
         (tmp_path / MANIFEST).write_text(manifest)
     with pytest.raises(AssetsDamaged, match="no readable"):
         load_assets(tmp_path)
+
+
+@pytest.fixture
+def damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The vendored folder replaced by one whose file is not the one recorded."""
+    folder = _folder(tmp_path / "graphiql", {"lib@1.0.0/lib.js": b"var lib;"})
+    (folder / "lib@1.0.0/lib.js").write_bytes(b"var changed;")
+    monkeypatch.setattr(explorer_assets, "ASSETS", folder)
+    graphiql_assets.cache_clear()
+    yield folder
+    graphiql_assets.cache_clear()
+
+
+def test_rise_serve_stops_before_the_database_with_a_damaged_file(damaged: Path) -> None:
+    # A database that does not exist: reaching for it would fail otherwise.
+    settings = Settings(
+        secret_key=SecretStr("s" * 32), database_url="postgresql://nobody@127.0.0.1:9/none"
+    )
+    with pytest.raises(AssetsDamaged, match=r"lib@1\.0\.0/lib\.js is not the file recorded"):
+        serve(settings, "127.0.0.1", free_port(), workers=2)
+    assert issubclass(AssetsDamaged, Failure)  # `rise` shows it as one line
+
+
+def test_without_graphiql_the_files_are_not_read(damaged: Path) -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:9/none"  # not reached by building an app
+    production = Settings(
+        env="production", secret_key=SecretStr("s" * 32), public_url="https://rise.example"
+    )
+    assert not production.graphiql_enabled
+    assert create_app(production, url) is not None
+    with pytest.raises(AssetsDamaged):
+        create_app(Settings(secret_key=SecretStr("s" * 32)), url)
