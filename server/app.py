@@ -1,6 +1,6 @@
-"""The Starlette application: health probes, the GraphQL endpoint, the report files and the
-password-reset page, behind the security headers (every response), CORS (listed origins)
-and the body limit."""
+"""The Starlette application: health probes, the GraphQL endpoint (and GraphiQL's files when
+it is enabled), the report files and the password-reset page, behind the security headers
+(every response), CORS (listed origins) and the body limit."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from server.auth import Argon2PasswordHasher
 from server.clock import SystemClock
 from server.cors import cors_middleware
 from server.graphql.context import Context
+from server.graphql.explorer_assets import asset_routes, graphiql_assets
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
 from server.limits import BodyLimit
@@ -101,11 +102,13 @@ def create_app(
         production=settings.is_production, introspection=settings.introspection_enabled
     )
     graphql = RiseGraphQL(schema, graphiql=settings.graphiql_enabled, context=context)
+    explorer = asset_routes(graphiql_assets()) if settings.graphiql_enabled else []
     return App(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql),  # it answers other methods itself: 405
+            *explorer,
             *report_routes(),
             *reset_page_routes(),
         ],

@@ -31,6 +31,7 @@ from uvicorn.supervisors import Multiprocess
 from persistence.database import normalize_url, provide_database
 from server.app import create_app
 from server.failure import Failure
+from server.graphql.explorer import explorer_html, explorer_policy
 from server.lifeline import end_with_parent
 from server.logs import configure_logging
 from server.mail import NO_TRANSPORT_WARNING
@@ -53,6 +54,10 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     # Claim the port first: if it is taken, say so before starting or migrating anything.
     listener = listen(host, port)
     try:
+        if settings.graphiql_enabled:
+            # Built here first, so that a damaged or outdated GraphiQL stops the start in one
+            # line before the database is touched, not each worker process in a loop.
+            explorer_policy(explorer_html())
         with provide_database(settings.database_url, settings.data_dir) as location:
             log.info("database: %s", location.describe())
             prepare_database(location.url)
