@@ -17,6 +17,7 @@ from persistence.connections import ConnectionScope, Transaction
 from persistence.erasure import SqlErasureRepository
 from persistence.report_repositories import SqlReportRepository
 from persistence.repositories import SqlActivityLog, SqlSessionRepository, SqlUserRepository
+from persistence.settings_repository import SqlSettingsRepository
 
 
 class SqlUnitOfWork:
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
     checklists: SqlChecklistRepository
     reports: SqlReportRepository
     erasure: SqlErasureRepository
+    settings: SqlSettingsRepository
 
     def __init__(self, scope: ConnectionScope, bank: Bank | None = None) -> None:
         """`bank` is the question bank in force, which answers are read against (by default
@@ -51,6 +53,7 @@ class SqlUnitOfWork:
         self.checklists = SqlChecklistRepository(connection)
         self.reports = SqlReportRepository(connection)
         self.erasure = SqlErasureRepository(connection)
+        self.settings = SqlSettingsRepository(connection)
         return self
 
     async def __aexit__(
