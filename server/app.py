@@ -1,6 +1,6 @@
-"""The Starlette application: health probes, the GraphQL endpoint, the report files and the
-password-reset page, behind the security headers (every response), CORS (listed origins)
-and the body limit."""
+"""The Starlette application: health probes, the GraphQL endpoint, the report files, the
+logos and the password-reset page, behind the security headers (every response), CORS
+(listed origins) and the body limit."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ from server.cors import cors_middleware
 from server.graphql.context import Context
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
+from server.images import PillowLogoImages
 from server.limits import BodyLimit
+from server.logos_http import logo_routes
 from server.mail import mailer_for
 from server.outages import outage_response
 from server.rate_limits import RateLimiter, rules_for, swept, windows_for
@@ -82,6 +84,7 @@ def create_app(
             public_url=settings.public_url.rstrip("/"),
             limiter=RateLimiter(windows, rate_rules or rules_for(settings.reports_per_minute)),
             reports=reports,
+            images=PillowLogoImages(),
         )
         # What start-up built lives as long as the process: out of the collector's sight, a
         # full collection no longer walks it (110 ms of pause, measured, for every one).
@@ -107,6 +110,7 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql),  # it answers other methods itself: 405
             *report_routes(),
+            *logo_routes(),
             *reset_page_routes(),
         ],
         lifespan=lifespan,

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError, OperationDefinitionNode, parse
+from strawberry.file_uploads import Upload
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
@@ -35,6 +36,7 @@ from server.graphql.types.checklists import ChecklistItem
 from server.graphql.types.common import Node
 from server.graphql.types.questions import Question, QuestionQueries, question_views
 from server.graphql.types.reports import Report, ReportMutations
+from server.graphql.types.settings import UPLOAD_SCALAR, SettingsMutations
 from server.graphql.types.users import User, UserMutations, UserQueries
 from server.version import service_version
 
@@ -115,7 +117,9 @@ class Query(AssessmentQueries, QuestionQueries, UserQueries, ActivityQueries):
 
 
 @strawberry.type
-class Mutation(AuthMutations, AssessmentMutations, ReportMutations, UserMutations):
+class Mutation(
+    AuthMutations, AssessmentMutations, ReportMutations, SettingsMutations, UserMutations
+):
     pass
 
 
@@ -229,6 +233,7 @@ def build_schema(*, production: bool = False, introspection: bool = True) -> str
             sort_schema=True,
             disable_field_suggestions=production,
             batching_config={"max_operations": MAX_BATCH},
+            scalar_map={Upload: UPLOAD_SCALAR},
         ),
     )
 

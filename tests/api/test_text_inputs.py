@@ -175,6 +175,16 @@ CASES = [
              sample, _user_error("updateUser", field))
         for field, sample in [("firstName", "A|da"), ("lastName", "Love|lace")]
     ),
+    *(
+        Case(f"UpdateSettingsInput.{field}", "consultant", "mutation", "String",
+             f"updateSettings(input: {{{field}: VALUE}})" + ERRORS,
+             sample, _user_error("updateSettings", field))
+        for field, sample in [
+            ("companyName", "Northwind| Advisory"),
+            ("brandColor", "#1F|4E79"),
+            ("emailSignature", "Kind| regards"),
+        ]
+    ),
 ]  # fmt: skip
 
 

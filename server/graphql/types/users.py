@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
 
-from domain import model
+from domain import branding, model
 from domain.access import may_see_user
 from domain.errors import DomainError
 from domain.model import AssessmentStatus, Role
@@ -20,9 +20,11 @@ from server.graphql.context import Info
 from server.graphql.errors import NotFoundError
 from server.graphql.fields import field, mutation
 from server.graphql.ids import id_or_missing, to_global_id
+from server.graphql.loaders import now_or_later
 from server.graphql.pagination import Connection, connection, search_term
-from server.graphql.permissions import Admin
+from server.graphql.permissions import Admin, SignedIn
 from server.graphql.types.common import Node, UserError
+from server.graphql.types.settings import ConsultantSettings
 
 if TYPE_CHECKING:
     from server.graphql.types.assessments import Assessment
@@ -55,6 +57,22 @@ class User(Node):
             created_at=user.created_at,
             raw_id=user.id,
         )
+
+    @field(
+        graphql_type=ConsultantSettings,
+        permission_classes=[SignedIn],
+        description="The user's branding and email settings: for that user and for admins"
+        " (NOT_FOUND for anyone else); empty, never null, before any are saved.",
+    )
+    def settings(self, info: Info) -> Any:
+        if not may_see_user(info.context.require_viewer(), self.raw_id):
+            raise NotFoundError("user")
+        user_id = self.raw_id
+
+        def found(settings: branding.ConsultantSettings | None) -> ConsultantSettings:
+            return ConsultantSettings.of(settings or branding.ConsultantSettings(user_id))
+
+        return now_or_later(info.context.loaders.settings, user_id, found)
 
     @strawberry.field
     async def assessments(
