@@ -16,6 +16,7 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from domain.assessments import Assessment, ClientDetails
+from domain.branding import ConsultantSettings, EncodedLogo, ImageFacts
 from domain.model import ActivityEvent, Answer, NewUser, ReportType, Role, User
 from domain.recommendations import ChecklistDraft
 from domain.reports import Branding, ReportDocument, SchedulerLink
@@ -265,7 +266,9 @@ class ReportRenderer(Protocol):
 
 
 class ReportStore(Protocol):
-    """Where report files live, by keys the service makes (never from user input)."""
+    """Where report files and logos live, by keys the service makes (never from user
+    input): `reports/...` for reports (which a sweep may remove when no report names them),
+    `logos/...` for consultants' logos, `previews/...` for sample reports."""
 
     async def check_writable(self) -> None:
         """Raises when files clearly cannot be stored now, found out cheaply (no report is
@@ -283,8 +286,42 @@ class ReportStore(Protocol):
         ...
 
     def key_pages(self) -> AsyncIterator[list[str]]:
-        """Every key the store holds a file under, a page at a time (and whatever else it
-        holds that only a sweep may remove, such as writes that never finished)."""
+        """Every report key the store holds a file under, a page at a time (and whatever
+        else it holds that only a sweep may remove, such as writes that never finished)."""
+        ...
+
+
+class LogoImages(Protocol):
+    """Decoding and encoding logos (Pillow in production), off the event loop."""
+
+    async def inspect(self, content: bytes) -> ImageFacts | None:
+        """The format and size the image's header states, read without decoding a pixel;
+        None when the content is no image the codec reads."""
+        ...
+
+    async def reencode(self, content: bytes, *, width: int, height: int) -> EncodedLogo | None:
+        """The image decoded, scaled to `width` × `height` and encoded again in its own
+        format, with no metadata; None when its pixels cannot be decoded (truncated or
+        damaged data)."""
+        ...
+
+
+class SettingsRepository(Protocol):
+    async def get(self, consultant_id: UUID) -> ConsultantSettings | None:
+        """The consultant's settings, or None when they never saved any."""
+        ...
+
+    async def locked(self, consultant_id: UUID) -> ConsultantSettings:
+        """The consultant's settings, their row locked until the transaction ends, so that
+        changes of one consultant's settings take turns. Without a row, one is made (empty,
+        `updated_at` None), which a rollback removes again."""
+        ...
+
+    async def update(
+        self, consultant_id: UUID, changes: Mapping[str, object]
+    ) -> ConsultantSettings:
+        """Sets fields of the (locked) row: company_name, brand_color, email_signature,
+        logo_key; None clears one."""
         ...
 
 
@@ -423,6 +460,9 @@ class UnitOfWork(Protocol):
 
     @property
     def erasure(self) -> ErasureRepository: ...
+
+    @property
+    def settings(self) -> SettingsRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -154,14 +154,22 @@ class SqlReportRepository:
     ) -> tuple[Branding | None, tuple[SchedulerLink, ...]]:
         """The consultant's settings, if any, and live booking links (active or not: the
         report chooses) in display order."""
-        query = select(ConsultantSettingsRow.company_name, ConsultantSettingsRow.brand_color)
+        query = select(
+            ConsultantSettingsRow.company_name,
+            ConsultantSettingsRow.brand_color,
+            ConsultantSettingsRow.logo_url,
+        )
         settings = await first(
             self._connection, query.where(ConsultantSettingsRow.consultant_id == consultant_id)
         )
         branding = None
-        if settings is not None and (settings.company_name or settings.brand_color):
+        if settings is not None and (
+            settings.company_name or settings.brand_color or settings.logo_url
+        ):
             branding = Branding(
-                company_name=settings.company_name or "", brand_color=settings.brand_color or ""
+                company_name=settings.company_name or "",
+                brand_color=settings.brand_color or "",
+                logo_key=settings.logo_url,
             )
         found = await scheduler_links_by_consultant(self._connection, [consultant_id])
         links = tuple(record.link for record in found.get(consultant_id, []))

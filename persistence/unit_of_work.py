@@ -18,6 +18,7 @@ from persistence.erasure import SqlErasureRepository
 from persistence.report_repositories import SqlReportRepository
 from persistence.repositories import SqlActivityLog, SqlSessionRepository, SqlUserRepository
 from persistence.scheduler_link_repositories import SqlSchedulerLinkRepository
+from persistence.settings_repository import SqlSettingsRepository
 
 
 class SqlUnitOfWork:
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
     reports: SqlReportRepository
     scheduler_links: SqlSchedulerLinkRepository
     erasure: SqlErasureRepository
+    settings: SqlSettingsRepository
 
     def __init__(self, scope: ConnectionScope, bank: Bank | None = None) -> None:
         """`bank` is the question bank in force, which answers are read against (by default
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
         self.reports = SqlReportRepository(connection)
         self.scheduler_links = SqlSchedulerLinkRepository(connection)
         self.erasure = SqlErasureRepository(connection)
+        self.settings = SqlSettingsRepository(connection)
         return self
 
     async def __aexit__(

@@ -1,6 +1,6 @@
 """The Starlette application: health probes, the GraphQL endpoint (and GraphiQL's files when
-it is enabled), the report files and the password-reset page, behind the security headers
-(every response), CORS (listed origins) and the body limit."""
+it is enabled), the report files, the logos and the password-reset page, behind the security
+headers (every response), CORS (listed origins) and the body limit."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ from server.graphql.context import Context
 from server.graphql.explorer_assets import asset_routes, graphiql_assets
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
+from server.images import PillowLogoImages
 from server.limits import BodyLimit
+from server.logos_http import logo_routes
 from server.mail import mailer_for
 from server.outages import outage_response
 from server.rate_limits import RateLimiter, rules_for, swept, windows_for
@@ -83,6 +85,7 @@ def create_app(
             public_url=settings.public_url.rstrip("/"),
             limiter=RateLimiter(windows, rate_rules or rules_for(settings.reports_per_minute)),
             reports=reports,
+            images=PillowLogoImages(),
         )
         # What start-up built lives as long as the process: out of the collector's sight, a
         # full collection no longer walks it (110 ms of pause, measured, for every one).
@@ -110,6 +113,7 @@ def create_app(
             Route("/graphql", graphql),  # it answers other methods itself: 405
             *explorer,
             *report_routes(),
+            *logo_routes(),
             *reset_page_routes(),
         ],
         lifespan=lifespan,

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from domain.bank import Bank
 from domain.errors import DuplicateEmail
-from domain.model import Answer, DiscType, QuestionType, Role, Section, User
-from domain.questionnaire import visible_questions
+from domain.model import Answer, DiscType, Role, Section, User
+from domain.reports.sample import sample_sheet
 from domain.services import assessments
 from domain.services.accounts import create_user
 from persistence.unit_of_work import SqlUnitOfWork
@@ -49,28 +49,7 @@ CLIENTS = (
 def demo_answers(bank: Bank, client: DemoClient) -> dict[str, Answer]:
     """A complete answer sheet: the client's facts, their style in every DISC question, the
     worst answers in their weak section and the best elsewhere."""
-    sheet: dict[str, Answer] = {}
-    for question in bank.questions:
-        if question not in visible_questions(bank.questions, sheet):
-            continue
-        key = question.key
-        if key in client.facts:
-            sheet[key] = Answer(key, value=client.facts[key])
-        elif question.is_disc:
-            trait = next(o for o in question.options if client.style in o.disc_points)
-            sheet[key] = Answer(key, value=trait.value)
-        elif question.type is QuestionType.RATING:
-            sheet[key] = Answer(key, rating=1 if question.section is client.weak else 5)
-        elif question.type is QuestionType.TEXT:
-            sheet[key] = Answer(key, value="We would like to plan the next two years together.")
-        else:
-            ranked = sorted(question.options, key=lambda o: sum(o.phase_points.values()))
-            pick = ranked[0] if question.section is client.weak else ranked[-1]
-            if question.type is QuestionType.MULTIPLE_CHOICE:
-                sheet[key] = Answer(key, values=(pick.value,))
-            else:
-                sheet[key] = Answer(key, value=pick.value)
-    return sheet
+    return sample_sheet(bank, facts=client.facts, weak=client.weak, style=client.style)
 
 
 async def _account(

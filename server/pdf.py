@@ -4,10 +4,11 @@ templates in `templates/` and turned into PDF by xhtml2pdf.
 Safety: every value reaches the HTML through Jinja2's autoescaping, so a client or business
 name is always text, never markup. The renderer may fetch nothing: `link_callback` refuses
 every URL with a scheme (http, https, ftp, file, data, ...), every host-relative `//` link and
-every path outside the templates directory (and the optional extra directory), deciding on
-the string alone, before any file or network access; xhtml2pdf's own resource policy is set to
-the same directories with remote fetches off, as a second gate. The only resources the
-templates load are the font files in `templates/fonts/`: the style sheet is included as text
+every path outside the templates directory (and the optional extra directory, where the
+consultant's logo is written for the length of a render), deciding on the string alone,
+before any file or network access; xhtml2pdf's own resource policy is set to the same
+directories with remote fetches off, as a second gate. The only resources the templates load
+are the font files in `templates/fonts/` and that logo: the style sheet is included as text
 and the charts are tables.
 
 Scripts: the style sheet embeds Noto Sans (Latin with its extensions, Vietnamese, Greek,
@@ -28,8 +29,10 @@ from __future__ import annotations
 import io
 import os
 import posixpath
+import tempfile
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,7 @@ from urllib.parse import urlsplit
 
 import pypdf  # a requirement of xhtml2pdf, which uses it to assemble documents
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from PIL import Image
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
@@ -141,25 +145,87 @@ def printable(value: object) -> object:
     return value
 
 
-def render_html(document: ReportDocument) -> str:
+@dataclass(frozen=True, slots=True)
+class PlacedLogo:
+    """The consultant's logo as a report shows it: a file the renderer may read, and the
+    size it is drawn at, in points."""
+
+    path: str
+    width: float
+    height: float
+
+
+LOGO_BOX = (160.0, 56.0)  # points: the most a logo takes, its proportions kept
+
+
+def render_html(document: ReportDocument, logo: PlacedLogo | None = None) -> str:
     """The report as the HTML xhtml2pdf reads."""
     template = _templates().get_template(_TEMPLATE_FOR[document.report_type])
-    return template.render(doc=document, palette=palette(document.branding.brand_color))
+    return template.render(doc=document, palette=palette(document.branding.brand_color), logo=logo)
+
+
+@contextmanager
+def _logo_file(logo: bytes | None, inside: Path | None) -> Iterator[PlacedLogo | None]:
+    """The logo written to a private temporary directory (inside `inside`, when given, so
+    that the link gate lets the renderer read it), for as long as the render lasts; None
+    when there is no logo or its file is no image (the report is then made without it)."""
+    size = _image_size(logo) if logo else None
+    if logo is None or size is None:
+        yield None
+        return
+    width, height = size
+    scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
+    with tempfile.TemporaryDirectory(prefix="rise-logo-", dir=inside) as directory:
+        path = Path(directory) / "logo"
+        path.write_bytes(logo)
+        yield PlacedLogo(str(path), round(width * scale, 1), round(height * scale, 1))
+
+
+def _image_size(content: bytes) -> tuple[int, int] | None:
+    try:
+        with Image.open(io.BytesIO(content), formats=["PNG", "JPEG"]) as image:
+            return image.size
+    except Exception:  # a stored logo is one the service encoded; anything else is left out
+        return None
+
+
+WHITE, BLACK = "#FFFFFF", "#000000"
+INK = "#1F2A33"  # body text
+MUTED = "#5F6B76"  # secondary text
+TRACK = "#E9EDF1"  # the empty part of a bar
+TEXT_CONTRAST = 4.5  # WCAG 2 AA, for text
+GRAPHIC_CONTRAST = 3.0  # WCAG 2 AA, for bars and accents
 
 
 def palette(brand: str) -> dict[str, Any]:
-    """The colours a report uses, from the (validated "#RRGGBB") brand colour."""
+    """The colours a report uses, from the (validated "#RRGGBB") brand colour.
+
+    Whatever the brand colour, every text keeps a WCAG contrast of at least 4.5:1 against
+    the background it is printed on: text on the brand colour is white, the body ink or
+    black, whichever reads; the brand colour as text is darkened until it reads on the
+    palest backgrounds it sits on (white and the brand's light tints alike); text on a tint
+    is chosen for that tint. A pale brand colour (#FFFFF0, say) so keeps its own light
+    covers and tints, with dark text, and a darkened version of itself for headings, bars
+    and rules, which reach 3:1 against white.
+    """
+    light = _mix(brand, WHITE, 0.88)
+    mid = _mix(brand, WHITE, 0.55)
+    graphic = readable(brand, on=WHITE, ratio=GRAPHIC_CONTRAST)
     return {
-        "brand": brand,  # backgrounds, bars
-        "brand_ink": _ink_on(brand),  # text on the brand colour
-        "brand_text": _readable(brand),  # the brand colour as text on white
-        "brand_dark": _readable(_mix(brand, "#000000", 0.25)),
-        "brand_mid": _mix(brand, "#FFFFFF", 0.55),
-        "brand_light": _mix(brand, "#FFFFFF", 0.88),
-        "brand_pale": _mix(brand, "#FFFFFF", 0.94),
-        "track": "#E9EDF1",
-        "muted": "#5F6B76",
-        "ink": "#1F2A33",
+        "brand": brand,  # backgrounds: the cover, the current step, tags
+        "brand_ink": ink_on(brand),  # text on the brand colour
+        "brand_text": readable(brand, on=light),  # the brand colour as text
+        "brand_dark": readable(_mix(brand, BLACK, 0.25), on=light),
+        "brand_graphic": graphic,  # the focus's bar, accent rules
+        "brand_graphic_soft": _mix(graphic, WHITE, 0.5),  # the other bars
+        "brand_mid": mid,
+        "brand_mid_ink": ink_on(mid),
+        "brand_light": light,
+        "brand_light_ink": ink_on(light),
+        "brand_pale": _mix(brand, WHITE, 0.94),
+        "track": TRACK,
+        "muted": readable(MUTED, on=light),
+        "ink": INK,
         "alert": "#B3261E",
         "alert_light": "#FBECEA",
         "bands": BAND_COLORS,
@@ -176,8 +242,8 @@ def _mix(color: str, other: str, share: float) -> str:
     return "#" + "".join(f"{channel:02X}" for channel in mixed)
 
 
-def _luminance(color: str) -> float:
-    """WCAG relative luminance."""
+def luminance(color: str) -> float:
+    """WCAG 2 relative luminance, 0 (black) to 1 (white)."""
 
     def linear(channel: int) -> float:
         value = channel / 255
@@ -187,19 +253,29 @@ def _luminance(color: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def _ink_on(color: str) -> str:
-    """White or near-black text, whichever reads better on `color`."""
-    return "#FFFFFF" if _luminance(color) < 0.4 else "#1F2A33"
+def contrast(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 to 21."""
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
-def _readable(color: str) -> str:
-    """`color`, darkened until it reads on white (contrast 4.5:1, WCAG AA): a pale brand
-    colour still colours the headings without washing them out."""
-    share = 0.0
-    candidate = color
-    while _luminance(candidate) > 0.18 and share < 1:
-        share += 0.05
-        candidate = _mix(color, "#000000", share)
+def ink_on(color: str) -> str:
+    """Text for a `color` background: white, else the body ink, else black, whichever first
+    reaches 4.5:1 (one of white and black always does, by at least 4.58:1)."""
+    for ink in (WHITE, INK, BLACK):
+        if contrast(ink, color) >= TEXT_CONTRAST:
+            return ink
+    return max((WHITE, BLACK), key=lambda ink: contrast(ink, color))
+
+
+def readable(color: str, *, on: str, ratio: float = TEXT_CONTRAST) -> str:
+    """`color`, darkened step by step towards black until it reaches `ratio` against the
+    (light) background `on`: a pale brand colour still colours the headings without
+    washing them out."""
+    candidate, share = color, 0.0
+    while contrast(candidate, on) < ratio and share < 1:
+        share = min(1.0, share + 0.05)
+        candidate = _mix(color, BLACK, share)
     return candidate
 
 
@@ -208,7 +284,13 @@ def _readable(color: str) -> str:
 
 def render_pdf_sync(document: ReportDocument, *, extra_dir: Path | None = None) -> RenderedPdf:
     """Renders in the calling thread (in the server, a worker process's)."""
-    content = html_to_pdf(render_html(document), extra_dir=extra_dir, name=document.file_name)
+    with _logo_file(document.branding.logo, extra_dir) as logo:
+        readable_dir = (
+            extra_dir if extra_dir is not None or logo is None else Path(logo.path).parent
+        )
+        content = html_to_pdf(
+            render_html(document, logo), extra_dir=readable_dir, name=document.file_name
+        )
     return RenderedPdf(
         content=content,
         page_count=len(pypdf.PdfReader(io.BytesIO(content)).pages),

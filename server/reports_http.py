@@ -4,7 +4,8 @@
 token or holding a download link signed for them (``Report.downloadUrl``, five minutes).
 ``GET /shared/{token}`` answers a shared client report to anyone holding the link while it
 is live, counting the view. Both answer 404 for anything else, exactly as for a report that
-does not exist.
+does not exist. ``GET /previews/client-report`` answers the viewer's sample client report
+(``previewClientReport``), by the link it signed for five minutes or a bearer token.
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ from domain.model import User
 from domain.ports import RenderedReport, ReportStore
 from domain.reports import ReportDocument
 from domain.services import reports as service
+from domain.services.branding import preview_key
 from persistence.connections import ConnectionScope
 from persistence.queries import signed_in_user
 from persistence.unit_of_work import SqlUnitOfWork
 from server.graphql.ids import BadId, expect_id
 from server.lifeline import end_with_parent
 from server.pdf import render_pdf_sync
-from server.tokens import Claims, bearer_claims, verify_download
+from server.tokens import Claims, bearer_claims, verify_download, verify_preview
 
 if TYPE_CHECKING:
     from server.services import Services
@@ -132,16 +134,20 @@ class ReportServices:
     renderer: PdfRenderer
 
 
+PREVIEW_PATH = "/previews/client-report"
+PREVIEW_FILE_NAME = "Financial-RISE-sample-client-report.pdf"
+
+
 def _not_found() -> JSONResponse:
     return JSONResponse({"error": "not found"}, status_code=404)
 
 
-def _pdf(file: service.ReportFile, disposition: str) -> Response:
+def _pdf(content: bytes, file_name: str, disposition: str) -> Response:
     return Response(
-        file.content,
+        content,
         media_type="application/pdf",
         headers={
-            "content-disposition": f'{disposition}; filename="{file.file_name}"',
+            "content-disposition": f'{disposition}; filename="{file_name}"',
             "cache-control": "private, no-store",
             "x-content-type-options": "nosniff",
             "referrer-policy": "no-referrer",
@@ -198,7 +204,37 @@ def report_routes() -> list[Route]:
             return _not_found()
         finally:
             await scope.close()
-        return _pdf(file, "attachment")
+        return _pdf(file.content, file.file_name, "attachment")
+
+    async def preview(request: Request) -> Response:
+        """The viewer's sample client report (`previewClientReport`): by the signed link it
+        gave, or with a bearer token."""
+        services: Services = request.app.state.services
+        now = services.clock.now()
+        if "signature" in request.query_params:
+            grant = verify_preview(secret=services.secret, params=request.query_params, now=now)
+            claims = Claims(grant.user_id, grant.session_id) if grant else None
+        else:
+            header = request.headers.get("authorization", "")
+            claims = bearer_claims(header, secret=services.secret, now=now)
+        user = None
+        if claims is not None:
+            scope = services.database.scope()
+            try:
+                async with scope.reading() as connection:
+                    user = await signed_in_user(connection, claims.user_id, claims.session_id)
+            finally:
+                await scope.close()
+        if user is None:
+            return JSONResponse(
+                {"error": "sign in, or use a fresh preview link"},
+                status_code=401,
+                headers={"www-authenticate": "Bearer"},
+            )
+        content = await services.reports.store.get(preview_key(user.id))
+        if content is None:
+            return _not_found()
+        return _pdf(content, PREVIEW_FILE_NAME, "inline")
 
     async def shared(request: Request) -> Response:
         services: Services = request.app.state.services
@@ -214,9 +250,10 @@ def report_routes() -> list[Route]:
             )
         except NotFound:
             return _not_found()
-        return _pdf(file, "inline")
+        return _pdf(file.content, file.file_name, "inline")
 
     return [
         Route("/reports/{report_id}/download", download, methods=["GET"]),
         Route("/shared/{token}", shared, methods=["GET"]),
+        Route(PREVIEW_PATH, preview, methods=["GET"]),
     ]

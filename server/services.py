@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from domain.bank import Bank
-from domain.ports import Clock, Mailer, PasswordHasher
+from domain.ports import Clock, LogoImages, Mailer, PasswordHasher
 from persistence.connections import Database
 from server.rate_limits import RateLimiter
 
@@ -25,3 +25,4 @@ class Services:
     public_url: str  # where people reach the service, without a trailing slash
     limiter: RateLimiter
     reports: ReportServices
+    images: LogoImages  # decodes and re-encodes uploaded logos

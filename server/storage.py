@@ -2,12 +2,14 @@
 
 `LocalReportStore` keeps files under ``<RISE_DATA_DIR>/reports``, the default;
 `S3ReportStore` keeps them in an S3-compatible bucket when one is configured. Keys are made
-by the service from ids (``reports/<assessment id>/<report id>.pdf``); a key of any other
-shape is refused, so that no key can reach outside the store's directory.
+by the service from ids and random digits: ``reports/<assessment id>/<report id>.pdf``,
+``logos/<32 hex digits>.png`` (or ``.jpg``) and ``previews/<user id>.pdf``; a key of any
+other shape is refused, so that no key can reach outside the store's directory.
 
-Both list what they hold, a page of keys at a time, for the sweep of files no report names
-(`domain.services.reports.sweep_report_files`); a directory also lists the leftovers of
-writes that never finished, which only a sweep removes.
+Both list the report files they hold, a page of keys at a time, for the sweep of files no
+report names (`domain.services.reports.sweep_report_files`); a directory also lists the
+leftovers of report writes that never finished, which only a sweep removes. Logos and
+sample reports are never listed: their rows (or their owner) say when they go.
 
 A store that cannot be used (a directory that is missing, read-only or full, a bucket that
 is unreachable, missing or refuses the credentials) raises `StorageUnavailable`, whatever
@@ -29,13 +31,18 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
+from domain.branding import LOGO_KEY
 from server.settings import Settings
 
 if TYPE_CHECKING:
     from types_boto3_s3 import S3Client
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-KEY_PATTERN = re.compile(rf"reports/{_UUID}/{_UUID}\.pdf")
+REPORT_KEY = re.compile(rf"reports/{_UUID}/{_UUID}\.pdf")
+# A report's key, a logo's (`domain.branding.new_logo_key`) or a sample report's
+# (`domain.services.branding.preview_key`); only report keys are listed for the sweep.
+KEY_PATTERN = re.compile(rf"{REPORT_KEY.pattern}|{LOGO_KEY.pattern}|previews/{_UUID}\.pdf")
+CONTENT_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
 # What a local write leaves beside its final name until it is renamed (tempfile's names).
 PARTIAL_PATTERN = re.compile(rf"reports/{_UUID}/tmp\w+\.part")
 PAGE_SIZE = 1000  # keys listed at a time (S3 answers at most 1000 per request)
@@ -49,7 +56,7 @@ class BadKey(ValueError):
 
 def check_key(key: str) -> str:
     if not KEY_PATTERN.fullmatch(key):
-        raise BadKey(f"not a report key: {key!r}")
+        raise BadKey(f"not a storage key: {key!r}")
     return key
 
 
@@ -57,6 +64,15 @@ def is_key(key: str) -> bool:
     """Reads and deletes treat a key of another shape as naming no file: none was ever
     stored under it. Only writing one is an error."""
     return KEY_PATTERN.fullmatch(key) is not None
+
+
+def is_report_key(key: str) -> bool:
+    return REPORT_KEY.fullmatch(key) is not None
+
+
+def content_type(key: str) -> str:
+    """The media type of the file a key names, by its extension."""
+    return CONTENT_TYPES[key[key.rindex(".") :]]
 
 
 class LocalReportStore:
@@ -121,12 +137,12 @@ class LocalReportStore:
         paths = [self.root / key for key in keys if is_key(key) or PARTIAL_PATTERN.fullmatch(key)]
         await self._run(self._delete, paths)
 
-    @staticmethod
-    def _delete(paths: Sequence[Path]) -> None:
+    def _delete(self, paths: Sequence[Path]) -> None:
         for path in paths:
             path.unlink(missing_ok=True)
-            with contextlib.suppress(OSError):  # not empty: other reports remain
-                path.parent.rmdir()  # the assessment's directory, once empty
+            if path.parent.parent == self.root / "reports":
+                with contextlib.suppress(OSError):  # not empty: other reports remain
+                    path.parent.rmdir()  # the assessment's directory, once empty
 
     async def key_pages(self) -> AsyncIterator[list[str]]:
         """Every stored key, and every leftover `.part` file, a page at a time."""
@@ -157,7 +173,7 @@ class LocalReportStore:
                 continue
             for name in names:
                 key = f"reports/{directory}/{name}"
-                if is_key(key) or PARTIAL_PATTERN.fullmatch(key):
+                if is_report_key(key) or PARTIAL_PATTERN.fullmatch(key):
                     keys.append(key)
         return keys
 
@@ -209,7 +225,7 @@ class S3ReportStore:
             Bucket=self.bucket,
             Key=self._name(key),
             Body=content,
-            ContentType="application/pdf",
+            ContentType=content_type(key),
         )
 
     async def get(self, key: str) -> bytes | None:
@@ -242,7 +258,7 @@ class S3ReportStore:
                 for item in page.get("Contents", [])
                 if "Key" in item
             ]
-            if found := [key for key in keys if is_key(key)]:
+            if found := [key for key in keys if is_report_key(key)]:
                 yield found
 
     def _delete(self, names: Sequence[str]) -> None:

@@ -152,23 +152,52 @@ def sign_download(
 ) -> dict[str, str]:
     """The query parameters of a download link for the grant's user, valid for five minutes
     and for as long as that login lasts."""
-    expires = int((now + DOWNLOAD_LINK_LIFETIME).timestamp())
-    params = {"user": str(grant.user_id), "expires": str(expires)}
-    if grant.session_id is not None:
-        params["session"] = str(grant.session_id)
-    params["signature"] = _download_signature(secret, report_id, params)
-    return params
+    return _sign_link(secret, DOWNLOAD_PURPOSE, str(report_id), grant, now)
 
 
 def verify_download(
     *, secret: str, report_id: UUID, params: Mapping[str, str], now: datetime
 ) -> DownloadGrant | None:
     """The grant a download link carries, or None when it is forged, altered or expired."""
+    return _verify_link(secret, DOWNLOAD_PURPOSE, str(report_id), params, now)
+
+
+def sign_preview(*, secret: str, grant: DownloadGrant, now: datetime) -> dict[str, str]:
+    """The query parameters of a link to the grant's user's sample client report, on the
+    same terms as a download link (its own key: neither opens the other)."""
+    return _sign_link(secret, PREVIEW_PURPOSE, PREVIEW_SUBJECT, grant, now)
+
+
+def verify_preview(
+    *, secret: str, params: Mapping[str, str], now: datetime
+) -> DownloadGrant | None:
+    return _verify_link(secret, PREVIEW_PURPOSE, PREVIEW_SUBJECT, params, now)
+
+
+DOWNLOAD_PURPOSE = "download-link"
+PREVIEW_PURPOSE = "preview-link"
+PREVIEW_SUBJECT = "client-report-preview"
+
+
+def _sign_link(
+    secret: str, purpose: str, subject: str, grant: DownloadGrant, now: datetime
+) -> dict[str, str]:
+    expires = int((now + DOWNLOAD_LINK_LIFETIME).timestamp())
+    params = {"user": str(grant.user_id), "expires": str(expires)}
+    if grant.session_id is not None:
+        params["session"] = str(grant.session_id)
+    params["signature"] = _link_signature(secret, purpose, subject, params)
+    return params
+
+
+def _verify_link(
+    secret: str, purpose: str, subject: str, params: Mapping[str, str], now: datetime
+) -> DownloadGrant | None:
     signature = params.get("signature", "")
     if not _HEX_SIGNATURE.fullmatch(signature):
         return None
     signed = {k: params[k] for k in ("user", "expires", "session") if k in params}
-    expected = _download_signature(secret, report_id, signed)
+    expected = _link_signature(secret, purpose, subject, signed)
     if not hmac.compare_digest(expected.encode(), signature.encode()):
         return None
     try:
@@ -184,7 +213,7 @@ def verify_download(
 _HEX_SIGNATURE = re.compile(r"[0-9a-f]{64}")
 
 
-def _download_signature(secret: str, report_id: UUID, params: Mapping[str, str]) -> str:
+def _link_signature(secret: str, purpose: str, subject: str, params: Mapping[str, str]) -> str:
     fields = "&".join(f"{k}={params[k]}" for k in sorted(params))
-    message = f"{report_id}?{fields}".encode()
-    return hmac.new(signing_key(secret, "download-link"), message, hashlib.sha256).hexdigest()
+    message = f"{subject}?{fields}".encode()
+    return hmac.new(signing_key(secret, purpose), message, hashlib.sha256).hexdigest()

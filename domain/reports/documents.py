@@ -73,10 +73,14 @@ TRAIT_NAMES = {
 @dataclass(frozen=True, slots=True)
 class Branding:
     """The consultant's firm as the reports show it. A `brand_color` that is not "#RRGGBB"
-    and a blank `company_name` fall back to the Financial RISE defaults."""
+    and a blank `company_name` fall back to the Financial RISE defaults. `logo_key` names the
+    stored logo, if any; `logo` is that file (a re-encoded PNG or JPEG), read from the store
+    before the report is rendered (None: no logo is shown)."""
 
     company_name: str = DEFAULT_COMPANY
     brand_color: str = DEFAULT_BRAND_COLOR
+    logo_key: str | None = None
+    logo: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         name = " ".join(self.company_name.split()) or DEFAULT_COMPANY

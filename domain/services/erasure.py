@@ -1,5 +1,5 @@
 """Deleting for good: an account with everything it owns, or assessments long since
-deleted, with their report files.
+deleted, with their report files (and, for an account, its logo and sample report).
 
 Rows go in one transaction (the foreign keys cascade to answers, results, checklists,
 reports and sessions), with an activity row that names ids only. The files go after the
@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from domain.errors import Conflict, NotFound
 from domain.model import ActivityEvent, EventCategory, Role, Severity
 from domain.ports import ReportStore, UnitOfWork
+from domain.services.branding import preview_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,10 @@ async def erase_user(*, uow: UnitOfWork, store: ReportStore, email: str) -> Eras
             raise AuthoredElsewhere(count)
         assessments = await uow.erasure.assessments_of(user.id)
         keys = await uow.reports.keys_of(assessments)
+        settings = await uow.settings.get(user.id)
+        branding = [preview_key(user.id)]  # the logo and the sample report, if any
+        if settings is not None and settings.logo_key is not None:
+            branding.append(settings.logo_key)
         await uow.erasure.delete_user(user.id)
         await uow.activity.record(
             ActivityEvent(
@@ -62,7 +67,7 @@ async def erase_user(*, uow: UnitOfWork, store: ReportStore, email: str) -> Eras
             )
         )
         await uow.commit()
-    await store.delete(keys)
+    await store.delete([*keys, *branding])
     return Erased(assessments=len(assessments), files=len(keys))
 
 

@@ -41,6 +41,7 @@ from domain.ports import Clock, ReportRenderer, ReportStore, UnitOfWork
 from domain.reports import ReportInputs, build_report, report_file_name
 from domain.results import ReportRecord
 from domain.services.assessments import changeable, reachable
+from domain.services.branding import with_logo
 
 SHARE_DAYS = range(1, 91)
 SHARE_TOKEN_BYTES = 32
@@ -129,6 +130,7 @@ async def generate_reports(
         branding, links = await uow.reports.branding(assessment.consultant_id)
     if phases is None or consultant is None:  # completion stores both with the status
         raise NotCompleted
+    branding = await with_logo(store, branding)
     await store.check_writable()  # before the render: it takes seconds, the check does not
     now = clock.now()
     inputs = ReportInputs(

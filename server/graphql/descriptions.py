@@ -283,7 +283,8 @@ DESCRIPTIONS: dict[str, str] = {
     "EventCategory": "The area an audit-trail event belongs to.",
     "EventCategory.ADMIN": (
         "Account administration: accounts created, changed, deactivated, unlocked or erased, "
-        "and passwords set from the command line."
+        "passwords set from the command line, and a consultant's branding (settings and logo) "
+        "changed."
     ),
     "EventCategory.ASSESSMENT": (
         "Assessments created, changed, answered, completed, archived, unarchived or deleted."
@@ -1079,6 +1080,73 @@ DESCRIPTIONS: dict[str, str] = {
     ),
     "User.assessments(phase:)": (
         "Only assessments whose result has this primary phase (so only completed ones)."
+    ),
+    # Branding
+    "ConsultantSettings": (
+        "A consultant's branding and email settings: the user's own, or any user's for "
+        "administrators. Every field is null until set; unset, reports use the default "
+        "Financial RISE brand."
+    ),
+    "ConsultantSettings.brandColor": (
+        'The brand colour, "#RRGGBB" in capitals; null means the default brand. Reports '
+        "darken a pale colour where text needs it, so they stay readable."
+    ),
+    "ConsultantSettings.companyName": (
+        "The firm's name on reports (1-200 characters); null: Financial RISE."
+    ),
+    "ConsultantSettings.emailSignature": (
+        "Text closing the consultant's emails (at most 2,000 characters)."
+    ),
+    "ConsultantSettings.logoUrl": (
+        "Path on this server of the stored, re-encoded logo (PNG or JPEG, at most 800 px "
+        "wide), such as /logos/<random>.png; public, and a new path for every upload. Null "
+        "when there is none."
+    ),
+    "ConsultantSettings.updatedAt": "When the settings last changed; null when they never were.",
+    "Mutation.previewClientReport": (
+        "Renders a client report of a made-up client in the viewer's current branding and "
+        "booking links, and links to it. No assessment or report is made. Rate limited "
+        "together with generateReports."
+    ),
+    "Mutation.removeLogo": "Removes the viewer's logo. Recorded in the audit trail.",
+    "Mutation.updateSettings": (
+        "Changes the viewer's company name, brand colour or email signature. Recorded in the "
+        "audit trail with the old and new values."
+    ),
+    "Mutation.updateSettings(input:)": "The settings to change.",
+    "Mutation.uploadLogo": (
+        "Makes the file the viewer's logo, replacing the previous one: a PNG or JPEG (by its "
+        "content) of at most 2 MiB and at least 200 × 75 pixels, at most 16 megapixels. It is"
+        " decoded and encoded again without metadata, at most 800 pixels wide. Send it with "
+        "the GraphQL multipart request spec. Recorded in the audit trail."
+    ),
+    "Mutation.uploadLogo(file:)": "The image, as a file part of the multipart request.",
+    "ReportPreviewPayload": "A link to the sample client report just rendered.",
+    "ReportPreviewPayload.downloadUrl": (
+        "The sample PDF's path, signed for the viewer for five minutes."
+    ),
+    "ReportPreviewPayload.userErrors": "Why the mutation failed; empty when it succeeded.",
+    "SettingsPayload": "The settings after a change, or why it was refused.",
+    "SettingsPayload.settings": "The settings as saved; null when the mutation failed.",
+    "SettingsPayload.userErrors": "Why the mutation failed; empty when it succeeded.",
+    "UpdateSettingsInput": (
+        "The settings to change: a field left out stays as it is, a null clears it."
+    ),
+    "UpdateSettingsInput.brandColor": (
+        '"#RRGGBB" in hexadecimal digits (either case); null: the default brand.'
+    ),
+    "UpdateSettingsInput.companyName": "1-200 characters; null clears it.",
+    "UpdateSettingsInput.emailSignature": (
+        "At most 2,000 characters, line breaks allowed; blank or null clears it."
+    ),
+    "Upload": (
+        "A file sent with the GraphQL multipart request spec: a multipart/form-data POST with"
+        " an `operations` field (the operation, this variable null), a `map` field naming the"
+        " variable each file part fills, and the file parts. Input only."
+    ),
+    "User.settings": (
+        "The user's branding and email settings: for that user and for admins (NOT_FOUND for "
+        "anyone else); empty, never null, before any are saved."
     ),
 }
 

@@ -6,6 +6,11 @@ entry. Other clients get ``application/json`` with 200, as before that specifica
 operation that could not start because the database is down (its viewer unread) is a 503
 for either. Every error leaves here with `extensions.code`.
 
+A file upload is a multipart/form-data POST (the GraphQL multipart request spec, read by
+Starlette's form parser and checked by `server.graphql.requests`); authentication is by the
+Authorization header alone, never a cookie, so a form another site makes a browser send
+carries no one's identity.
+
 A request that is no GraphQL request (`server.graphql.requests` says what one must be), a
 method other than GET and POST, and a mutation over GET are refused with their 4xx and a
 GraphQL error response in the negotiated media type, never a 500 or plain text.
@@ -24,6 +29,8 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -39,7 +46,13 @@ from strawberry.types.graphql import OperationType
 from server.graphql.context import Context
 from server.graphql.errors import RequestError, format_error, is_request_error
 from server.graphql.explorer import explorer_html, explorer_policy
-from server.graphql.requests import Operations, get_operation, post_operations
+from server.graphql.requests import (
+    Operations,
+    get_operation,
+    is_multipart,
+    multipart_operations,
+    post_operations,
+)
 from server.outages import RETRY_AFTER_SECONDS, outage_message
 from server.security_headers import CSP
 
@@ -100,6 +113,8 @@ class RiseGraphQL(GraphQL[Any, None]):
         except HTTPException as error:  # any refusal of strawberry's own
             refusal = RequestError(error.reason, status=error.status_code)
             response = request_error_response(refusal, request.headers.get("accept", ""))
+        finally:
+            await request.close()  # an upload's files, spooled to disk past 1 MiB
         await response(scope, receive, send)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -112,6 +127,13 @@ class RiseGraphQL(GraphQL[Any, None]):
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Operations:
         if request.method == "GET":
             return get_operation(request.query_params)  # type: ignore[arg-type]
+        if is_multipart(request.content_type):
+            try:
+                form = (await request.get_form_data()).form
+            except (StarletteHTTPException, MultiPartException) as error:
+                detail = getattr(error, "detail", None) or getattr(error, "message", "")
+                raise RequestError(f"the multipart body cannot be read: {detail}") from None
+            return multipart_operations(form.multi_items())  # type: ignore[attr-defined]
         return post_operations(request.content_type, await request.get_body())
 
     async def get_context(

@@ -18,6 +18,7 @@ from strawberry.dataloader import DataLoader
 
 from domain.assessments import Assessment
 from domain.bank import Bank
+from domain.branding import ConsultantSettings
 from domain.model import User
 from domain.ports import StoredResponse
 from domain.results import (
@@ -30,6 +31,7 @@ from domain.results import (
 from domain.scheduler_links import SchedulerLinkRecord
 from persistence import queries
 from persistence.connections import Connection, ConnectionScope
+from persistence.settings_repository import settings_by_consultant
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -66,6 +68,10 @@ class Loaders:
     @cached_property
     def users(self) -> DataLoader[UUID, User | None]:
         return _loader(self._scope, queries.users_by_id, _none)
+
+    @cached_property
+    def settings(self) -> DataLoader[UUID, ConsultantSettings | None]:
+        return _loader(self._scope, settings_by_consultant, _none)
 
     @cached_property
     def assessments(self) -> DataLoader[UUID, Assessment | None]:

@@ -7,25 +7,46 @@ carries one operation in its query string, with `variables` and `extensions` as 
 string `query`; `variables` and `extensions`, when given and not null, are objects, and
 `operationName` a string.
 
+A file upload is a POST of ``multipart/form-data`` as the GraphQL multipart request spec
+lays it out: an `operations` field holding the JSON above with null where each file goes, a
+`map` field naming, for each file part, the places in `operations` it fills
+(``{"0": ["variables.file"]}``, or ``"1.variables.file"`` in a batch), and the file parts.
+Each place must be a null in `operations`, inside an operation's `variables`, and name a
+variable the operation declares as an `Upload`; every file part must be mapped and every
+mapped part must be a file. Anything else is refused with a 400 before any operation runs.
+
 Anything else is a `RequestError` that says what was wrong: 415 for a body whose content
-type is not JSON in UTF-8, 400 for the rest. A well-formed body costs one orjson parse and a
-few type checks; the work of finding out what was wrong is done only when something was.
+type is neither JSON in UTF-8 nor multipart, 400 for the rest. A well-formed body costs one
+orjson parse and a few type checks; the work of finding out what was wrong is done only when
+something was.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 import orjson
+from graphql import (
+    GraphQLError,
+    ListTypeNode,
+    NamedTypeNode,
+    NonNullTypeNode,
+    OperationDefinitionNode,
+    parse,
+)
+from starlette.datastructures import UploadFile
+from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLRequestData
 
-from server.graphql.documents import MAX_BATCH
+from server.graphql.documents import MAX_BATCH, MAX_TOKENS
 from server.graphql.errors import RequestError
 
 JSON_MEDIA_TYPE = "application/json"
+MULTIPART_MEDIA_TYPE = "multipart/form-data"
+UPLOAD_TYPE = "Upload"
 UTF_8 = ("utf-8", "utf8")
 _PREVIEW = 100  # characters of a client's header value quoted back in a message
 
@@ -63,6 +84,12 @@ def get_operation(params: Mapping[str, str]) -> GraphQLRequestData:
     return _operation(data, None)
 
 
+def is_multipart(content_type: str | None) -> bool:
+    """Whether a POST's Content-Type says multipart/form-data: a file upload."""
+    media = (content_type or "").partition(";")[0]
+    return media.strip().lower() == MULTIPART_MEDIA_TYPE
+
+
 def _check_content_type(header: str | None) -> None:
     if not header:
         raise RequestError(
@@ -73,7 +100,9 @@ def _check_content_type(header: str | None) -> None:
     media = media.strip()
     if media.lower() != JSON_MEDIA_TYPE:
         raise RequestError(
-            f"the request body must be application/json, not {media[:_PREVIEW]}", status=415
+            f"the request body must be application/json (or multipart/form-data to upload a"
+            f" file), not {media[:_PREVIEW]}",
+            status=415,
         )
     for parameter in parameters.split(";"):
         name, _, value = parameter.partition("=")
@@ -172,3 +201,139 @@ def _kind(value: object) -> str:
     if isinstance(value, list):
         return "an array"
     return "an object"
+
+
+# -- file uploads (the GraphQL multipart request spec) ----------------------------------------
+
+
+def multipart_operations(fields: Sequence[tuple[str, str | UploadFile]]) -> Operations:
+    """The operation or batch of a multipart request, its files in place: `fields` are the
+    form's parts in order, as (name, text) or (name, file)."""
+    texts: dict[str, str] = {}
+    files: dict[str, UploadFile] = {}
+    for name, value in fields:
+        if name in texts or name in files:
+            raise RequestError(f"the multipart request has two parts named {name[:_PREVIEW]!r}")
+        if isinstance(value, str):
+            if name not in ("operations", "map"):
+                raise RequestError(
+                    f"the multipart part {name[:_PREVIEW]!r} is no file: only operations and"
+                    " map may be text"
+                )
+            texts[name] = value
+        else:
+            files[name] = value
+    for name in ("operations", "map"):
+        if name not in texts:
+            raise RequestError(f"the multipart request has no {name} field (it must be text)")
+    operations = _multipart_json(texts["operations"], "operations")
+    if not isinstance(operations, dict | list):
+        raise RequestError(
+            "the operations field must be a JSON object (an operation) or an array of them"
+            f" (a batch), not {_kind(operations)}"
+        )
+    places = _file_map(_multipart_json(texts["map"], "map"), files)
+    for paths in places.values():
+        for path in paths:
+            _check_place(operations, path)
+    # strawberry's placement (typed for one operation, and as sound for a batch's list)
+    with_files: Any = replace_placeholders_with_files(operations, places, files)  # type: ignore[arg-type]
+    if isinstance(with_files, list):
+        batch = _batch(with_files)
+        for number, operation in enumerate(batch):
+            _check_upload_variables(operation, places, prefix=f"{number}.")
+        return batch
+    operation = _operation(with_files, None)
+    _check_upload_variables(operation, places, prefix="")
+    return operation
+
+
+def _multipart_json(text: str, field: str) -> object:
+    try:
+        return _loads(text)
+    except ValueError as error:
+        raise RequestError(f"the {field} field is not valid JSON: {error}") from None
+
+
+def _file_map(data: object, files: Mapping[str, UploadFile]) -> dict[str, list[str]]:
+    """The map, checked: each file part's non-empty list of places, every part mapped."""
+    if not isinstance(data, dict):
+        raise RequestError(f"the map must be a JSON object, not {_kind(data)}")
+    places: dict[str, list[str]] = {}
+    for name, paths in data.items():
+        shown = name[:_PREVIEW]
+        if not isinstance(paths, list) or not paths:
+            raise RequestError(f"the map's entry {shown!r} must be a non-empty array of paths")
+        if not all(isinstance(path, str) for path in paths):
+            raise RequestError(f"the map's entry {shown!r} must hold paths as strings")
+        if name not in files:
+            raise RequestError(f"the map names the file part {shown!r}, which is not there")
+        places[name] = paths
+    unmapped = sorted(set(files) - set(places))
+    if unmapped:
+        raise RequestError(f"the file part {unmapped[0][:_PREVIEW]!r} is not in the map")
+    return places
+
+
+def _check_place(operations: dict[str, Any] | list[Any], path: str) -> None:
+    """A place a file goes: a null inside an operation's variables."""
+    keys = path.split(".")
+    shown = path[:_PREVIEW]
+    where = keys[1:] if isinstance(operations, list) else keys
+    if len(where) < 2 or where[0] != "variables":
+        raise RequestError(f"the map's path {shown!r} is not inside an operation's variables")
+    target: Any = operations
+    for key in keys:
+        if isinstance(target, dict) and key in target:
+            target = target[key]
+        elif isinstance(target, list) and key.isdigit() and int(key) < len(target):
+            target = target[int(key)]
+        else:
+            raise RequestError(f"the map's path {shown!r} names nothing in the operations")
+    if target is not None:
+        raise RequestError(f"the map's path {shown!r} must name a null where the file goes")
+
+
+def _check_upload_variables(
+    operation: GraphQLRequestData, places: Mapping[str, list[str]], *, prefix: str
+) -> None:
+    """Every file fills a variable the operation declares as an Upload (or a list of them).
+    A document that does not parse, or whose operation cannot be chosen, is left for the
+    usual errors."""
+    names = {
+        path.removeprefix(prefix).split(".")[1]
+        for paths in places.values()
+        for path in paths
+        if path.startswith(f"{prefix}variables.")
+    }
+    if not names:
+        return
+    try:
+        document = parse(operation.query or "", max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return
+    chosen = [
+        d
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+        and (
+            operation.operation_name is None
+            or (d.name and d.name.value == operation.operation_name)
+        )
+    ]
+    if len(chosen) != 1:
+        return
+    declared = {v.variable.name.value: v.type for v in chosen[0].variable_definitions or ()}
+    for name in sorted(names):
+        if name not in declared:
+            raise RequestError(
+                f"the map puts a file in ${name}, which the operation does not declare"
+            )
+        named = declared[name]
+        while isinstance(named, ListTypeNode | NonNullTypeNode):
+            named = named.type
+        assert isinstance(named, NamedTypeNode)
+        if named.name.value != UPLOAD_TYPE:
+            raise RequestError(
+                f"the map puts a file in ${name}, which is a {named.name.value}, not an Upload"
+            )

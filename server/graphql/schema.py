@@ -10,6 +10,7 @@ from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError, OperationDefinitionNode, parse
+from strawberry.file_uploads import Upload
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
@@ -41,6 +42,7 @@ from server.graphql.types.scheduler_links import (
     SchedulerLinkMutations,
     reachable_link,
 )
+from server.graphql.types.settings import UPLOAD_SCALAR, SettingsMutations
 from server.graphql.types.stats import StatsQueries
 from server.graphql.types.users import User, UserMutations, UserQueries
 from server.version import service_version
@@ -128,7 +130,12 @@ class Query(AssessmentQueries, StatsQueries, QuestionQueries, UserQueries, Activ
 
 @strawberry.type
 class Mutation(
-    AuthMutations, AssessmentMutations, ReportMutations, UserMutations, SchedulerLinkMutations
+    AuthMutations,
+    AssessmentMutations,
+    ReportMutations,
+    SettingsMutations,
+    UserMutations,
+    SchedulerLinkMutations,
 ):
     pass
 
@@ -256,6 +263,7 @@ def build_schema(*, production: bool = False, introspection: bool = True) -> str
             sort_schema=True,
             disable_field_suggestions=production,
             batching_config={"max_operations": MAX_BATCH},
+            scalar_map={Upload: UPLOAD_SCALAR},
         ),
     )
 

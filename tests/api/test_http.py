@@ -284,7 +284,8 @@ SIX = b"[" + b",".join([OPERATION] * 6) + b"]"
         ("POST", JSON_BODY, b"[" + OPERATION + b', {"query": "{ a }", "extensions": []}]', 400,
          "operation 2 of the batch: extensions must be an object, not an array"),
         ("POST", {"content-type": "text/plain"}, OPERATION, 415,
-         "the request body must be application/json, not text/plain"),
+         "the request body must be application/json (or multipart/form-data to upload a"
+         " file), not text/plain"),
         ("POST", {}, OPERATION, 415,
          "the request has no Content-Type: send the operation as application/json"),
         ("POST", {"content-type": "application/json; charset=latin-1"}, OPERATION, 415,

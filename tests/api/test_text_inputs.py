@@ -209,6 +209,16 @@ CASES = [
     Case("ChangePasswordInput.newPassword", "consultant", "mutation", "String!",
          f"changePassword(input: {{currentPassword: {SECRET}, newPassword: VALUE}})" + ERRORS,
          "Ledger-|Balance-42", _user_error("changePassword", "newPassword")),
+    *(
+        Case(f"UpdateSettingsInput.{field}", "consultant", "mutation", "String",
+             f"updateSettings(input: {{{field}: VALUE}})" + ERRORS,
+             sample, _user_error("updateSettings", field))
+        for field, sample in [
+            ("companyName", "Northwind| Advisory"),
+            ("brandColor", "#1F|4E79"),
+            ("emailSignature", "Kind| regards"),
+        ]
+    ),
 ]  # fmt: skip
 
 

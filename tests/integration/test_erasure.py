@@ -4,7 +4,7 @@ assessments deleted long ago, each with their report files."""
 from __future__ import annotations
 
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -89,6 +89,40 @@ def test_deleting_an_account_takes_its_assessments_and_files(
     assert (audit.event_type, audit.user_id) == ("user.erased", None)
     again = rise("users", "delete", "--email", email, "--yes", env=env)
     assert (again.code, again.stderr.strip()) == (1, f"rise: error: no account {email}")
+
+
+def _logo(url: str, data_dir: Path, owner: UUID) -> Path:
+    key = f"logos/{uuid4().hex}.png"
+    execute(
+        url,
+        "INSERT INTO consultant_settings (consultant_id, logo_url) VALUES (:c, :k)",
+        c=owner,
+        k=key,
+    )
+    path = data_dir / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x89PNG")
+    return path
+
+
+def test_deleting_an_account_takes_its_logo_and_sample_report(
+    tmp_path: Path, database_url: str
+) -> None:
+    env = environment(tmp_path, DATABASE_URL=database_url)
+    owner, email = _user(database_url)
+    other, _ = _user(database_url)
+    logo, others_logo = _logo(database_url, tmp_path, owner), _logo(database_url, tmp_path, other)
+    sample = tmp_path / "previews" / f"{owner}.pdf"
+    sample.parent.mkdir(parents=True)
+    sample.write_bytes(b"%PDF-1.4")
+
+    done = rise("users", "delete", "--email", email, "--yes", env=env)
+    assert done.code == 0, done.stderr
+    assert done.stdout.strip() == f"deleted {email} with 0 assessment(s) and 0 report file(s)"
+    assert not logo.exists()
+    assert not sample.exists()
+    assert others_logo.exists()
+    assert _count(database_url, "consultant_settings", "consultant_id", owner) == 0
 
 
 def test_an_author_of_other_consultants_reports_is_kept(tmp_path: Path, database_url: str) -> None:

@@ -1,5 +1,6 @@
 """The two reports rendered to PDF (server/pdf.py) and read back with pypdf: what each shows
-and hides, escaping of hostile names, and a renderer that fetches nothing. No database."""
+and hides, escaping of hostile names, a renderer that fetches nothing, and the consultant's
+branding (the logo drawn, the text colours readable whatever the brand). No database."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import logging
 import os
 import re
 import socket
+import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image, ImageDraw
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from domain.model import Answer, DiscType, Phase
 from domain.questionnaire import visible_questions
@@ -24,7 +28,9 @@ from server import pdf
 from server.pdf import (
     REFUSED,
     TEMPLATES,
+    TEXT_CONTRAST,
     RenderedPdf,
+    contrast,
     html_to_pdf,
     link_callback,
     palette,
@@ -333,3 +339,107 @@ def test_palette_keeps_text_readable_on_light_and_dark_brands() -> None:
     assert palette("#1F4E79")["brand_ink"] == "#FFFFFF"
     assert palette("#FFD54F")["brand_ink"] != "#FFFFFF"
     assert re.fullmatch(r"#[0-9A-F]{6}", palette("#ABCDEF")["brand_light"])
+
+
+# -- branding: the logo, the colour, the company name -------------------------------------------
+
+
+def logo_png(width: int = 1200, height: int = 400) -> bytes:
+    """A re-encoded logo as the store holds one: a red disc and a blue bar, transparent."""
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((0, 0, height - 1, height - 1), fill=(200, 30, 30, 255))
+    draw.rectangle((height + 20, height // 3, width - 1, 2 * height // 3), fill=(20, 60, 160, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def text_colours(content: bytes) -> set[tuple[float, ...]]:
+    """The fill colour of every text-showing operator in the PDF, as RGB."""
+    reader = PdfReader(io.BytesIO(content))
+    found: set[tuple[float, ...]] = set()
+    for page in reader.pages:
+        fill: tuple[float, ...] = (0.0, 0.0, 0.0)
+        saved: list[tuple[float, ...]] = []
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"q":
+                saved.append(fill)
+            elif operator == b"Q" and saved:
+                fill = saved.pop()
+            elif operator == b"rg":
+                fill = tuple(float(v) for v in operands)
+            elif operator == b"g":
+                fill = (float(operands[0]),) * 3
+            elif operator in (b"Tj", b"TJ", b"'", b'"'):
+                found.add(fill)
+    return found
+
+
+def as_hex(rgb: tuple[float, ...]) -> str:
+    return "#" + "".join(f"{round(channel * 255):02X}" for channel in rgb)
+
+
+def test_the_client_report_wears_the_logo_colour_and_name(tmp_path: Path) -> None:
+    branding = Branding("Northwind Advisory", "#4B006E", logo_key="logos/x.png", logo=logo_png())
+    inputs = report_inputs(full_sheet(), links=LINKS, branding=branding)
+    rendered = render_pdf_sync(client_report(inputs))
+    text = flat(" ".join(pages_text(rendered)))
+    assert "Northwind Advisory" in text
+    assert "NORTHWIND ADVISORY" in text
+    assert "Financial RISE" not in text.replace("Financial Readiness", "")
+    reader = PdfReader(io.BytesIO(rendered.content))
+    [logo] = reader.pages[0].images
+    assert logo.image is not None
+    assert logo.image.size == (1200, 400)
+    assert all(not page.images for page in reader.pages[1:])
+    assert as_hex(max(text_colours(rendered.content), key=sum)) == "#FFFFFF"  # on the purple
+    # the consultant report keeps to the name and colour
+    consultant = render_pdf_sync(consultant_report(inputs))
+    assert not PdfReader(io.BytesIO(consultant.content)).pages[0].images
+    assert "Northwind Advisory" in flat(" ".join(pages_text(consultant)))
+
+
+def test_the_logo_file_lives_only_as_long_as_the_render(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    branding = Branding("Northwind", logo_key="logos/x.png", logo=logo_png())
+    render_pdf_sync(client_report(report_inputs(full_sheet(), branding=branding)))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_logo_that_is_no_image_is_left_out() -> None:
+    branding = Branding("Northwind", logo_key="logos/x.png", logo=b"<svg/>")
+    rendered = render_pdf_sync(client_report(report_inputs(full_sheet(), branding=branding)))
+    assert not PdfReader(io.BytesIO(rendered.content)).pages[0].images
+    assert "Northwind" in flat(" ".join(pages_text(rendered)))
+
+
+@pytest.mark.parametrize("brand", ["#FFFFF0", "#FFFF00", "#F5F5F5"])
+def test_a_pale_brand_colour_gives_no_pale_text(brand: str) -> None:
+    """Every background of a pale brand's report is light: all its text must read on white
+    and on the brand colour itself."""
+    branding = Branding("Ivory & Co", brand, logo_key="logos/x.png", logo=logo_png())
+    inputs = report_inputs(full_sheet(), links=LINKS, branding=branding)
+    rendered = render_pdf_sync(client_report(inputs))
+    colours = {as_hex(rgb) for rgb in text_colours(rendered.content)}
+    assert "#FFFFFF" not in colours
+    unreadable = {
+        colour
+        for colour in colours
+        if min(contrast(colour, "#FFFFFF"), contrast(colour, brand)) < TEXT_CONTRAST
+    }
+    assert unreadable == set()
+    assert "Ivory & Co" in flat(" ".join(pages_text(rendered)))
+
+
+def test_a_dark_brand_colour_gives_white_text_only_on_itself() -> None:
+    branding = Branding("Midnight", "#101820")
+    rendered = render_pdf_sync(client_report(report_inputs(full_sheet(), branding=branding)))
+    colours = {as_hex(rgb) for rgb in text_colours(rendered.content)}
+    assert "#FFFFFF" in colours
+    assert all(
+        contrast(colour, "#FFFFFF") >= TEXT_CONTRAST or contrast(colour, "#101820") >= TEXT_CONTRAST
+        for colour in colours
+    )

@@ -93,6 +93,40 @@ async def test_objects_carry_the_prefix_and_the_pdf_type(s3_endpoint: str) -> No
     assert await s3_store(s3_endpoint).get(name) is None  # another prefix sees nothing
 
 
+async def test_logos_and_samples_are_stored_with_their_types_and_never_listed(
+    s3_endpoint: str, tmp_path: Path
+) -> None:
+    """The sweep lists report files only: a logo or a sample report is never an orphan."""
+    logo, photo = f"logos/{uuid.uuid4().hex}.png", f"logos/{uuid.uuid4().hex}.jpg"
+    sample = f"previews/{uuid.uuid4()}.pdf"
+    prefix = f"{uuid.uuid4().hex}/"
+    for store in (LocalReportStore(tmp_path), s3_store(s3_endpoint, prefix=prefix)):
+        for name, content in ((logo, b"\x89PNG"), (photo, b"\xff\xd8\xff"), (sample, b"%PDF")):
+            await store.put(name, content)
+            assert await store.get(name) == content
+        assert await _listed(store) == []
+        await store.delete([logo])
+        assert await store.get(logo) is None
+        assert await store.get(photo) == b"\xff\xd8\xff"
+    client = s3_client(s3_endpoint)
+    types = {
+        name: client.head_object(Bucket=BUCKET, Key=prefix + name)["ContentType"]
+        for name in (photo, sample)
+    }
+    assert types == {photo: "image/jpeg", sample: "application/pdf"}
+    assert (tmp_path / "logos").is_dir()  # kept: other consultants' logos live there too
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["logos/x.png", f"logos/{uuid.uuid4().hex}.svg", f"logos/{uuid.uuid4().hex.upper()}.png",
+     f"logos/{uuid.uuid4().hex}.png/../../x", "previews/ann.pdf", f"previews/{uuid.uuid4()}.png"],
+)  # fmt: skip
+async def test_logo_and_sample_keys_have_one_shape(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(BadKey):
+        await LocalReportStore(tmp_path).put(bad, b"x")
+
+
 @pytest.fixture(params=["local", "s3"])
 def own_store(request: pytest.FixtureRequest, tmp_path: Path) -> LocalReportStore | S3ReportStore:
     """A store nobody else writes to: a directory, or a prefix of its own in the bucket."""

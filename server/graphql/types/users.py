@@ -5,12 +5,12 @@ changed in `server.graphql.types.auth`), and the administration of accounts (`us
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
 
-from domain import model
+from domain import branding, model
 from domain.access import may_see_lockout, may_see_user
 from domain.errors import DomainError
 from domain.model import Role
@@ -22,6 +22,7 @@ from server.graphql.context import Info
 from server.graphql.errors import NotFoundError
 from server.graphql.fields import field, mutation
 from server.graphql.ids import id_or_missing, to_global_id
+from server.graphql.loaders import now_or_later
 from server.graphql.pagination import Connection, connection, search_term
 from server.graphql.permissions import Admin, SignedIn
 from server.graphql.types.assessment_lists import (
@@ -37,6 +38,7 @@ from server.graphql.types.assessment_lists import (
 )
 from server.graphql.types.common import Node, UserError
 from server.graphql.types.scheduler_links import scheduler_links_field
+from server.graphql.types.settings import ConsultantSettings
 
 if TYPE_CHECKING:
     from server.graphql.types.assessments import Assessment
@@ -87,6 +89,17 @@ class User(Node):
         if viewer is None or not may_see_lockout(viewer):
             return None
         return self.account.failed_login_attempts
+
+    @field(graphql_type=ConsultantSettings, permission_classes=[SignedIn])
+    def settings(self, info: Info) -> Any:
+        if not may_see_user(info.context.require_viewer(), self.raw_id):
+            raise NotFoundError("user")
+        user_id = self.raw_id
+
+        def found(settings: branding.ConsultantSettings | None) -> ConsultantSettings:
+            return ConsultantSettings.of(settings or branding.ConsultantSettings(user_id))
+
+        return now_or_later(info.context.loaders.settings, user_id, found)
 
     @strawberry.field
     async def assessments(
