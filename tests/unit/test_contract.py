@@ -1,6 +1,7 @@
-"""schema.graphql contains ../shared/design/contract.graphql: every type, field, argument,
-input field, interface and enum value of the contract, with the same type and nullability,
-and the same default wherever the contract gives one. The schema may add to it."""
+"""schema.graphql contains ../shared/design/contract.graphql, and the delivered sections of
+contract-phase2.graphql: every type, field, argument, input field, interface and enum value of
+the contract, with the same type and nullability, and the same default wherever the contract
+gives one. The schema may add to it."""
 
 from __future__ import annotations
 
@@ -26,6 +27,34 @@ from graphql import (
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT_FILE = ROOT.parent / "shared" / "design" / "contract.graphql"
 SCHEMA_FILE = ROOT / "schema.graphql"
+PHASE2_FILE = CONTRACT_FILE.with_name("contract-phase2.graphql")
+SECTION_RULE = "# " + "-" * 93
+
+# The lists' arguments as the core contract gives them, and with what the Practice section
+# adds to them (in a comment, since SDL cannot extend a field's arguments).
+CORE_LIST_ARGUMENTS = "(first: Int = 20, after: String, status: AssessmentStatus, search: String)"
+PRACTICE_LIST_ARGUMENTS = (
+    "(first: Int = 20, after: String, status: AssessmentStatus, search: String,"
+    " orderBy: AssessmentOrder = {field: CREATED_AT, direction: DESC},"
+    " createdAfter: DateTime, createdBefore: DateTime, phase: Phase, archived: Boolean = false)"
+)
+
+
+def phase2_section(title: str) -> str:
+    """The SDL of the section of contract-phase2.graphql whose heading starts with `title`
+    (each section is headed by a comment line between two rules)."""
+    parts = PHASE2_FILE.read_text().split(SECTION_RULE)
+    for heading, body in zip(parts[1::2], parts[2::2], strict=False):
+        if heading.strip().lstrip("#").strip().startswith(title):
+            return body
+    raise LookupError(f"no section {title!r} in {PHASE2_FILE.name}")
+
+
+def practice_contract() -> str:
+    """The core contract with the Practice section, its list arguments included."""
+    core = CONTRACT_FILE.read_text()
+    assert core.count(CORE_LIST_ARGUMENTS) == 2  # Query.assessments and User.assessments
+    return core.replace(CORE_LIST_ARGUMENTS, PRACTICE_LIST_ARGUMENTS) + phase2_section("Practice")
 
 
 def missing_from(schema: GraphQLSchema, contract: GraphQLSchema) -> list[str]:
@@ -115,6 +144,32 @@ def test_the_schema_contains_the_contract() -> None:
     contract = build_schema(CONTRACT_FILE.read_text())
     schema = build_schema(SCHEMA_FILE.read_text())
     assert missing_from(schema, contract) == []
+
+
+def test_the_schema_contains_the_practice_section() -> None:
+    schema = build_schema(SCHEMA_FILE.read_text())
+    assert missing_from(schema, build_schema(practice_contract())) == []
+
+
+def test_the_practice_section_is_read_whole() -> None:
+    """The section read is the Practice one, to its end: its first and last declarations."""
+    section = phase2_section("Practice")
+    assert "scalar Upload" in section
+    assert "unarchiveAssessment(id: ID!): AssessmentPayload!" in section
+    assert "clientView" not in section  # the next section's
+
+
+def test_a_default_differs_by_value_not_by_the_order_of_its_fields() -> None:
+    """The check reads the contract's `{field: CREATED_AT, direction: DESC}` and the schema's
+    `{direction: DESC, field: CREATED_AT}` as the same default, and another as another."""
+    schema = build_schema(SCHEMA_FILE.read_text())
+    changed = practice_contract().replace("field: CREATED_AT, direction: DESC", "field: UPDATED_AT")
+    problems = missing_from(schema, build_schema(changed))
+    assert sorted(problems) == [
+        f"{owner}.assessments(orderBy): default {{ direction: DESC, field: CREATED_AT }}, "
+        "the contract says { field: UPDATED_AT }"
+        for owner in ("Query", "User")
+    ]
 
 
 @pytest.mark.parametrize(
