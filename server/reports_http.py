@@ -38,10 +38,10 @@ from persistence.queries import signed_in_user
 from persistence.unit_of_work import SqlUnitOfWork
 from server.graphql.ids import BadId, expect_id
 from server.lifeline import end_with_parent
-from server.pdf import render_pdf_sync
 from server.tokens import Claims, bearer_claims, verify_download, verify_preview
 
 if TYPE_CHECKING:
+    from server.pdf import RenderedPdf
     from server.services import Services
 
 
@@ -72,7 +72,7 @@ class PdfRenderer:
 
     async def render(self, document: ReportDocument) -> RenderedReport:
         with _new_workers_ignore_ctrl_c():  # a submit may spawn a worker
-            submitted = self._executor().submit(render_pdf_sync, document)
+            submitted = self._executor().submit(_render_in_worker, document)
         pdf = await asyncio.wrap_future(submitted)
         return RenderedReport(content=pdf.content, page_count=pdf.page_count)
 
@@ -102,6 +102,15 @@ def _new_workers_ignore_ctrl_c() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _render_in_worker(document: ReportDocument) -> RenderedPdf:
+    """A render worker's job. xhtml2pdf and ReportLab are imported here, in the worker, with
+    its first render: the server's own processes never load them, which takes a second or
+    so off every start of each."""
+    from server.pdf import render_pdf_sync
+
+    return render_pdf_sync(document)
 
 
 def _start_worker(server_pid: int) -> None:
