@@ -17,8 +17,8 @@ from uuid import UUID
 
 from domain.assessments import Assessment, ClientDetails
 from domain.branding import ConsultantSettings, EncodedLogo, ImageFacts
-from domain.model import ActivityEvent, Answer, NewUser, ReportType, Role, User
-from domain.recommendations import ChecklistDraft
+from domain.model import ActivityEvent, Answer, DiscType, NewUser, Phase, ReportType, Role, User
+from domain.recommendations import ChecklistDraft, ChecklistEntry
 from domain.reports import Branding, ReportDocument, SchedulerLink
 from domain.results import ReportRecord, StoredDiscProfile, StoredPhaseResult
 from domain.scheduler_links import SchedulerLinkRecord
@@ -241,14 +241,36 @@ class ResponseRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class ReplacedResults:
+    """What a re-score replaced: the earlier primary phase and DISC type, None where there
+    was none."""
+
+    primary_phase: Phase | None
+    disc_type: DiscType | None
+
+
 class ResultRepository(Protocol):
     async def save(self, assessment_id: UUID, card: Scorecard, calculated_at: datetime) -> None:
         """Stores the phase result and, when there is one, the DISC profile."""
         ...
 
+    async def replace(
+        self, assessment_id: UUID, card: Scorecard, calculated_at: datetime
+    ) -> ReplacedResults:
+        """Stores the card in place of the stored results: the phase result, and the DISC
+        profile, or none when the card has none. Returns what it replaced."""
+        ...
+
 
 class ChecklistRepository(Protocol):
-    async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None: ...
+    async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None:
+        """Stores the items, each with its source_key."""
+        ...
+
+    async def entries(self, assessment_id: UUID) -> list[ChecklistEntry]:
+        """Every item of the assessment, deleted ones too, as matching needs them."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from domain.model import PHASE_SEQUENCE, Answers, DiscType, Phase, Priority, Question
@@ -67,6 +67,25 @@ class ChecklistDraft:
     order: int
     phase: Phase
     priority: Priority
+
+    @property
+    def source_key(self) -> str:
+        """What the item is generated from, stored with it and kept whatever the consultant
+        does to the item later: see `checklist_additions`."""
+        return action_key(self.phase, self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistEntry:
+    """What matching a re-scored checklist needs to know of an item already stored: its
+    `source_key` (None for an item the consultant added), its current text, phase and
+    place, and whether it is deleted."""
+
+    source_key: str | None
+    text: str
+    phase: Phase | None
+    order: int
+    deleted: bool
 
 
 def triggered(
@@ -174,6 +193,38 @@ def checklist(
                 )
             )
     return items
+
+
+def action_key(phase: Phase, text: str) -> str:
+    """The key of a recommendation's action on the checklist: its phase and its text."""
+    return f"{phase.value}:{text}"
+
+
+def checklist_additions(
+    drafts: Sequence[ChecklistDraft], stored: Sequence[ChecklistEntry]
+) -> list[ChecklistDraft]:
+    """After a re-score, the drafts of the new checklist that are not on the stored one,
+    numbered on after its last live item, in §6 order.
+
+    An action is on the checklist when an item was generated from it (the same phase and
+    text when generated), whatever the consultant did to that item since: edited, ticked
+    off, moved or deleted; so a deleted item never comes back. It is also there when a live
+    item says exactly the same in the same phase (one the consultant added, say). The same
+    action is added once."""
+    taken = {entry.source_key for entry in stored if entry.source_key is not None}
+    taken |= {
+        action_key(entry.phase, entry.text)
+        for entry in stored
+        if not entry.deleted and entry.phase is not None
+    }
+    last = max((entry.order for entry in stored if not entry.deleted), default=0)
+    additions: list[ChecklistDraft] = []
+    for draft in drafts:
+        if draft.source_key in taken:
+            continue
+        taken.add(draft.source_key)
+        additions.append(replace(draft, order=last + len(additions) + 1))
+    return additions
 
 
 def tone_for(primary_type: DiscType | None) -> str:

@@ -14,12 +14,13 @@ from sqlalchemy import Update, bindparam, func, insert, select, update
 from domain.assessments import Assessment, ClientDetails
 from domain.bank import Bank
 from domain.model import Answer, AssessmentStatus, DiscType, Phase, QuestionType
-from domain.ports import SavedAnswers, StoredResponse
-from domain.recommendations import ChecklistDraft
+from domain.ports import ReplacedResults, SavedAnswers, StoredResponse
+from domain.recommendations import ChecklistDraft, ChecklistEntry
 from domain.scoring import Scorecard
 from persistence.connections import Connection
 from persistence.models import (
     AssessmentRow,
+    ChecklistItemRow,
     DiscProfileRow,
     PhaseResultRow,
     ResponseRow,
@@ -243,6 +244,45 @@ class SqlResultRepository:
             }
             await execute(self._connection, _DISC_PROFILE, arguments(profile))
 
+    async def replace(
+        self, assessment_id: UUID, card: Scorecard, calculated_at: datetime
+    ) -> ReplacedResults:
+        """Two statements: each result upserted (the profile deleted when the card has
+        none), returning the value it replaced, which the statement's snapshot still sees."""
+        phases = card.phases
+        phase_result = {
+            "assessment_id": assessment_id,
+            "primary_phase": phases.primary.value,
+            "secondary_phases": [p.value for p in phases.secondary],
+            "flags": [f.value for f in phases.flags],
+            "calculated_at": calculated_at,
+            **{f"{p.value}_score": v for p, v in phases.readiness.items()},
+        }
+        old_phase = await first(self._connection, _REPLACE_PHASE_RESULT, phase_result)
+        if card.disc is None:
+            old_disc = await first(
+                self._connection, _DROP_DISC_PROFILE, {"assessment_id": assessment_id}
+            )
+        else:
+            scores = card.disc.scores
+            profile = {
+                "assessment_id": assessment_id,
+                "dominance_score": scores[_D],
+                "influence_score": scores[_I],
+                "steadiness_score": scores[_S],
+                "compliance_score": scores[_C],
+                "primary_type": card.disc.primary.value,
+                "secondary_type": card.disc.secondary.value if card.disc.secondary else None,
+                "calculated_at": calculated_at,
+            }
+            old_disc = await first(self._connection, _REPLACE_DISC_PROFILE, profile)
+        phase = old_phase.old_primary if old_phase else None
+        disc = old_disc.old_primary if old_disc else None
+        return ReplacedResults(
+            primary_phase=Phase(phase) if phase else None,
+            disc_type=DiscType(disc) if disc else None,
+        )
+
 
 _PHASE_RESULT = (
     insert(PhaseResultRow)
@@ -266,6 +306,51 @@ _DISC_PROFILE = (
 )  # fmt: skip
 
 
+_SCORES = ", ".join(f"{p.value}_score" for p in Phase)
+_REPLACE_PHASE_RESULT = f"""
+WITH old AS (
+    SELECT primary_phase FROM phase_results WHERE assessment_id = %(assessment_id)s::uuid
+)
+INSERT INTO phase_results (assessment_id, primary_phase, secondary_phases, flags,
+                           calculated_at, {_SCORES})
+VALUES (%(assessment_id)s::uuid, %(primary_phase)s, %(secondary_phases)s::text[],
+        %(flags)s::text[], %(calculated_at)s,
+        {", ".join(f"%({p.value}_score)s" for p in Phase)})
+ON CONFLICT (assessment_id) DO UPDATE SET
+    primary_phase = excluded.primary_phase,
+    secondary_phases = excluded.secondary_phases,
+    flags = excluded.flags,
+    calculated_at = excluded.calculated_at,
+    {", ".join(f"{p.value}_score = excluded.{p.value}_score" for p in Phase)},
+    updated_at = now()
+RETURNING (SELECT primary_phase FROM old) AS old_primary
+"""
+_REPLACE_DISC_PROFILE = """
+WITH old AS (
+    SELECT primary_type FROM disc_profiles WHERE assessment_id = %(assessment_id)s::uuid
+)
+INSERT INTO disc_profiles (assessment_id, dominance_score, influence_score, steadiness_score,
+                           compliance_score, primary_type, secondary_type, calculated_at)
+VALUES (%(assessment_id)s::uuid, %(dominance_score)s, %(influence_score)s,
+        %(steadiness_score)s, %(compliance_score)s, %(primary_type)s, %(secondary_type)s,
+        %(calculated_at)s)
+ON CONFLICT (assessment_id) DO UPDATE SET
+    dominance_score = excluded.dominance_score,
+    influence_score = excluded.influence_score,
+    steadiness_score = excluded.steadiness_score,
+    compliance_score = excluded.compliance_score,
+    primary_type = excluded.primary_type,
+    secondary_type = excluded.secondary_type,
+    calculated_at = excluded.calculated_at,
+    updated_at = now()
+RETURNING (SELECT primary_type FROM old) AS old_primary
+"""
+_DROP_DISC_PROFILE = """
+DELETE FROM disc_profiles WHERE assessment_id = %(assessment_id)s::uuid
+RETURNING primary_type AS old_primary
+"""
+
+
 class SqlChecklistRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -281,17 +366,39 @@ class SqlChecklistRepository:
                 "item_order": item.order,
                 "phase_category": item.phase.value,
                 "priority": item.priority.value,
+                "source_key": item.source_key,
             }
             for item in items
         ]
         params = {"assessment_id": assessment_id, "created_by": by, "items": json.dumps(rows)}
         await execute(self._connection, _ADD_ITEMS, params)
 
+    async def entries(self, assessment_id: UUID) -> list[ChecklistEntry]:
+        rows = await fetch(self._connection, _ENTRIES, {"assessment_id": assessment_id})
+        return [
+            ChecklistEntry(
+                source_key=row.source_key,
+                text=row.item_text,
+                phase=Phase(row.phase_category) if row.phase_category else None,
+                order=row.item_order,
+                deleted=row.deleted_at is not None,
+            )
+            for row in rows
+        ]
+
 
 _ADD_ITEMS = """
 INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order, phase_category,
-                             priority)
+                             priority, source_key)
 SELECT %(assessment_id)s::uuid, %(created_by)s::uuid, item.*
 FROM jsonb_to_recordset(%(items)s::jsonb)
-     AS item(item_text text, item_order integer, phase_category text, priority text)
+     AS item(item_text text, item_order integer, phase_category text, priority text,
+             source_key text)
 """
+_ENTRIES = select(
+    ChecklistItemRow.source_key,
+    ChecklistItemRow.item_text,
+    ChecklistItemRow.phase_category,
+    ChecklistItemRow.item_order,
+    ChecklistItemRow.deleted_at,
+).where(ChecklistItemRow.assessment_id == bindparam("assessment_id"))

@@ -449,6 +449,12 @@ class ActivityLogRow(Base):
     created_at: Mapped[datetime] = _created_at()
 
 
+SOURCE_KEY_COMMENT = (
+    "What a generated item was generated from, phase:action text, kept through later edits; "
+    "null for an item a consultant added"
+)
+
+
 class ChecklistItemRow(Base):
     __tablename__ = "checklist_items"
     __table_args__ = (
@@ -479,6 +485,7 @@ class ChecklistItemRow(Base):
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
     deleted_at: Mapped[datetime | None]
+    source_key: Mapped[str | None] = mapped_column(Text, comment=SOURCE_KEY_COMMENT)
 
 
 class ConsultantSettingsRow(Base):

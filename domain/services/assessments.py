@@ -1,5 +1,5 @@
 """Assessment use cases: create, update, delete, archive and unarchive, autosave answers,
-complete.
+complete, re-score.
 
 A consultant reaches only their own assessments, an admin every one; anything else is
 `NotFound`, exactly like a missing or deleted assessment. Each use case is one unit of work
@@ -8,6 +8,9 @@ and records its activity row in the same transaction.
 Only a completed assessment can be archived. An archived one is read-only: every use case
 that changes an assessment, its answers, notes or reports finds it with `changeable`, which
 refuses it (`Archived`) until it is unarchived.
+
+Completion fixes the answers; their notes stay editable, and a completed assessment can be
+re-scored with the bank in force (`recalculate_assessment`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,15 @@ from uuid import UUID
 from domain.access import may_see_assessment
 from domain.assessments import Assessment, check_client_details
 from domain.bank import Bank
-from domain.errors import AlreadyCompleted, Archived, Incomplete, NotCompleted, NotFound
+from domain.errors import (
+    AlreadyCompleted,
+    Archived,
+    DomainError,
+    Incomplete,
+    NotCompleted,
+    NotFound,
+    ValidationError,
+)
 from domain.model import (
     ActivityEvent,
     Answer,
@@ -39,19 +50,21 @@ from domain.questionnaire import (
     progress,
     validate_answer,
 )
-from domain.recommendations import applicable, checklist
-from domain.scoring import score
+from domain.recommendations import ChecklistDraft, applicable, checklist, checklist_additions
+from domain.scoring import Scorecard, score
 
 COMPLETE = Decimal("100.00")
 
 
 @dataclass(frozen=True, slots=True)
 class ItemError:
-    """One answer of a batch that was not saved: its position, field and reason."""
+    """One answer of a batch that was not saved: its position, field and reason, and the
+    kind of refusal (an invalid answer, or one a completed assessment no longer takes)."""
 
     index: int
     field: str
     message: str
+    kind: type[DomainError] = ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +219,10 @@ async def save_responses(
 ) -> SaveOutcome:
     """The autosave path (SCORING §1, §5): each answer is checked on its own; the valid ones
     are saved together, the others reported by position. The first saved answer moves a draft
-    to in progress; progress and the mirrored columns follow every save."""
+    to in progress; progress and the mirrored columns follow every save. On a completed
+    assessment only notes change (`_save_notes`)."""
     valid: list[Answer] = []
+    positions: list[int] = []
     errors: list[ItemError] = []
     seen: set[str] = set()
     for index, answer in enumerate(answers):
@@ -221,13 +236,16 @@ async def save_responses(
         else:
             try:
                 valid.append(validate_answer(question, answer))
+                positions.append(index)
                 seen.add(answer.question_key)
             except InvalidAnswer as exc:
                 errors.append(ItemError(index, exc.field, exc.message))
     async with uow:
         assessment = await changeable(uow, actor, assessment_id)
         if assessment.status is AssessmentStatus.COMPLETED:
-            raise AlreadyCompleted
+            outcome = await _save_notes(uow, actor, assessment, valid, positions, errors)
+            await uow.commit()
+            return outcome
         saved: list[StoredResponse] = []
         if valid:
             written = await uow.responses.save(assessment_id, valid)
@@ -243,6 +261,61 @@ async def save_responses(
                 )
             )
         await uow.commit()
+    return SaveOutcome(assessment=assessment, saved=saved, errors=errors)
+
+
+NOTES_ONLY = "the assessment is completed: its answers can no longer change, only their notes"
+_ANSWER_FIELDS = ("not_applicable", "value", "values", "rating")
+
+
+def changed_answer_field(before: Answer, after: Answer) -> str | None:
+    """The first of the answer's own fields (its notes aside) that `after` changes, or None
+    when it gives the stored answer unchanged."""
+    for name in _ANSWER_FIELDS:
+        if getattr(before, name) != getattr(after, name):
+            return name
+    return None
+
+
+async def _save_notes(
+    uow: UnitOfWork,
+    actor: User,
+    assessment: Assessment,
+    valid: Sequence[Answer],
+    positions: Sequence[int],
+    errors: list[ItemError],
+) -> SaveOutcome:
+    """A completed assessment keeps its answers but takes new notes. An item must name a
+    question the assessment has a stored response to and give that response's answer
+    unchanged (each item replaces a response whole, so leaving the answer out would clear
+    it); anything else is refused by position as AlreadyCompleted, and the others are saved.
+    Progress, status and results stay as they are."""
+    stored = await uow.responses.answers(assessment.id)
+    kept: list[Answer] = []
+    for index, answer in zip(positions, valid, strict=True):
+        before = stored.get(answer.question_key)
+        if before is None:
+            field: str | None = "question_id"
+            message = "the assessment is completed: only the notes of a stored answer can change"
+        else:
+            field, message = changed_answer_field(before, answer), NOTES_ONLY
+        if field is None:
+            kept.append(answer)
+        else:
+            errors.append(ItemError(index, field, message, AlreadyCompleted))
+    errors.sort(key=lambda error: error.index)
+    saved: list[StoredResponse] = []
+    if kept:
+        saved = (await uow.responses.save(assessment.id, kept)).saved
+        await uow.activity.record(
+            _event(
+                actor,
+                assessment,
+                "notes_edited",
+                f"notes of {len(saved)} answer(s) of a completed assessment edited",
+                questions=[a.question_key for a in kept],
+            )
+        )
     return SaveOutcome(assessment=assessment, saved=saved, errors=errors)
 
 
@@ -264,6 +337,16 @@ async def _after_save(
     return await uow.assessments.update(assessment.id, changes)
 
 
+def _scored(bank: Bank, sheet: Answers) -> tuple[Scorecard, list[ChecklistDraft]]:
+    """SCORING §2-6 over the answers with this bank: the card and the checklist it leads to."""
+    card = score(bank.questions, sheet)
+    phases = card.phases
+    applied = applicable(
+        bank.recommendations, bank.questions, sheet, phases.primary, phases.secondary
+    )
+    return card, checklist(applied, phases.primary, phases.secondary)
+
+
 async def complete_assessment(
     *, uow: UnitOfWork, clock: Clock, bank: Bank, actor: User, assessment_id: UUID
 ) -> Assessment:
@@ -278,15 +361,9 @@ async def complete_assessment(
         if missing:
             raise Incomplete([q.key for q in missing])
         now = clock.now()
-        card = score(bank.questions, sheet)
+        card, items = _scored(bank, sheet)
         await uow.results.save(assessment_id, card, now)
-        phases = card.phases
-        applied = applicable(
-            bank.recommendations, bank.questions, sheet, phases.primary, phases.secondary
-        )
-        await uow.checklists.add(
-            assessment_id, checklist(applied, phases.primary, phases.secondary), actor.id
-        )
+        await uow.checklists.add(assessment_id, items, actor.id)
         assessment = await uow.assessments.update(
             assessment_id,
             {
@@ -301,7 +378,48 @@ async def complete_assessment(
                 assessment,
                 "completed",
                 "assessment completed and scored",
-                primary_phase=phases.primary.value,
+                primary_phase=card.phases.primary.value,
+            )
+        )
+        await uow.commit()
+    return assessment
+
+
+async def recalculate_assessment(
+    *, uow: UnitOfWork, clock: Clock, bank: Bank, actor: User, assessment_id: UUID
+) -> Assessment:
+    """Scores a completed assessment again with this bank, as completion scored it: the
+    answers stay, the phase result and DISC profile are replaced, and the checklist gains the
+    actions it lacks (`checklist_additions`), after its last item; the items already there
+    stay exactly as they are, the consultant's changes and deletions included. The audit row
+    holds the old and new primary phase and DISC type."""
+    async with uow:
+        assessment = await changeable(uow, actor, assessment_id)
+        if assessment.status is not AssessmentStatus.COMPLETED:
+            raise NotCompleted("only a completed assessment can be recalculated")
+        sheet = await uow.responses.answers(assessment_id)
+        card, items = _scored(bank, sheet)
+        before = await uow.results.replace(assessment_id, card, clock.now())
+        added = checklist_additions(items, await uow.checklists.entries(assessment_id))
+        await uow.checklists.add(assessment_id, added, actor.id)
+        old = {
+            "primary_phase": before.primary_phase.value if before.primary_phase else None,
+            "disc_type": before.disc_type.value if before.disc_type else None,
+        }
+        new = {
+            "primary_phase": card.phases.primary.value,
+            "disc_type": card.disc.primary.value if card.disc else None,
+        }
+        await uow.activity.record(
+            _event(
+                actor,
+                assessment,
+                "recalculated",
+                "assessment scored again with the current question bank",
+                bank_version=bank.version,
+                old=old,
+                new=new,
+                checklist_items_added=len(added),
             )
         )
         await uow.commit()

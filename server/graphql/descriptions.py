@@ -353,6 +353,16 @@ DESCRIPTIONS: dict[str, str] = {
         "Ends the login the access token belongs to: its access and refresh tokens stop working at "
         "once. ok is false when it had already ended."
     ),
+    "Mutation.recalculateAssessment": (
+        "Scores a COMPLETED assessment again with the question bank in force, as completion "
+        "scored it. Its answers stay; its phaseResult and discProfile are replaced. Its "
+        "checklist gains, at the end, the actions of the new result that it lacks; every item "
+        "already there stays as it is, the consultant's edits, ticks and order included, and an "
+        "item the consultant deleted does not come back. Reports made earlier are not changed. "
+        "NOT_COMPLETED before completion, ARCHIVED when archived. Recorded in the audit log with "
+        "the old and new primary phase and communication style."
+    ),
+    "Mutation.recalculateAssessment(id:)": "The assessment (an Assessment id).",
     "Mutation.refreshToken": (
         "Trades a refresh token for a new access token and a new refresh token; the one sent stops "
         "working. Presenting a refresh token again after it was used ends that whole login "
@@ -391,8 +401,11 @@ DESCRIPTIONS: dict[str, str] = {
         "Saves answers to an assessment (the autosave path), each replacing the question's earlier "
         "answer. Each answer is checked on its own: the valid ones are saved together, the others "
         "come back as user errors by position. The first saved answer moves a DRAFT to "
-        "IN_PROGRESS; a completed assessment refuses them all (ALREADY_COMPLETED), an archived "
-        "one too (ARCHIVED)."
+        "IN_PROGRESS. A COMPLETED assessment takes new notes only: an item must name a question "
+        "it has an answer to and repeat that answer unchanged with the new consultantNotes; an "
+        "item that would change or add an answer is refused by position (ALREADY_COMPLETED), and "
+        "progress, status and results stay as they are. An archived assessment refuses them all "
+        "(ARCHIVED)."
     ),
     "Mutation.saveResponses(input:)": "The assessment and its answers.",
     "Mutation.shareReport": (
@@ -701,7 +714,8 @@ DESCRIPTIONS: dict[str, str] = {
     ),
     "ResponseInput.consultantNotes": (
         "The consultant's notes, at most 5,000 characters, never shown to the client; null or left "
-        "out for none, which drops earlier notes."
+        "out for none, which drops earlier notes. The one part of an answer a completed "
+        "assessment still lets change."
     ),
     "ResponseInput.notApplicable": (
         "True to answer N/A, where the question allowsNotApplicable, with no value, values or "
@@ -721,18 +735,22 @@ DESCRIPTIONS: dict[str, str] = {
     ),
     "Role.CONSULTANT": "A consultant: works with their own assessments only.",
     "SaveResponsesInput": "Answers to save on one assessment, any number at once.",
-    "SaveResponsesInput.assessmentId": "The assessment (an Assessment id), not yet completed.",
+    "SaveResponsesInput.assessmentId": (
+        "The assessment (an Assessment id); once it is completed, only notes change."
+    ),
     "SaveResponsesInput.responses": "The answers, each to a different question.",
     "SaveResponsesPayload": "The outcome of an autosave.",
     "SaveResponsesPayload.assessment": (
         "The assessment after the save, with its new progress; null when it is missing or "
-        "completed, and nothing was saved."
+        "archived, and nothing was saved."
     ),
     "SaveResponsesPayload.responses": "The answers this call saved, in the order sent.",
     "SaveResponsesPayload.userErrors": (
         'One error for each answer not saved, at its position, e.g. field ["responses", "2", '
         '"rating"]; the other answers are saved. An error about the assessment itself '
-        "(NOT_FOUND, ALREADY_COMPLETED) means nothing was saved."
+        "(NOT_FOUND, ARCHIVED) means nothing was saved. On a completed assessment an item that "
+        "would change an answer is ALREADY_COMPLETED at the answer's field (questionId when "
+        "the question has no answer)."
     ),
     "Section": "A part of the questionnaire.",
     "Section.BUILD": (

@@ -145,13 +145,19 @@ def input_name(field: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
+def user_error_code(kind: type[DomainError]) -> str:
+    """The user error code of a kind of domain error: that of the first of its classes in
+    `USER_ERROR_CODES`."""
+    return next(USER_ERROR_CODES[k] for k in kind.__mro__ if k in USER_ERROR_CODES)
+
+
 def user_error_fields(
     error: DomainError, *, id_field: str = "id", renames: dict[str, str] | None = None
 ) -> tuple[list[str] | None, str]:
     """The input path and code of the user error for `error`. `id_field` is the input naming
     the object a NotFound is about; `renames` maps domain fields to this mutation's inputs
     where they differ from the usual (resetPassword's newPassword)."""
-    code = next(USER_ERROR_CODES[kind] for kind in type(error).__mro__ if kind in USER_ERROR_CODES)
+    code = user_error_code(type(error))
     if isinstance(error, ValidationError):
         return [(renames or {}).get(error.field) or input_name(error.field)], code
     if isinstance(error, DuplicateEmail):

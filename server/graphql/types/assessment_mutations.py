@@ -12,7 +12,7 @@ from domain.errors import DomainError
 from domain.model import Answer
 from domain.services import assessments as service
 from server.graphql.context import Info
-from server.graphql.errors import input_name
+from server.graphql.errors import input_name, user_error_code
 from server.graphql.fields import mutation
 from server.graphql.ids import BadId, expect_id, id_or_missing
 from server.graphql.permissions import SignedIn
@@ -97,9 +97,9 @@ class SaveResponsesPayload:
     user_errors: list[UserError]
 
 
-def _item_error(position: int, field: str, message: str) -> UserError:
+def _item_error(position: int, field: str, message: str, code: str = "VALIDATION") -> UserError:
     return UserError(
-        field=["responses", str(position), input_name(field)], message=message, code="VALIDATION"
+        field=["responses", str(position), input_name(field)], message=message, code=code
     )
 
 
@@ -202,6 +202,22 @@ class AssessmentMutations:
         return AssessmentPayload(assessment=Assessment.of(completed), user_errors=[])
 
     @mutation(permission_classes=[SignedIn])
+    async def recalculate_assessment(self, info: Info, id: strawberry.ID) -> AssessmentPayload:
+        """Scores a completed assessment again with the bank in force."""
+        context = info.context
+        try:
+            recalculated = await service.recalculate_assessment(
+                uow=context.uow(),
+                clock=context.clock,
+                bank=context.bank,
+                actor=context.require_viewer(),
+                assessment_id=id_or_missing(id, "Assessment"),
+            )
+        except DomainError as error:
+            return AssessmentPayload.failed(error)
+        return AssessmentPayload(assessment=Assessment.of(recalculated), user_errors=[])
+
+    @mutation(permission_classes=[SignedIn])
     async def save_responses(self, info: Info, input: SaveResponsesInput) -> SaveResponsesPayload:
         """SCORING §1 and §5 through the autosave path: valid items saved together, the
         others reported with their position, as ["responses", "<index>", "<field>"]."""
@@ -243,7 +259,10 @@ class AssessmentMutations:
             return SaveResponsesPayload(
                 assessment=None, responses=[], user_errors=[*errors, failure]
             )
-        errors += [_item_error(positions[e.index], e.field, e.message) for e in outcome.errors]
+        errors += [
+            _item_error(positions[e.index], e.field, e.message, user_error_code(e.kind))
+            for e in outcome.errors
+        ]
         errors.sort(key=lambda e: int((e.field or ["", "0"])[1]))
         views = question_views(context.bank, context.viewer)
         return SaveResponsesPayload(
