@@ -173,6 +173,12 @@ OWNED: list[tuple[str, str, Any]] = [
     ),
     ("completeAssessment", COMPLETE, lambda w: {"id": w.in_progress}),
     (
+        "recalculateAssessment",
+        "mutation($id: ID!) { recalculateAssessment(id: $id) {"
+        " assessment { id } userErrors { code } } }",
+        lambda w: {"id": w.completed},
+    ),
+    (
         "updateSchedulerLink",
         "mutation($input: UpdateSchedulerLinkInput!) { updateSchedulerLink(input: $input) {"
         " link { id } userErrors { code } } }",

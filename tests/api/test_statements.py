@@ -14,10 +14,10 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.auth import Argon2PasswordHasher
-from server.graphql.ids import to_global_id
+from server.graphql.ids import expect_id, to_global_id
 from tests.api.conftest import Account, Api, api_settings, roomy_rules
 from tests.api.test_assessments_api import _responses
-from tests.database import execute
+from tests.database import execute, query
 from tests.statements import Wire
 from tests.unit.test_client_stories import STORIES
 
@@ -181,6 +181,63 @@ async def test_completing_is_at_most_twelve_statements(api: Api, wire: Wire) -> 
     # the viewer; BEGIN, the assessment locked, its answers, the phase result, the style
     # profile, the checklist in one INSERT, the status, the audit row, COMMIT
     assert counts[1] == 10
+
+
+RECALCULATE = """
+mutation($id: ID!) { recalculateAssessment(id: $id) {
+  assessment { status } userErrors { code } } }"""
+
+
+async def _completed(api: Api, owner: Account) -> str:
+    assessment = _new_assessment(api, owner)
+    saved = await api(
+        SAVE, {"input": {"assessmentId": assessment, "responses": _every_answer()}}, as_=owner
+    )
+    assert saved["data"]["saveResponses"]["userErrors"] == []
+    done = await api(COMPLETE, {"id": assessment}, as_=owner)
+    assert done["data"]["completeAssessment"]["userErrors"] == []
+    return assessment
+
+
+async def test_recalculating_is_nine_statements_and_one_insert_for_new_items(
+    api: Api, wire: Wire
+) -> None:
+    owner = api.account()
+    counts = []
+    for _ in range(2):  # the first warms the prepared statements
+        counts.append(
+            await _counted(wire, api, owner, RECALCULATE, id=await _completed(api, owner))
+        )
+    # the viewer; BEGIN, the assessment locked, its answers, the phase result and the style
+    # profile each replaced, the checklist's items, the audit row, COMMIT (nothing to add)
+    assert counts[1] == 9
+    assessment = await _completed(api, owner)
+    execute(
+        api.url,
+        "DELETE FROM checklist_items WHERE assessment_id = :a",
+        a=expect_id(assessment, "Assessment"),
+    )
+    async with wire.counting() as sent:
+        result = await api(RECALCULATE, {"id": assessment}, as_=owner)
+    assert result["data"]["recalculateAssessment"]["userErrors"] == []
+    assert len(sent()) == 10, sent()  # the same and one INSERT of every item
+    [(items,)] = query(
+        api.url,
+        "SELECT count(*) FROM checklist_items WHERE assessment_id = :a",
+        a=expect_id(assessment, "Assessment"),
+    )
+    assert items > 1
+
+
+async def test_notes_after_completion_are_seven_statements(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    note = [_every_answer()[0] | {"consultantNotes": "Noted"}]
+    counts = []
+    for _ in range(2):
+        batch = {"input": {"assessmentId": await _completed(api, owner), "responses": note}}
+        counts.append(await _counted(wire, api, owner, SAVE, **batch))
+    # the viewer; BEGIN, the assessment locked, its answers, the upsert, the audit row, COMMIT
+    assert counts[1] == 7
 
 
 LOGIN = """

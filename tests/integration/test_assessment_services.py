@@ -3,7 +3,7 @@ with per-item errors, the draft-to-completed life cycle, scoring stored in one t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import uuid4
@@ -247,5 +247,19 @@ async def test_completing_scores_and_stores_everything_in_one_go(world: World) -
 
     with pytest.raises(AlreadyCompleted):
         await world.complete(assessment)
-    with pytest.raises(AlreadyCompleted):
-        await world.save(assessment, Answer("STAB-001", value="current"))
+    # the answers are fixed; only the notes of a stored answer still change
+    stored = sheet["STAB-001"]
+    other = next(o.value for o in BANK.question("STAB-001").options if o.value != stored.value)
+    refused = await world.save(assessment, Answer("STAB-001", value=other, notes="Later"))
+    assert refused.saved == []
+    assert [(e.index, e.field, e.kind) for e in refused.errors] == [(0, "value", AlreadyCompleted)]
+    noted = await world.save(assessment, replace(stored, notes="Later"))
+    assert noted.errors == []
+    assert noted.assessment.status is AssessmentStatus.COMPLETED
+    [note] = query(
+        world.url,
+        "SELECT r.consultant_notes FROM responses r JOIN questions q ON q.id = r.question_id "
+        "WHERE r.assessment_id = :a AND q.key = 'STAB-001'",
+        a=assessment.id,
+    )
+    assert note.consultant_notes == "Later"

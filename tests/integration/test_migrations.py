@@ -391,3 +391,50 @@ def test_the_order_migration_counts_existing_rows_again_both_ways(empty_database
     agree(TOGETHER)
     execute(empty_database, "UPDATE assessments SET status = 'completed'")
     agree(TOGETHER)
+
+
+def test_the_source_key_migration_keys_the_items_completion_generated(
+    empty_database: str,
+) -> None:
+    """0009 on a checklist made before it: the items inserted with the phase result (one
+    transaction, one created_at) get their phase and text as source_key; an item added
+    later, or one without a phase, gets none. Going back to 0008 drops the column."""
+    schema.upgrade(empty_database, "0008")
+    [(assessment, owner, generated_at)] = execute(
+        empty_database,
+        "WITH u AS (INSERT INTO users (email, password_hash, role, first_name, last_name)"
+        " VALUES ('a@example.com', 'x', 'consultant', 'A', 'B') RETURNING id),"
+        " a AS (INSERT INTO assessments (consultant_id, client_name, client_business_name,"
+        " client_email, status) SELECT id, 'C', 'B', 'c@example.com', 'completed' FROM u"
+        " RETURNING id, consultant_id)"
+        " INSERT INTO phase_results (assessment_id, stabilize_score, organize_score,"
+        " build_score, grow_score, systemic_score, primary_phase)"
+        " SELECT id, 50, 50, 50, 50, 50, 'stabilize' FROM a"
+        " RETURNING assessment_id, (SELECT consultant_id FROM a), created_at",
+    )
+    execute(
+        empty_database,
+        "INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order,"
+        " phase_category, created_at) VALUES"
+        " (:a, :u, 'Generated', 1, 'stabilize', :at),"
+        " (:a, :u, 'No phase', 2, NULL, :at),"
+        " (:a, :u, 'Added later', 3, 'stabilize', :at + interval '1 day')",
+        a=assessment,
+        u=owner,
+        at=generated_at,
+    )
+    schema.upgrade(empty_database)
+    keys = query(
+        empty_database, "SELECT item_text, source_key FROM checklist_items ORDER BY item_order"
+    )
+    assert [tuple(row) for row in keys] == [
+        ("Generated", "stabilize:Generated"),
+        ("No phase", None),
+        ("Added later", None),
+    ]
+    schema.downgrade(empty_database, "0008")
+    columns = query(
+        empty_database,
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'checklist_items'",
+    )
+    assert "source_key" not in {row.column_name for row in columns}

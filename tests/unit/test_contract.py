@@ -159,6 +159,29 @@ def test_the_practice_section_is_read_whole() -> None:
     assert "clientView" not in section  # the next section's
 
 
+# The fields of the Checklists section delivered so far, each declared as the section does.
+CHECKLISTS_DELIVERED = {
+    "Mutation": ["recalculateAssessment(id: ID!): AssessmentPayload!"],
+}
+
+
+def checklists_delivered() -> str:
+    """The core contract with the delivered fields of the Checklists section, each taken
+    from the section's own text."""
+    section = phase2_section("Checklists")
+    extensions = []
+    for owner, fields in CHECKLISTS_DELIVERED.items():
+        for declared in fields:
+            assert declared in section, declared
+        extensions.append(f"extend type {owner} {{ {' '.join(fields)} }}")
+    return CONTRACT_FILE.read_text() + "\n" + "\n".join(extensions)
+
+
+def test_the_schema_contains_what_is_delivered_of_the_checklists_section() -> None:
+    schema = build_schema(SCHEMA_FILE.read_text())
+    assert missing_from(schema, build_schema(checklists_delivered())) == []
+
+
 def test_a_default_differs_by_value_not_by_the_order_of_its_fields() -> None:
     """The check reads the contract's `{field: CREATED_AT, direction: DESC}` and the schema's
     `{direction: DESC, field: CREATED_AT}` as the same default, and another as another."""

@@ -8,11 +8,14 @@ from decimal import Decimal
 from domain.model import Condition, DiscType, Phase, Priority
 from domain.recommendations import (
     Category,
+    ChecklistDraft,
+    ChecklistEntry,
     Level,
     Recommendation,
     Trigger,
     applicable,
     checklist,
+    checklist_additions,
     quick_wins,
     roadmap,
     tone_for,
@@ -166,6 +169,76 @@ def test_checklist_has_one_item_per_action_with_priority_by_phase() -> None:
         (5, "G-1 first step", G, Priority.LOW),
         (6, "G-1 second step", G, Priority.LOW),
     ]
+
+
+def _stored(draft: ChecklistDraft, **changes: object) -> ChecklistEntry:
+    """The item a draft became when it was stored, then changed as `changes` say."""
+    fields: dict[str, object] = {
+        "source_key": draft.source_key,
+        "text": draft.text,
+        "phase": draft.phase,
+        "order": draft.order,
+        "deleted": False,
+    }
+    return ChecklistEntry(**(fields | changes))  # type: ignore[arg-type]
+
+
+def _texts(drafts: list[ChecklistDraft]) -> list[tuple[int, str]]:
+    return [(d.order, d.text) for d in drafts]
+
+
+FIRST = checklist([rec("O-1", O), rec("B-1", B)], O, (B,))
+AGAIN = checklist([rec("O-1", O), rec("G-1", G), rec("B-1", B)], B, ())
+
+
+def test_the_source_key_is_the_phase_and_the_text_as_generated() -> None:
+    assert FIRST[0].source_key == "organize:O-1 first step"
+
+
+def test_a_rescore_adds_only_the_actions_the_checklist_lacks_after_its_last_item() -> None:
+    stored = [_stored(d) for d in FIRST]
+    added = checklist_additions(AGAIN, stored)
+    assert _texts(added) == [(5, "G-1 first step"), (6, "G-1 second step")]
+    assert {d.priority for d in added} == {Priority.LOW}  # by the new result's phases
+
+
+def test_the_same_checklist_again_adds_nothing() -> None:
+    assert checklist_additions(FIRST, [_stored(d) for d in FIRST]) == []
+
+
+def test_an_edited_item_still_matches_what_it_was_generated_from() -> None:
+    """Changed text, phase and place: the action is still on the list."""
+    first, *rest = FIRST
+    stored = [_stored(first, text="Rewritten by the consultant", phase=G, order=9)]
+    stored += [_stored(d) for d in rest]
+    assert _texts(checklist_additions(FIRST, stored)) == []
+
+
+def test_a_deleted_item_never_comes_back_and_does_not_count_for_the_order() -> None:
+    *kept, last = FIRST
+    stored = [*(_stored(d) for d in kept), _stored(last, deleted=True, order=40)]
+    assert checklist_additions(FIRST, stored) == []
+    added = checklist_additions(AGAIN, stored)
+    assert [d.order for d in added] == [4, 5]  # after the last live item, 3
+
+
+def test_an_item_the_consultant_added_with_the_same_words_counts_as_there() -> None:
+    """Only a live one, in the same phase: a deleted or another phase's does not."""
+    g1 = [d for d in AGAIN if d.text == "G-1 first step"]
+    own = ChecklistEntry(None, "G-1 first step", G, 1, deleted=False)
+    assert checklist_additions(g1, [own]) == []
+    elsewhere = ChecklistEntry(None, "G-1 first step", B, 1, deleted=False)
+    gone = ChecklistEntry(None, "G-1 first step", G, 2, deleted=True)
+    assert _texts(checklist_additions(g1, [elsewhere, gone])) == [(2, "G-1 first step")]
+
+
+def test_an_empty_checklist_gets_every_action_numbered_from_one() -> None:
+    assert _texts(checklist_additions(FIRST, [])) == _texts(FIRST)
+
+
+def test_the_same_action_twice_is_added_once() -> None:
+    twice = [*FIRST[:1], FIRST[0]]
+    assert _texts(checklist_additions(twice, [])) == [(1, "O-1 first step")]
 
 
 def test_tone_follows_the_primary_type_and_is_neutral_without_one() -> None:
