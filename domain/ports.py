@@ -20,7 +20,7 @@ from domain.branding import ConsultantSettings, EncodedLogo, ImageFacts
 from domain.model import ActivityEvent, Answer, NewUser, ReportType, Role, User
 from domain.recommendations import ChecklistDraft
 from domain.reports import Branding, ReportDocument, SchedulerLink
-from domain.results import ReportRecord, StoredDiscProfile, StoredPhaseResult
+from domain.results import ChecklistItem, ReportRecord, StoredDiscProfile, StoredPhaseResult
 from domain.scheduler_links import SchedulerLinkRecord
 from domain.scoring import Scorecard
 
@@ -248,7 +248,17 @@ class ResultRepository(Protocol):
 
 
 class ChecklistRepository(Protocol):
-    async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None: ...
+    async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None:
+        """Writes the generated plan, every item at once."""
+        ...
+
+    async def get(self, item_id: UUID, *, lock: bool = False) -> ChecklistItem | None:
+        """The live item (FOR UPDATE with `lock`); None when missing or deleted."""
+        ...
+
+    async def update(self, item_id: UUID, changes: Mapping[str, object]) -> ChecklistItem:
+        """Sets the named columns of the item, and updated_at; returns the item as it now is."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

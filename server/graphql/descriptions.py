@@ -96,6 +96,9 @@ DESCRIPTIONS: dict[str, str] = {
     "Assessment.checklistItems": (
         "The action plan made at completion, in order; empty before completion."
     ),
+    "Assessment.checklistProgress": (
+        "How far through its checklist the assessment is, counted over the live items."
+    ),
     "Assessment.clientBusinessName": "The client's business name (1-200 characters).",
     "Assessment.clientEmail": "The client's email address, lower-cased.",
     "Assessment.clientName": "The client's name (1-100 characters).",
@@ -187,7 +190,12 @@ DESCRIPTIONS: dict[str, str] = {
         "One action of the client's action plan, made at completion from the recommendations that "
         "apply to their answers."
     ),
+    "ChecklistItem.completedBy": (
+        "Who marked it done: the consultant, or the client through their shared link; null "
+        "while not done."
+    ),
     "ChecklistItem.completedAt": "When it was marked done; null while not done.",
+    "ChecklistItem.createdAt": "When the item was made.",
     "ChecklistItem.dueDate": "The day it is due; null when no date is set.",
     "ChecklistItem.id": "The item's opaque global id.",
     "ChecklistItem.isCompleted": "Whether it is marked done; false when the plan is made.",
@@ -200,6 +208,24 @@ DESCRIPTIONS: dict[str, str] = {
         "HIGH for the primary phase, MEDIUM for a secondary phase, LOW for the others; null when "
         "it has none."
     ),
+    "ChecklistItem.updatedAt": "When the item last changed.",
+    "ChecklistPhaseProgress": "The progress through one phase's items.",
+    "ChecklistPhaseProgress.completed": "How many of them are done.",
+    "ChecklistPhaseProgress.phase": "The phase; null for the items that have none.",
+    "ChecklistPhaseProgress.total": "How many live items the phase has.",
+    "ChecklistProgress": "How far through its checklist an assessment is.",
+    "ChecklistProgress.byPhase": (
+        "The same counts for each phase that has items, in phase order, the items without a "
+        "phase last."
+    ),
+    "ChecklistProgress.completed": "How many of the items are done.",
+    "ChecklistProgress.percentage": (
+        "The share done, 0-100 with two decimals; 0 when there are no items."
+    ),
+    "ChecklistProgress.total": "How many live (not deleted) items there are.",
+    "CompletedBy": "Who marked a checklist item done.",
+    "CompletedBy.CLIENT": "The client, through the link of their shared report.",
+    "CompletedBy.CONSULTANT": "The consultant (or an administrator).",
     "CreateAssessmentInput": (
         "A new assessment, owned by the signed-in viewer and started in DRAFT."
     ),

@@ -122,6 +122,15 @@ async def test_a_nested_list_costs_the_same_nine_statements_for_5_or_50(
     assert counts[5] == counts[50]
 
 
+async def test_checklist_progress_on_a_page_is_one_statement_more(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    _seed(api, owner.id, 5)
+    with_progress = NESTED_LIST.replace(
+        "checklistItems {", "checklistProgress { total } checklistItems {"
+    )
+    assert len(await _sent(wire, api, with_progress, owner)) == 10
+
+
 SAVE = """
 mutation($input: SaveResponsesInput!) { saveResponses(input: $input) {
   assessment { progressPercentage } responses { id } userErrors { field code } } }"""

@@ -44,7 +44,7 @@ from server.graphql.types.assessment_lists import (
     StatusArgument,
     assessment_filter,
 )
-from server.graphql.types.checklists import ChecklistItem
+from server.graphql.types.checklists import ChecklistItem, ChecklistProgress
 from server.graphql.types.common import Node
 from server.graphql.types.questions import Question, QuestionViews, question_views
 from server.graphql.types.reports import Report
@@ -227,6 +227,11 @@ class Assessment(Node):
 
         return now_or_later(info.context.loaders.checklists, self.raw.id, made)
 
+    @field(graphql_type=ChecklistProgress)
+    def checklist_progress(self, info: Info) -> ChecklistProgress | Awaitable[ChecklistProgress]:
+        loader = info.context.loaders.checklist_progress
+        return now_or_later(loader, self.raw.id, ChecklistProgress.of)
+
 
 # The relations loaded ahead for a page, by field: the loader each reads (by assessment id).
 LOADED_AHEAD = {
@@ -235,6 +240,7 @@ LOADED_AHEAD = {
     "phaseResult": "phase_results",
     "discProfile": "disc_profiles",
     "checklistItems": "checklists",
+    "checklistProgress": "checklist_progress",
     "reports": "reports",
 }
 
