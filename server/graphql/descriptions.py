@@ -1174,6 +1174,44 @@ DESCRIPTIONS: dict[str, str] = {
         "The user's branding and email settings: for that user and for admins (NOT_FOUND for "
         "anyone else); empty, never null, before any are saved."
     ),
+    # Sections of the questionnaire
+    "Assessment.sections": (
+        "The questions the client is asked given the answers so far (as `questions`: follow-ups "
+        "shown or hidden by their parent's answer), grouped by section in the order they are "
+        "asked; a section with no visible question is left out."
+    ),
+    "MarkSectionNotApplicableInput": "The section of an assessment to mark not applicable.",
+    "MarkSectionNotApplicableInput.assessmentId": (
+        "The assessment (an Assessment id), not yet completed."
+    ),
+    "MarkSectionNotApplicableInput.section": "The section whose questions are marked N/A.",
+    "Mutation.markSectionNotApplicable": (
+        "Answers N/A to every question of the section that the assessment shows (as in "
+        "`Assessment.sections`) and that allows it, through the autosave path: answers already "
+        "given there are replaced (the audit trail keeps them), consultant notes stay, and a "
+        "question already N/A is left as it is. Each shown question that cannot be N/A comes "
+        'back as a VALIDATION user error at ["section", "<index>"], its position among the '
+        "section's questions in `Assessment.sections` before the call. Progress and the status "
+        "follow as for saveResponses; a completed assessment refuses it (ALREADY_COMPLETED), an "
+        "archived one too (ARCHIVED)."
+    ),
+    "Mutation.markSectionNotApplicable(input:)": "The assessment and the section.",
+    "Query.sections": (
+        "The whole question bank grouped by section, in the order questions are asked, with "
+        "each section's title and introduction; the scoring weights are shown to admins only."
+    ),
+    "QuestionSection": (
+        "A part of the questionnaire as a client sees it: its heading, its introduction and its "
+        "questions."
+    ),
+    "QuestionSection.description": (
+        "A sentence or two introducing the section to the business owner."
+    ),
+    "QuestionSection.questions": "Its questions, in the order they are asked.",
+    "QuestionSection.section": "Which section it is.",
+    "QuestionSection.title": (
+        'The heading shown to the business owner, e.g. "Getting on solid ground".'
+    ),
 }
 
 Described = GraphQLNamedType | GraphQLField | GraphQLArgument | GraphQLInputField | GraphQLEnumValue
