@@ -69,6 +69,13 @@ CHECKLISTS_DELIVERED: tuple[str, ...] | None = (
     "Assessment.sections",
     "Query.sections",
     "Mutation.markSectionNotApplicable",
+    "CompletedBy",
+    "ChecklistItem.completedBy",
+    "ChecklistItem.createdAt",
+    "ChecklistItem.updatedAt",
+    "ChecklistPhaseProgress",
+    "ChecklistProgress",
+    "Assessment.checklistProgress",
 )
 
 
