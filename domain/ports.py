@@ -20,7 +20,7 @@ from domain.branding import ConsultantSettings, EncodedLogo, ImageFacts
 from domain.model import ActivityEvent, Answer, DiscType, NewUser, Phase, ReportType, Role, User
 from domain.recommendations import ChecklistDraft, ChecklistEntry
 from domain.reports import Branding, ReportDocument, SchedulerLink
-from domain.results import ReportRecord, StoredDiscProfile, StoredPhaseResult
+from domain.results import ChecklistItem, ReportRecord, StoredDiscProfile, StoredPhaseResult
 from domain.scheduler_links import SchedulerLinkRecord
 from domain.scoring import Scorecard
 
@@ -265,11 +265,19 @@ class ResultRepository(Protocol):
 
 class ChecklistRepository(Protocol):
     async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None:
-        """Stores the items, each with its source_key."""
+        """Writes generated items, every one at once, each with its source_key."""
         ...
 
     async def entries(self, assessment_id: UUID) -> list[ChecklistEntry]:
         """Every item of the assessment, deleted ones too, as matching needs them."""
+        ...
+
+    async def get(self, item_id: UUID, *, lock: bool = False) -> ChecklistItem | None:
+        """The live item (FOR UPDATE with `lock`); None when missing or deleted."""
+        ...
+
+    async def update(self, item_id: UUID, changes: Mapping[str, object]) -> ChecklistItem:
+        """Sets the named columns of the item, and updated_at; returns the item as it now is."""
         ...
 
 

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from domain.errors import ValidationError
-from domain.model import Answer, Answers, Mirror, Question, QuestionType
+from domain.model import Answer, Answers, Mirror, Question, QuestionType, Section
 from domain.text import text_problem
 
 TEXT_MAX_LENGTH = 5_000
@@ -52,6 +52,32 @@ def visible_questions(questions: Sequence[Question], answers: Answers) -> list[Q
         visible.append(question)
         shown.add(question.key)
     return visible
+
+
+def by_section(questions: Iterable[Question]) -> list[tuple[Section, list[Question]]]:
+    """The questions grouped by section: the sections in the order of their first question,
+    each one's questions in the order given. A section with no question is left out."""
+    groups: dict[Section, list[Question]] = {}
+    for question in questions:
+        groups.setdefault(question.section, []).append(question)
+    return list(groups.items())
+
+
+def not_applicable_answers(
+    questions: Sequence[Question], answers: Answers, section: Section
+) -> list[Answer]:
+    """An N/A answer for each visible question of `section`, in order, keeping the notes of
+    the answer it replaces (they are the consultant's, not the client's answer). Whether a
+    question may be N/A is left to `validate_answer`, which refuses those that may not."""
+    return [
+        Answer(
+            question_key=question.key,
+            not_applicable=True,
+            notes=answers[question.key].notes if question.key in answers else None,
+        )
+        for question in visible_questions(questions, answers)
+        if question.section is section
+    ]
 
 
 def visible_answers(

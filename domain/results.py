@@ -11,6 +11,7 @@ from uuid import UUID
 
 from domain.model import (
     AssessmentStatus,
+    CompletedBy,
     DiscType,
     EventCategory,
     Phase,
@@ -49,7 +50,34 @@ class ChecklistItem:
     priority: Priority | None
     is_completed: bool
     completed_at: datetime | None
+    completed_by: CompletedBy | None
     due_date: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseProgress:
+    """How many of an assessment's live items in one phase (None: items without one) are done."""
+
+    phase: Phase | None
+    total: int
+    completed: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistProgress:
+    """How far through its live checklist an assessment is: counts, the percentage done
+    (0-100, two decimals; 0 with no items) and the same counts per phase, in phase order with
+    the items without a phase last."""
+
+    total: int
+    completed: int
+    percentage: Decimal
+    by_phase: tuple[PhaseProgress, ...]
+
+
+NO_CHECKLIST = ChecklistProgress(total=0, completed=0, percentage=Decimal("0.00"), by_phase=())
 
 
 @dataclass(frozen=True, slots=True)

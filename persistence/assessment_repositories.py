@@ -1,4 +1,4 @@
-"""Repositories for assessments, their responses, results and checklists (Core statements on
+"""Repositories for assessments, their responses and results (Core statements on
 the unit of work's connection; rows map straight to domain objects)."""
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from domain.assessments import Assessment, ClientDetails
 from domain.bank import Bank
 from domain.model import Answer, AssessmentStatus, DiscType, Phase, QuestionType
 from domain.ports import ReplacedResults, SavedAnswers, StoredResponse
-from domain.recommendations import ChecklistDraft, ChecklistEntry
 from domain.scoring import Scorecard
 from persistence.connections import Connection
 from persistence.models import (
     AssessmentRow,
-    ChecklistItemRow,
     DiscProfileRow,
     PhaseResultRow,
     ResponseRow,
@@ -349,56 +347,3 @@ _DROP_DISC_PROFILE = """
 DELETE FROM disc_profiles WHERE assessment_id = %(assessment_id)s::uuid
 RETURNING primary_type AS old_primary
 """
-
-
-class SqlChecklistRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None:
-        """Every item in one INSERT. The items travel as one JSON array: a completion writes
-        well over a hundred, and psycopg adapts a JSON string far faster than four arrays."""
-        if not items:
-            return
-        rows = [
-            {
-                "item_text": item.text,
-                "item_order": item.order,
-                "phase_category": item.phase.value,
-                "priority": item.priority.value,
-                "source_key": item.source_key,
-            }
-            for item in items
-        ]
-        params = {"assessment_id": assessment_id, "created_by": by, "items": json.dumps(rows)}
-        await execute(self._connection, _ADD_ITEMS, params)
-
-    async def entries(self, assessment_id: UUID) -> list[ChecklistEntry]:
-        rows = await fetch(self._connection, _ENTRIES, {"assessment_id": assessment_id})
-        return [
-            ChecklistEntry(
-                source_key=row.source_key,
-                text=row.item_text,
-                phase=Phase(row.phase_category) if row.phase_category else None,
-                order=row.item_order,
-                deleted=row.deleted_at is not None,
-            )
-            for row in rows
-        ]
-
-
-_ADD_ITEMS = """
-INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order, phase_category,
-                             priority, source_key)
-SELECT %(assessment_id)s::uuid, %(created_by)s::uuid, item.*
-FROM jsonb_to_recordset(%(items)s::jsonb)
-     AS item(item_text text, item_order integer, phase_category text, priority text,
-             source_key text)
-"""
-_ENTRIES = select(
-    ChecklistItemRow.source_key,
-    ChecklistItemRow.item_text,
-    ChecklistItemRow.phase_category,
-    ChecklistItemRow.item_order,
-    ChecklistItemRow.deleted_at,
-).where(ChecklistItemRow.assessment_id == bindparam("assessment_id"))

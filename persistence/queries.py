@@ -13,18 +13,27 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Text, any_, bindparam, cast, select
+from sqlalchemy import ColumnElement, Numeric, Text, any_, bindparam, cast, func, select, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as UUID_TYPE
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.assessments import Assessment
 from domain.bank import Bank
-from domain.model import DiscType, EventCategory, Phase, Priority, ReportType, Severity, User
+from domain.model import (
+    DiscType,
+    EventCategory,
+    Phase,
+    ReportType,
+    Severity,
+    User,
+)
 from domain.ports import StoredResponse
 from domain.results import (
     ActivityRecord,
     ChecklistItem,
+    ChecklistProgress,
+    PhaseProgress,
     ReportRecord,
     StoredDiscProfile,
     StoredPhaseResult,
@@ -36,6 +45,7 @@ from persistence.assessment_repositories import (
     answer_from_row,
     assessment_from_row,
 )
+from persistence.checklist_repositories import CHECKLIST_COLUMNS, checklist_item
 from persistence.connections import Connection
 from persistence.models import (
     ActivityLogRow,
@@ -64,17 +74,6 @@ REPORT_COLUMNS = (
     ReportRow.share_expires_at,
     ReportRow.view_count,
     ReportRow.created_at,
-)
-CHECKLIST_COLUMNS = (
-    ChecklistItemRow.id,
-    ChecklistItemRow.assessment_id,
-    ChecklistItemRow.item_text,
-    ChecklistItemRow.item_order,
-    ChecklistItemRow.phase_category,
-    ChecklistItemRow.priority,
-    ChecklistItemRow.is_completed,
-    ChecklistItemRow.completed_at,
-    ChecklistItemRow.due_date,
 )
 LINK_COLUMNS = (
     SchedulerLinkRow.id,
@@ -263,18 +262,54 @@ async def checklist_by_assessment(
     return dict(found)
 
 
-def checklist_item(row: Row) -> ChecklistItem:
-    return ChecklistItem(
-        id=row.id,
-        assessment_id=row.assessment_id,
-        text=row.item_text,
-        order=row.item_order,
-        phase=Phase(row.phase_category) if row.phase_category else None,
-        priority=Priority(row.priority) if row.priority else None,
-        is_completed=row.is_completed,
-        completed_at=row.completed_at,
-        due_date=row.due_date,
+_DONE = func.count().filter(ChecklistItemRow.is_completed)
+# Per assessment, the whole list (grouping() = 1) and each phase, in one pass over its items.
+_CHECKLIST_PROGRESS = (
+    select(
+        ChecklistItemRow.assessment_id,
+        ChecklistItemRow.phase_category,
+        func.grouping(ChecklistItemRow.phase_category).label("whole"),
+        func.count().label("total"),
+        _DONE.label("completed"),
+        func.round(cast(100 * _DONE, Numeric) / func.count(), 2).label("percentage"),
     )
+    .where(any_of(ChecklistItemRow.assessment_id), ChecklistItemRow.deleted_at.is_(None))
+    .group_by(
+        func.grouping_sets(
+            tuple_(ChecklistItemRow.assessment_id),
+            tuple_(ChecklistItemRow.assessment_id, ChecklistItemRow.phase_category),
+        )
+    )
+)
+_PHASE_ORDER = {phase: position for position, phase in enumerate(Phase)}
+
+
+async def checklist_progress_by_assessment(
+    connection: Connection, ids: Sequence[UUID]
+) -> dict[UUID, ChecklistProgress]:
+    """The progress of each assessment that has live items; one without any has no entry."""
+    wholes: dict[UUID, Row] = {}
+    phases: dict[UUID, list[PhaseProgress]] = defaultdict(list)
+    for row in await _rows(connection, _CHECKLIST_PROGRESS, ids):
+        if row.whole:
+            wholes[row.assessment_id] = row
+        else:
+            phase = Phase(row.phase_category) if row.phase_category else None
+            phases[row.assessment_id].append(PhaseProgress(phase, row.total, row.completed))
+    return {
+        key: ChecklistProgress(
+            total=row.total,
+            completed=row.completed,
+            percentage=row.percentage,
+            by_phase=tuple(
+                sorted(
+                    phases[key],
+                    key=lambda p: len(_PHASE_ORDER) if p.phase is None else _PHASE_ORDER[p.phase],
+                )
+            ),
+        )
+        for key, row in wholes.items()
+    }
 
 
 _REPORTS = (

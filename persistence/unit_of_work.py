@@ -9,10 +9,10 @@ from typing import Self
 from domain.bank import Bank, load_bank
 from persistence.assessment_repositories import (
     SqlAssessmentRepository,
-    SqlChecklistRepository,
     SqlResponseRepository,
     SqlResultRepository,
 )
+from persistence.checklist_repositories import SqlChecklistRepository
 from persistence.connections import ConnectionScope, Transaction
 from persistence.erasure import SqlErasureRepository
 from persistence.report_repositories import SqlReportRepository

@@ -3,9 +3,10 @@
 
 Loading checks the file's structure and its cross-references (unique keys and option values,
 points within 0-5, one-hot DISC options, conditions and triggers that point at real questions
-and options) and raises `BankError` naming the offending entry. The order of `questions` in the
-file is the bank order: the order questions are asked, and the order SCORING §4's recency rule
-reads. Imports the rest of `domain` and the standard library only.
+and options, a title and an introduction for every section) and raises `BankError` naming the
+offending entry. The order of `questions` in the file is the bank order: the order questions
+are asked, and the order SCORING §4's recency rule reads. Imports the rest of `domain` and the
+standard library only.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def parse_bank(data: Mapping[str, Any]) -> Bank:
         version=str(data["version"]),
         questions=questions,
         recommendations=recommendations,
-        sections={Section(k): SectionText(**v) for k, v in data["sections"].items()},
+        sections=_sections(data["sections"]),
         phases={Phase(k): PhaseText(**v) for k, v in data["phases"].items()},
         tones=tones,
     )
@@ -227,6 +228,24 @@ def _check_questions(questions: tuple[Question, ...]) -> None:
         seen[question.key] = question
     mirrors = [q.mirror for q in questions if q.mirror is not None]
     _unique([str(m) for m in mirrors], "mirror")
+
+
+def _sections(raw: Mapping[str, Any]) -> dict[Section, SectionText]:
+    """Every section's title and introduction, as the questionnaire shows them to the owner,
+    in the order of `Section`."""
+    texts: dict[Section, SectionText] = {}
+    for section in Section:
+        entry = raw.get(section.value)
+        try:
+            if entry is None:
+                raise KeyError("missing")
+            texts[section] = SectionText(title=_text(entry["title"]), intro=_text(entry["intro"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BankError(f"section {section.value}: a title and an intro are needed") from exc
+    unknown = sorted(set(raw) - {s.value for s in Section})
+    if unknown:
+        raise BankError(f"sections {unknown} are no section of the questionnaire")
+    return texts
 
 
 # -- recommendations --------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Assessment use cases: create, update, delete, archive and unarchive, autosave answers,
-complete, re-score.
+mark a section not applicable, complete, re-score.
 
 A consultant reaches only their own assessments, an admin every one; anything else is
 `NotFound`, exactly like a missing or deleted assessment. Each use case is one unit of work
@@ -40,6 +40,7 @@ from domain.model import (
     EventCategory,
     Mirror,
     Question,
+    Section,
     User,
 )
 from domain.ports import Clock, StoredResponse, UnitOfWork
@@ -47,6 +48,7 @@ from domain.questionnaire import (
     InvalidAnswer,
     mirrored,
     missing_required,
+    not_applicable_answers,
     progress,
     validate_answer,
 )
@@ -221,25 +223,7 @@ async def save_responses(
     are saved together, the others reported by position. The first saved answer moves a draft
     to in progress; progress and the mirrored columns follow every save. On a completed
     assessment only notes change (`_save_notes`)."""
-    valid: list[Answer] = []
-    positions: list[int] = []
-    errors: list[ItemError] = []
-    seen: set[str] = set()
-    for index, answer in enumerate(answers):
-        question = bank.by_key.get(answer.question_key)
-        if question is None:
-            errors.append(ItemError(index, "question_id", "no such question"))
-        elif answer.question_key in seen:
-            errors.append(
-                ItemError(index, "question_id", "the question is answered twice in this batch")
-            )
-        else:
-            try:
-                valid.append(validate_answer(question, answer))
-                positions.append(index)
-                seen.add(answer.question_key)
-            except InvalidAnswer as exc:
-                errors.append(ItemError(index, exc.field, exc.message))
+    valid, positions, errors = _checked(bank, answers)
     async with uow:
         assessment = await changeable(uow, actor, assessment_id)
         if assessment.status is AssessmentStatus.COMPLETED:
@@ -317,6 +301,103 @@ async def _save_notes(
             )
         )
     return SaveOutcome(assessment=assessment, saved=saved, errors=errors)
+
+
+async def mark_section_not_applicable(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    bank: Bank,
+    actor: User,
+    assessment_id: UUID,
+    section: Section,
+) -> SaveOutcome:
+    """Answers N/A (SCORING §1) to every visible question of `section` that allows it, through
+    the autosave's checks and writes, so progress, status and the audit trail follow as for
+    `save_responses`.
+
+    Chosen where SCORING is silent: marking a section N/A is the consultant saying that part
+    of the questionnaire does not exist for this business, so it replaces the answers already
+    given there (the audit row keeps what they were); the consultant's notes stay. A question
+    already N/A is left as it is, so marking a section twice changes nothing the second time.
+    The questions that cannot be N/A are reported by their position among the section's
+    visible questions (as `ItemError.index`); hidden follow-ups are neither marked nor
+    reported."""
+    async with uow:
+        assessment = await changeable(uow, actor, assessment_id)
+        if assessment.status is AssessmentStatus.COMPLETED:
+            raise AlreadyCompleted
+        sheet = await uow.responses.answers(assessment_id)
+        marks = not_applicable_answers(bank.questions, sheet, section)
+        checked, _, errors = _checked(bank, marks)
+        valid = [a for a in checked if not _already_na(sheet.get(a.question_key))]
+        saved: list[StoredResponse] = []
+        if valid:
+            written = await uow.responses.save(assessment_id, valid)
+            saved = written.saved
+            assessment = await _after_save(uow, clock, bank.questions, assessment, written.sheet)
+            replaced = {
+                a.question_key: _answer_given(sheet[a.question_key])
+                for a in valid
+                if a.question_key in sheet and sheet[a.question_key].is_answered
+            }
+            await uow.activity.record(
+                _event(
+                    actor,
+                    assessment,
+                    "section_marked_not_applicable",
+                    f"{len(saved)} answer(s) of section {section.value} marked N/A",
+                    section=section.value,
+                    saved=len(saved),
+                    marked=[a.question_key for a in valid],
+                    replaced=replaced,
+                )
+            )
+        await uow.commit()
+    return SaveOutcome(assessment=assessment, saved=saved, errors=errors)
+
+
+def _checked(
+    bank: Bank, answers: Sequence[Answer]
+) -> tuple[list[Answer], list[int], list[ItemError]]:
+    """Each answer checked on its own: the valid ones (normalised) with their positions, and
+    the others by position."""
+    valid: list[Answer] = []
+    positions: list[int] = []
+    errors: list[ItemError] = []
+    seen: set[str] = set()
+    for index, answer in enumerate(answers):
+        question = bank.by_key.get(answer.question_key)
+        if question is None:
+            errors.append(ItemError(index, "question_id", "no such question"))
+        elif answer.question_key in seen:
+            errors.append(
+                ItemError(index, "question_id", "the question is answered twice in this batch")
+            )
+        else:
+            try:
+                valid.append(validate_answer(question, answer))
+                positions.append(index)
+                seen.add(answer.question_key)
+            except InvalidAnswer as exc:
+                errors.append(ItemError(index, exc.field, exc.message))
+    return valid, positions, errors
+
+
+def _already_na(answer: Answer | None) -> bool:
+    return answer is not None and answer.not_applicable
+
+
+def _answer_given(answer: Answer) -> dict[str, object]:
+    """What an answer said, for the audit trail."""
+    given: dict[str, object] = {}
+    if answer.value is not None:
+        given["value"] = answer.value
+    if answer.values:
+        given["values"] = list(answer.values)
+    if answer.rating is not None:
+        given["rating"] = answer.rating
+    return given
 
 
 async def _after_save(

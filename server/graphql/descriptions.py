@@ -96,6 +96,9 @@ DESCRIPTIONS: dict[str, str] = {
     "Assessment.checklistItems": (
         "The action plan made at completion, in order; empty before completion."
     ),
+    "Assessment.checklistProgress": (
+        "How far through its checklist the assessment is, counted over the live items."
+    ),
     "Assessment.clientBusinessName": "The client's business name (1-200 characters).",
     "Assessment.clientEmail": "The client's email address, lower-cased.",
     "Assessment.clientName": "The client's name (1-100 characters).",
@@ -187,7 +190,12 @@ DESCRIPTIONS: dict[str, str] = {
         "One action of the client's action plan, made at completion from the recommendations that "
         "apply to their answers."
     ),
+    "ChecklistItem.completedBy": (
+        "Who marked it done: the consultant, or the client through their shared link; null "
+        "while not done."
+    ),
     "ChecklistItem.completedAt": "When it was marked done; null while not done.",
+    "ChecklistItem.createdAt": "When the item was made.",
     "ChecklistItem.dueDate": "The day it is due; null when no date is set.",
     "ChecklistItem.id": "The item's opaque global id.",
     "ChecklistItem.isCompleted": "Whether it is marked done; false when the plan is made.",
@@ -200,6 +208,24 @@ DESCRIPTIONS: dict[str, str] = {
         "HIGH for the primary phase, MEDIUM for a secondary phase, LOW for the others; null when "
         "it has none."
     ),
+    "ChecklistItem.updatedAt": "When the item last changed.",
+    "ChecklistPhaseProgress": "The progress through one phase's items.",
+    "ChecklistPhaseProgress.completed": "How many of them are done.",
+    "ChecklistPhaseProgress.phase": "The phase; null for the items that have none.",
+    "ChecklistPhaseProgress.total": "How many live items the phase has.",
+    "ChecklistProgress": "How far through its checklist an assessment is.",
+    "ChecklistProgress.byPhase": (
+        "The same counts for each phase that has items, in phase order, the items without a "
+        "phase last."
+    ),
+    "ChecklistProgress.completed": "How many of the items are done.",
+    "ChecklistProgress.percentage": (
+        "The share done, 0-100 with two decimals; 0 when there are no items."
+    ),
+    "ChecklistProgress.total": "How many live (not deleted) items there are.",
+    "CompletedBy": "Who marked a checklist item done.",
+    "CompletedBy.CLIENT": "The client, through the link of their shared report.",
+    "CompletedBy.CONSULTANT": "The consultant (or an administrator).",
     "CreateAssessmentInput": (
         "A new assessment, owned by the signed-in viewer and started in DRAFT."
     ),
@@ -1165,6 +1191,44 @@ DESCRIPTIONS: dict[str, str] = {
     "User.settings": (
         "The user's branding and email settings: for that user and for admins (NOT_FOUND for "
         "anyone else); empty, never null, before any are saved."
+    ),
+    # Sections of the questionnaire
+    "Assessment.sections": (
+        "The questions the client is asked given the answers so far (as `questions`: follow-ups "
+        "shown or hidden by their parent's answer), grouped by section in the order they are "
+        "asked; a section with no visible question is left out."
+    ),
+    "MarkSectionNotApplicableInput": "The section of an assessment to mark not applicable.",
+    "MarkSectionNotApplicableInput.assessmentId": (
+        "The assessment (an Assessment id), not yet completed."
+    ),
+    "MarkSectionNotApplicableInput.section": "The section whose questions are marked N/A.",
+    "Mutation.markSectionNotApplicable": (
+        "Answers N/A to every question of the section that the assessment shows (as in "
+        "`Assessment.sections`) and that allows it, through the autosave path: answers already "
+        "given there are replaced (the audit trail keeps them), consultant notes stay, and a "
+        "question already N/A is left as it is. Each shown question that cannot be N/A comes "
+        'back as a VALIDATION user error at ["section", "<index>"], its position among the '
+        "section's questions in `Assessment.sections` before the call. Progress and the status "
+        "follow as for saveResponses; a completed assessment refuses it (ALREADY_COMPLETED), an "
+        "archived one too (ARCHIVED)."
+    ),
+    "Mutation.markSectionNotApplicable(input:)": "The assessment and the section.",
+    "Query.sections": (
+        "The whole question bank grouped by section, in the order questions are asked, with "
+        "each section's title and introduction; the scoring weights are shown to admins only."
+    ),
+    "QuestionSection": (
+        "A part of the questionnaire as a client sees it: its heading, its introduction and its "
+        "questions."
+    ),
+    "QuestionSection.description": (
+        "A sentence or two introducing the section to the business owner."
+    ),
+    "QuestionSection.questions": "Its questions, in the order they are asked.",
+    "QuestionSection.section": "Which section it is.",
+    "QuestionSection.title": (
+        'The heading shown to the business owner, e.g. "Getting on solid ground".'
     ),
 }
 

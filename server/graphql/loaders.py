@@ -22,8 +22,10 @@ from domain.branding import ConsultantSettings
 from domain.model import User
 from domain.ports import StoredResponse
 from domain.results import (
+    NO_CHECKLIST,
     ActivityRecord,
     ChecklistItem,
+    ChecklistProgress,
     ReportRecord,
     StoredDiscProfile,
     StoredPhaseResult,
@@ -52,6 +54,10 @@ def _loader(
 
 def _none() -> None:
     return None
+
+
+def _no_checklist() -> ChecklistProgress:
+    return NO_CHECKLIST
 
 
 class Loaders:
@@ -92,6 +98,10 @@ class Loaders:
     @cached_property
     def checklists(self) -> DataLoader[UUID, list[ChecklistItem]]:
         return _loader(self._scope, queries.checklist_by_assessment, list)
+
+    @cached_property
+    def checklist_progress(self) -> DataLoader[UUID, ChecklistProgress]:
+        return _loader(self._scope, queries.checklist_progress_by_assessment, _no_checklist)
 
     @cached_property
     def reports(self) -> DataLoader[UUID, list[ReportRecord]]:

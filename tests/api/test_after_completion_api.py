@@ -17,9 +17,9 @@ from domain.recommendations import Category, Level, Recommendation, Trigger
 from domain.scoring import score
 from server.graphql.ids import expect_id
 from tests.api.conftest import Account, Api
-from tests.api.test_archive_api import ARCHIVE, _completed, _draft
+from tests.api.flows import STORY, completed_assessment
+from tests.api.test_archive_api import ARCHIVE, _draft
 from tests.api.test_assessments_api import COMPLETE, CREATE, QID, SAVE, _input, _responses
-from tests.api.test_reports_api import STORY
 from tests.database import execute, query
 
 BANK = load_bank()
@@ -132,7 +132,7 @@ async def test_notes_change_after_completion_and_answers_do_not(api: Api) -> Non
 
 async def test_a_completed_assessment_refusing_every_item_saves_nothing(api: Api) -> None:
     ann = api.account()
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     everything = _responses(STORY.sheet())
     changed = [{"questionId": item["questionId"]} for item in everything[:3]]  # answers cleared
     result = _read(
@@ -152,7 +152,7 @@ async def test_a_completed_assessment_refusing_every_item_saves_nothing(api: Api
 
 async def test_notes_of_a_completed_assessment_are_the_owners_alone(api: Api) -> None:
     ann, bob = api.account(), api.account()
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     item = [_item(STORY.sheet()["STAB-001"], "Bob's note")]
     result = _read(await api(NOTES, {"input": {"assessmentId": done, "responses": item}}, as_=bob))
     assert [(e["field"], e["code"]) for e in result["userErrors"]] == [
@@ -260,7 +260,7 @@ def _consultant_works_the_checklist(api: Api, owner: Account, assessment: str) -
 
 async def test_the_same_bank_changes_nothing_but_the_time_of_the_results(api: Api) -> None:
     ann = api.account()
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     before = _read(await api(READ, {"id": done}, as_=ann))
     items = _live_items(api, done)
     assert all(row.source_key == f"{row.phase_category}:{row.item_text}" for row in items)
@@ -289,7 +289,7 @@ async def test_the_same_bank_changes_nothing_but_the_time_of_the_results(api: Ap
 
 async def test_recalculating_after_a_bank_change(api: Api, app: Starlette) -> None:
     ann = api.account()
-    done = await _completed(api, ann)  # scored by today's bank
+    done = await completed_assessment(api, ann)  # scored by today's bank
     before = _read(await api(READ, {"id": done}, as_=ann))
     assert (before["phaseResult"]["primaryPhase"], before["discProfile"]["primaryType"]) == (
         "BUILD",
@@ -360,7 +360,7 @@ async def test_recalculating_after_a_bank_change(api: Api, app: Starlette) -> No
 async def test_without_a_profile_any_more_the_old_one_goes(api: Api, app: Starlette) -> None:
     """A bank whose options no longer read the style: the stored profile is removed."""
     ann = api.account()
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     blind = replace(
         BANK,
         questions=tuple(
@@ -403,7 +403,7 @@ async def test_only_a_completed_assessment_is_recalculated(api: Api) -> None:
 
 async def test_an_archived_assessment_is_not_recalculated(api: Api) -> None:
     ann = api.account()
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     assert _read(await api(ARCHIVE, {"id": done}, as_=ann))["userErrors"] == []
     result = _read(await api(RECALCULATE, {"id": done}, as_=ann))
     assert result["assessment"] is None
@@ -413,7 +413,7 @@ async def test_an_archived_assessment_is_not_recalculated(api: Api) -> None:
 
 async def test_recalculating_is_for_the_owner_and_administrators(api: Api) -> None:
     ann, bob, admin = api.account(), api.account(), api.account("admin")
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     theirs = _read(await api(RECALCULATE, {"id": done}, as_=bob))
     assert (theirs["assessment"], theirs["userErrors"]) == (
         None,

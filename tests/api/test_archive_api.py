@@ -11,9 +11,10 @@ import pytest
 
 from server.graphql.ids import expect_id
 from tests.api.conftest import Account, Api
+from tests.api.flows import STORY, completed_assessment
 from tests.api.test_access_matrix import _snapshot
 from tests.api.test_assessments_api import COMPLETE, CREATE, QID, SAVE, _input, _responses
-from tests.api.test_reports_api import GENERATE, SHARE, STORY, _generate
+from tests.api.test_reports_api import GENERATE, SHARE, _generate
 from tests.database import execute, query
 
 ARCHIVE = """
@@ -33,16 +34,6 @@ mutation($id: ID!) { revokeReportShare(reportId: $id) {
 LISTED = "{ assessments(archived: null) { edges { node { id archivedAt } } } }"
 READ = """query($id: ID!) { assessment(id: $id) { status archivedAt clientName
   phaseResult { primaryPhase } reports { id } } }"""
-
-
-async def _completed(api: Api, owner: Account) -> str:
-    created = await api(CREATE, {"input": _input()}, as_=owner)
-    assessment_id: str = created["data"]["createAssessment"]["assessment"]["id"]
-    items = _responses(STORY.sheet())
-    await api(SAVE, {"input": {"assessmentId": assessment_id, "responses": items}}, as_=owner)
-    done = await api(COMPLETE, {"id": assessment_id}, as_=owner)
-    assert done["data"]["completeAssessment"]["userErrors"] == []
-    return assessment_id
 
 
 async def _draft(api: Api, owner: Account) -> str:
@@ -69,7 +60,7 @@ def _payload(result: dict[str, Any]) -> dict[str, Any]:
 
 async def test_archiving_puts_a_completed_assessment_away_and_back(api: Api) -> None:
     ann = api.account()
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     archived = _payload(await api(ARCHIVE, {"id": done}, as_=ann))
     assert archived["userErrors"] == []
     assert archived["assessment"]["archivedAt"] is not None
@@ -136,7 +127,7 @@ async def _archived_world(api: Api) -> tuple[Account, str, str, str]:
     """A consultant with an archived completed assessment that has a shared client report,
     and an archived one still in progress (archived before archiving needed completion)."""
     ann = api.account()
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     [report] = await _generate(api, ann, done, types=["CLIENT"])
     shared = _payload(await api(SHARE, {"id": report["id"]}, as_=ann))
     assert shared["userErrors"] == []
@@ -207,7 +198,7 @@ async def test_an_archived_assessment_refuses_every_change(api: Api) -> None:
 
 async def test_nobody_else_archives_or_unarchives(api: Api) -> None:
     ann, bob, admin = api.account(), api.account(), api.account("admin")
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     before = _snapshot(api, ann.id)
     for operation in (ARCHIVE, UNARCHIVE):
         other = _payload(await api(operation, {"id": done}, as_=bob))
@@ -226,7 +217,7 @@ async def test_nobody_else_archives_or_unarchives(api: Api) -> None:
 
 async def test_a_listed_assessment_shows_whether_it_is_archived(api: Api) -> None:
     ann = api.account()
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     await api(ARCHIVE, {"id": done}, as_=ann)
     going = await _draft(api, ann)
     listed = (await api(LISTED, as_=ann))["data"]["assessments"]["edges"]

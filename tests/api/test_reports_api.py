@@ -18,10 +18,10 @@ from server.graphql.ids import expect_id
 from server.rate_limits import RULES
 from server.settings import Settings
 from tests.api.conftest import SECRET, Account, Api
-from tests.api.test_assessments_api import COMPLETE, CREATE, SAVE, _input, _responses
+from tests.api.flows import completed_assessment
+from tests.api.test_assessments_api import CREATE, _input
 from tests.builders import unique_address
 from tests.database import execute, query
-from tests.unit.test_client_stories import STORIES
 
 GENERATE = """
 mutation($id: ID!, $types: [ReportType!]) {
@@ -51,17 +51,12 @@ mutation($id: ID!) {
 }"""
 LISTED = "query($id: ID!) { assessment(id: $id) { reports { id reportType isShared viewCount } } }"
 
-STORY = STORIES["manufacturer building systems who values stability"][0]
-
 
 async def _assessment(api: Api, owner: Account, *, complete: bool = True) -> str:
+    if complete:
+        return await completed_assessment(api, owner, clientBusinessName="Hopper & Sons")
     created = await api(CREATE, {"input": _input(clientBusinessName="Hopper & Sons")}, as_=owner)
     assessment_id: str = created["data"]["createAssessment"]["assessment"]["id"]
-    if complete:
-        items = _responses(STORY.sheet())
-        await api(SAVE, {"input": {"assessmentId": assessment_id, "responses": items}}, as_=owner)
-        done = await api(COMPLETE, {"id": assessment_id}, as_=owner)
-        assert done["data"]["completeAssessment"]["userErrors"] == []
     return assessment_id
 
 

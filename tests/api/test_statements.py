@@ -122,6 +122,15 @@ async def test_a_nested_list_costs_the_same_nine_statements_for_5_or_50(
     assert counts[5] == counts[50]
 
 
+async def test_checklist_progress_on_a_page_is_one_statement_more(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    _seed(api, owner.id, 5)
+    with_progress = NESTED_LIST.replace(
+        "checklistItems {", "checklistProgress { total } checklistItems {"
+    )
+    assert len(await _sent(wire, api, with_progress, owner)) == 10
+
+
 SAVE = """
 mutation($input: SaveResponsesInput!) { saveResponses(input: $input) {
   assessment { progressPercentage } responses { id } userErrors { field code } } }"""
@@ -352,3 +361,53 @@ async def test_creating_a_link_is_seven_statements(api: Api, wire: Wire) -> None
     # the viewer; BEGIN, the consultant's links locked, their list, the insert, the audit
     # row, COMMIT
     assert counts[1] == 7
+
+
+async def test_the_banks_sections_are_the_viewer_alone(api: Api, wire: Wire) -> None:
+    query = "{ sections { section title description questions { key options { value } } } }"
+    sent = await _sent(wire, api, query, api.account())
+    assert len(sent) == 1, sent  # the viewer; the bank is in memory
+
+
+ONE_WITH = "query($id: ID!) {{ assessment(id: $id) {{ id {fields} }} }}"
+SECTIONS = "sections { section title questions { key } }"
+
+
+async def test_an_assessments_sections_cost_what_its_questions_cost(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    assessment = _new_assessment(api, owner)
+    counts = {}
+    for fields in ("questions { key }", SECTIONS, f"questions {{ key }} {SECTIONS}"):
+        sent = await _sent(wire, api, ONE_WITH.format(fields=fields), owner, id=assessment)
+        counts[fields] = len(sent)
+    # the viewer, the assessment, its answers (read once for both fields)
+    assert set(counts.values()) == {3}, counts
+
+
+async def test_the_sections_of_a_page_are_one_statement_for_5_or_50(api: Api, wire: Wire) -> None:
+    for count in (5, 50):
+        owner = api.account()
+        _seed(api, owner.id, count)
+        query = f"{{ assessments(first: 100) {{ edges {{ node {{ id {SECTIONS} }} }} }} }}"
+        sent = await _sent(wire, api, query, owner)
+        # the viewer, the page, every assessment's answers
+        assert len(sent) == 3, sent
+
+
+MARK = """
+mutation($input: MarkSectionNotApplicableInput!) { markSectionNotApplicable(input: $input) {
+  assessment { progressPercentage } responses { id } userErrors { field code } } }"""
+
+
+async def test_marking_a_section_not_applicable_is_eight_statements(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    counts = []
+    for _ in range(2):  # the first warms the prepared statements
+        variables = {"input": {"assessmentId": _new_assessment(api, owner), "section": "GROW"}}
+        async with wire.counting() as sent:
+            result = await api(MARK, variables, as_=owner)
+        assert len(result["data"]["markSectionNotApplicable"]["responses"]) == 1, result
+        counts.append(len(sent()))
+    # the viewer; BEGIN, the assessment locked, its answers, the upsert with the rest of the
+    # sheet, the progress, the audit row, COMMIT
+    assert counts[1] == 8

@@ -180,6 +180,9 @@ def _question(data: dict[str, Any], key: str) -> dict[str, Any]:
         ),
         (lambda d: d["questions"][0].update(type="essay"), "question "),
         (lambda d: d["questions"].reverse(), "must name an earlier question"),
+        (lambda d: d["sections"].pop("grow"), "section grow: a title and an intro"),
+        (lambda d: d["sections"]["disc"].update(title=" "), "section disc: a title and an intro"),
+        (lambda d: d["sections"].update(extras=d["sections"]["grow"]), "['extras'] are no"),
     ],
     ids=[
         "duplicate-key",
@@ -188,6 +191,9 @@ def _question(data: dict[str, Any], key: str) -> dict[str, Any]:
         "unknown-trigger-value",
         "bad-type",
         "condition-order",
+        "section-without-words",
+        "section-blank-title",
+        "unknown-section",
     ],
 )
 def test_malformed_banks_are_refused_with_the_entry_named(change: Any, message: str) -> None:

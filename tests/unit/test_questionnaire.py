@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from domain.model import Answer, Condition, Mirror
+from domain.model import Answer, Condition, Mirror, Section
 from domain.questionnaire import (
     InvalidAnswer,
+    by_section,
     mirrored,
     missing_required,
+    not_applicable_answers,
     progress,
     validate_answer,
     visible_questions,
@@ -65,6 +67,40 @@ def test_a_hidden_parent_hides_its_children_whatever_they_hold() -> None:
     assert "PAYROLL-DETAIL" not in keys(visible_questions(BANK, sheet))
     sheet["ENTITY"] = pick("ENTITY", "s_corp")
     assert "PAYROLL-DETAIL" in keys(visible_questions(BANK, sheet))
+
+
+def test_questions_are_grouped_by_section_in_the_order_given() -> None:
+    """Sections in the order of their first question; a section with none is left out."""
+    grouped = by_section(visible_questions(BANK, {}))
+    assert [(section, keys(group)) for section, group in grouped] == [
+        (Section.STABILIZE, ["ENTITY", "INVENTORY"]),
+        (Section.ORGANIZE, ["TOOLS"]),
+        (Section.SYSTEMIC, ["NOTES", "CONFIDENCE"]),
+    ]
+    assert by_section([]) == []
+
+
+def test_a_section_is_marked_n_a_over_its_visible_questions_keeping_notes() -> None:
+    """SCORING §1: one N/A answer per visible question of the section, in order, with the
+    notes of the answer it replaces; a hidden follow-up gets none."""
+    sheet = answers(
+        pick("ENTITY", "llc"), Answer("INVENTORY", value="counted", notes="a storeroom")
+    )
+    assert not_applicable_answers(BANK, sheet, Section.STABILIZE) == [
+        Answer("ENTITY", not_applicable=True),
+        Answer("INVENTORY", not_applicable=True, notes="a storeroom"),
+    ]
+    shown = sheet | answers(pick("ENTITY", "s_corp"))
+    assert keys_of(not_applicable_answers(BANK, shown, Section.STABILIZE)) == [
+        "ENTITY",
+        "PAYROLL",
+        "INVENTORY",
+    ]
+    assert not_applicable_answers(BANK, sheet, Section.DISC) == []
+
+
+def keys_of(given: list[Answer]) -> list[str]:
+    return [a.question_key for a in given]
 
 
 def test_visible_questions_keep_bank_order() -> None:

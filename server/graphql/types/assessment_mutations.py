@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from domain.errors import DomainError
-from domain.model import Answer
+from domain.model import Answer, Section
 from domain.services import assessments as service
 from server.graphql.context import Info
 from server.graphql.errors import input_name, user_error_code
@@ -80,6 +80,12 @@ def _read_responses(
 SaveResponsesInput.__strawberry_definition__.from_input = _read_responses  # type: ignore[attr-defined]
 
 
+@strawberry.input
+class MarkSectionNotApplicableInput:
+    assessment_id: strawberry.ID
+    section: Section
+
+
 @strawberry.type
 class AssessmentPayload:
     assessment: Assessment | None
@@ -100,6 +106,17 @@ class SaveResponsesPayload:
 def _item_error(position: int, field: str, message: str, code: str = "VALIDATION") -> UserError:
     return UserError(
         field=["responses", str(position), input_name(field)], message=message, code=code
+    )
+
+
+def _saved(
+    info: Info, outcome: service.SaveOutcome, errors: list[UserError]
+) -> SaveResponsesPayload:
+    views = question_views(info.context.bank, info.context.viewer)
+    return SaveResponsesPayload(
+        assessment=Assessment.of(outcome.assessment),
+        responses=[Response.of(r, views) for r in outcome.saved],
+        user_errors=errors,
     )
 
 
@@ -264,9 +281,29 @@ class AssessmentMutations:
             for e in outcome.errors
         ]
         errors.sort(key=lambda e: int((e.field or ["", "0"])[1]))
-        views = question_views(context.bank, context.viewer)
-        return SaveResponsesPayload(
-            assessment=Assessment.of(outcome.assessment),
-            responses=[Response.of(r, views) for r in outcome.saved],
-            user_errors=errors,
-        )
+        return _saved(info, outcome, errors)
+
+    @mutation(permission_classes=[SignedIn])
+    async def mark_section_not_applicable(
+        self, info: Info, input: MarkSectionNotApplicableInput
+    ) -> SaveResponsesPayload:
+        """SCORING §1 N/A for a whole section through the autosave path; the visible questions
+        of the section that cannot be N/A come back by position, as ["section", "<index>"]."""
+        context = info.context
+        try:
+            outcome = await service.mark_section_not_applicable(
+                uow=context.uow(),
+                clock=context.clock,
+                bank=context.bank,
+                actor=context.require_viewer(),
+                assessment_id=id_or_missing(input.assessment_id, "Assessment"),
+                section=Section(input.section),
+            )
+        except DomainError as error:
+            failure = UserError.of(error, id_field="assessmentId")
+            return SaveResponsesPayload(assessment=None, responses=[], user_errors=[failure])
+        refused = [
+            UserError(field=["section", str(e.index)], message=e.message, code="VALIDATION")
+            for e in outcome.errors
+        ]
+        return _saved(info, outcome, refused)

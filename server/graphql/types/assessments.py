@@ -10,7 +10,7 @@ the loaders without waiting. Reached any other way, a relation loads in the next
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -44,9 +44,14 @@ from server.graphql.types.assessment_lists import (
     StatusArgument,
     assessment_filter,
 )
-from server.graphql.types.checklists import ChecklistItem
+from server.graphql.types.checklists import ChecklistItem, ChecklistProgress
 from server.graphql.types.common import Node
-from server.graphql.types.questions import Question, QuestionViews, question_views
+from server.graphql.types.questions import (
+    Question,
+    QuestionSection,
+    QuestionViews,
+    question_views,
+)
 from server.graphql.types.reports import Report
 
 if TYPE_CHECKING:
@@ -191,10 +196,20 @@ class Assessment(Node):
         views = question_views(context.bank, context.viewer)
 
         def visible(stored: list[StoredResponse]) -> list[Question]:
-            sheet = {r.answer.question_key: r.answer for r in stored}
-            return [views[q.key] for q in visible_questions(context.bank.questions, sheet)]
+            return [views[q.key] for q in _visible(context.bank.questions, stored)]
 
         return now_or_later(context.loaders.responses, self.raw.id, visible)
+
+    @field(graphql_type=list[QuestionSection])
+    def sections(self, info: Info) -> list[QuestionSection] | Awaitable[list[QuestionSection]]:
+        """The visible questions (as `questions`) by section, in the order they are asked."""
+        context = info.context
+        views = question_views(context.bank, context.viewer)
+
+        def grouped(stored: list[StoredResponse]) -> list[QuestionSection]:
+            return views.grouped(_visible(context.bank.questions, stored))
+
+        return now_or_later(context.loaders.responses, self.raw.id, grouped)
 
     @field(graphql_type=list[Response])
     def responses(self, info: Info) -> list[Response] | Awaitable[list[Response]]:
@@ -227,14 +242,28 @@ class Assessment(Node):
 
         return now_or_later(info.context.loaders.checklists, self.raw.id, made)
 
+    @field(graphql_type=ChecklistProgress)
+    def checklist_progress(self, info: Info) -> ChecklistProgress | Awaitable[ChecklistProgress]:
+        loader = info.context.loaders.checklist_progress
+        return now_or_later(loader, self.raw.id, ChecklistProgress.of)
+
+
+def _visible(
+    questions: Sequence[model.Question], stored: list[StoredResponse]
+) -> list[model.Question]:
+    """The questions visible given an assessment's stored answers (SCORING §1)."""
+    return visible_questions(questions, {r.answer.question_key: r.answer for r in stored})
+
 
 # The relations loaded ahead for a page, by field: the loader each reads (by assessment id).
 LOADED_AHEAD = {
     "responses": "responses",
     "questions": "responses",
+    "sections": "responses",
     "phaseResult": "phase_results",
     "discProfile": "disc_profiles",
     "checklistItems": "checklists",
+    "checklistProgress": "checklist_progress",
     "reports": "reports",
 }
 

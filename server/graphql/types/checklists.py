@@ -1,4 +1,5 @@
-"""Checklist items: the action plan generated at completion."""
+"""Checklist items, the action plan generated at completion and worked through by the
+consultant and the client, and the progress through it."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from datetime import date, datetime
 
 import strawberry
 
-from domain.model import Phase, Priority
+from domain.model import CompletedBy, Phase, Priority
 from domain.results import ChecklistItem as DomainChecklistItem
+from domain.results import ChecklistProgress as DomainChecklistProgress
 from server.graphql.ids import to_global_id
 from server.graphql.types.common import Node
 
@@ -22,6 +24,9 @@ class ChecklistItem(Node):
     is_completed: bool
     completed_at: datetime | None
     due_date: date | None
+    completed_by: CompletedBy | None
+    created_at: datetime
+    updated_at: datetime
 
     @classmethod
     def of(cls, item: DomainChecklistItem) -> ChecklistItem:
@@ -34,4 +39,34 @@ class ChecklistItem(Node):
             is_completed=item.is_completed,
             completed_at=item.completed_at,
             due_date=item.due_date,
+            completed_by=item.completed_by,
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+        )
+
+
+@strawberry.type
+class ChecklistPhaseProgress:
+    phase: Phase | None
+    total: int
+    completed: int
+
+
+@strawberry.type
+class ChecklistProgress:
+    total: int
+    completed: int
+    percentage: float
+    by_phase: list[ChecklistPhaseProgress]
+
+    @classmethod
+    def of(cls, progress: DomainChecklistProgress) -> ChecklistProgress:
+        return cls(
+            total=progress.total,
+            completed=progress.completed,
+            percentage=float(progress.percentage),
+            by_phase=[
+                ChecklistPhaseProgress(phase=p.phase, total=p.total, completed=p.completed)
+                for p in progress.by_phase
+            ],
         )

@@ -22,6 +22,7 @@ for _kind in (
     model.DiscType,
     model.ReportType,
     model.Priority,
+    model.CompletedBy,
     model.EventCategory,
     model.Severity,
 ):

@@ -1,24 +1,26 @@
 """The question bank as clients see it (SCORING §1); weights only for administrators.
 
 The bank is the same for every request, so its GraphQL objects are built once per bank, in
-two views (with and without the scoring weights), parents linked: reading a question costs
-nothing but the serialisation of its fields.
+two views (with and without the scoring weights), parents linked, and grouped into sections
+with the bank's titles and introductions: reading a question or the whole bank's sections
+costs nothing but the serialisation of their fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import strawberry
 
 from domain import model
 from domain.access import may_see_weights
-from domain.bank import Bank
+from domain.bank import Bank, SectionText
 from domain.model import DiscType as Trait
 from domain.model import Phase as PhaseName
 from domain.model import QuestionType as Kind
 from domain.model import User
+from domain.questionnaire import by_section
 from server.graphql.context import Info
 from server.graphql.fields import field
 from server.graphql.ids import to_global_id
@@ -78,14 +80,45 @@ class Question(Node):
     options: list[AnswerOption]
 
 
+@strawberry.type
+class QuestionSection:
+    section: model.Section
+    title: str
+    description: str
+    questions: list[Question]
+
+
 @dataclass(frozen=True)
 class QuestionViews:
-    """Every question of a bank as the API shows it, by key, in bank order."""
+    """Every question of a bank as the API shows it, by key, in bank order; and the whole
+    bank grouped by section."""
 
     by_key: Mapping[str, Question]
+    texts: Mapping[model.Section, SectionText]
+    sections: list[QuestionSection]
 
     def __getitem__(self, key: str) -> Question:
         return self.by_key[key]
+
+    def grouped(self, questions: Iterable[model.Question]) -> list[QuestionSection]:
+        """These questions by section, in the order given, each section with its words."""
+        return _grouped(self.by_key, self.texts, questions)
+
+
+def _grouped(
+    views: Mapping[str, Question],
+    texts: Mapping[model.Section, SectionText],
+    questions: Iterable[model.Question],
+) -> list[QuestionSection]:
+    return [
+        QuestionSection(
+            section=section,
+            title=texts[section].title,
+            description=texts[section].intro,
+            questions=[views[q.key] for q in group],
+        )
+        for section, group in by_section(questions)
+    ]
 
 
 # Built views by bank (kept alive beside them, so that an id is never reused meanwhile).
@@ -118,7 +151,7 @@ def _build(bank: Bank, weights: bool) -> QuestionViews:
             allows_not_applicable=question.allows_na,
             options=_options(question, weights=weights),
         )
-    return QuestionViews(built)
+    return QuestionViews(built, bank.sections, _grouped(built, bank.sections, bank.questions))
 
 
 def question_views(bank: Bank, viewer: User | None) -> QuestionViews:
@@ -163,3 +196,7 @@ class QuestionQueries:
             for q in info.context.bank.questions
             if section is None or q.section == section
         ]
+
+    @field(permission_classes=[SignedIn])
+    def sections(self, info: Info) -> list[QuestionSection]:
+        return question_views(info.context.bank, info.context.viewer).sections
