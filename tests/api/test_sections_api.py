@@ -11,6 +11,7 @@ from domain.bank import load_bank
 from domain.model import Section
 from server.graphql.ids import expect_id
 from tests.api.conftest import Account, Api
+from tests.api.flows import completed_assessment
 from tests.api.test_archive_api import ARCHIVE, _draft, _events, _payload
 from tests.api.test_assessments_api import QID, SAVE
 from tests.database import query
