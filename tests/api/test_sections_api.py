@@ -11,7 +11,8 @@ from domain.bank import load_bank
 from domain.model import Section
 from server.graphql.ids import expect_id
 from tests.api.conftest import Account, Api
-from tests.api.test_archive_api import ARCHIVE, _completed, _draft, _events, _payload
+from tests.api.flows import completed_assessment
+from tests.api.test_archive_api import ARCHIVE, _draft, _events, _payload
 from tests.api.test_assessments_api import QID, SAVE
 from tests.database import query
 
@@ -284,7 +285,7 @@ async def test_a_section_with_no_n_a_question_saves_nothing(api: Api) -> None:
 
 async def test_a_completed_or_archived_assessment_refuses_it(api: Api) -> None:
     ann = api.account()
-    done = await _completed(api, ann)
+    done = await completed_assessment(api, ann)
     before = await _responses(api, ann, done)
     completed = await _mark(api, ann, done, "STABILIZE")
     assert (completed["assessment"], completed["responses"]) == (None, [])
