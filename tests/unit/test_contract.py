@@ -159,6 +159,71 @@ def test_the_practice_section_is_read_whole() -> None:
     assert "clientView" not in section  # the next section's
 
 
+# What of the Checklists section is delivered, by name: a type or enum as a whole, or one
+# field of a type the section extends. One name a line, so that deliveries merge easily.
+CHECKLISTS_DELIVERED = [
+    "CompletedBy",
+    "ChecklistItem.completedBy",
+    "ChecklistItem.createdAt",
+    "ChecklistItem.updatedAt",
+    "ChecklistPhaseProgress",
+    "ChecklistProgress",
+    "Assessment.checklistProgress",
+    "ClientView",
+    "ChecklistItemPayload",
+    "Query.clientView",
+    "Mutation.completeChecklistItemAsClient",
+]
+
+
+def checklists_contract() -> GraphQLSchema:
+    """The core contract with the Practice and Checklists sections."""
+    return build_schema(practice_contract() + phase2_section("Checklists"))
+
+
+def delivered_problems(
+    schema: GraphQLSchema, contract: GraphQLSchema, names: list[str]
+) -> list[str]:
+    """`missing_from`, for the named types and fields of the contract only. A name that
+    the contract does not declare is a problem too, so that a misspelt one checks nothing."""
+    problems = []
+    for name in names:
+        type_name, _, field_name = name.partition(".")
+        wanted = contract.type_map.get(type_name)
+        fields = getattr(wanted, "fields", {})
+        if wanted is None or (field_name and field_name not in fields):
+            problems.append(f"{name}: not in the contract")
+            continue
+        prefixes = (
+            (f"{name}:", f"{name}(")
+            if field_name
+            else (f"type {name}:", f"{name}.", f"{name} does not implement")
+        )
+        problems += [p for p in missing_from(schema, contract) if p.startswith(prefixes)]
+    return problems
+
+
+def test_the_schema_contains_the_delivered_checklist_definitions() -> None:
+    schema = build_schema(SCHEMA_FILE.read_text())
+    assert delivered_problems(schema, checklists_contract(), CHECKLISTS_DELIVERED) == []
+
+
+def test_the_checklists_section_is_read_whole() -> None:
+    section = phase2_section("Checklists")
+    assert "enum CompletedBy" in section
+    assert "markSectionNotApplicable(input: MarkSectionNotApplicableInput!)" in section
+
+
+def test_a_departure_from_a_delivered_checklist_definition_is_found() -> None:
+    """The check itself: a delivered definition drifting, and a name the contract lacks."""
+    drifted = SCHEMA_FILE.read_text().replace("  reportUrl: String!\n", "  reportUrl: String\n", 1)
+    schema = build_schema(drifted)
+    assert delivered_problems(schema, checklists_contract(), ["ClientView", "ClientViews"]) == [
+        "ClientView.reportUrl: String, the contract says String!",
+        "ClientViews: not in the contract",
+    ]
+
+
 def test_a_default_differs_by_value_not_by_the_order_of_its_fields() -> None:
     """The check reads the contract's `{field: CREATED_AT, direction: DESC}` and the schema's
     `{direction: DESC, field: CREATED_AT}` as the same default, and another as another."""
