@@ -1,6 +1,6 @@
-"""Rate limits on signing in, registering, password resets and changes and report
-generation, per client address and per account (API.md "Limits"), in moving windows shared
-by every process and instance of a deployment.
+"""Rate limits on signing in, registering, password resets and changes, report generation
+and the client's view, per client address and per account (API.md "Limits"), in moving
+windows shared by every process and instance of a deployment.
 
 `RateLimiter` decides what is counted; a `Windows` backend keeps the counts where all the
 processes see them: PostgreSQL by default (`DatabaseWindows`, one statement per check, see
