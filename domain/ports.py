@@ -376,8 +376,11 @@ class ReportRepository(Protocol):
 
     async def revoke(self, report_id: UUID) -> ReportRecord: ...
 
-    async def shared(self, token_hash: str, *, at: datetime) -> ReportRecord | None:
-        """The live shared client report under this token hash, its view counted."""
+    async def shared(
+        self, token_hash: str, *, at: datetime, count_view: bool = True
+    ) -> ReportRecord | None:
+        """The live shared client report under this token hash, its view counted unless
+        `count_view` is false."""
         ...
 
     async def keys_of(self, assessment_ids: Sequence[UUID]) -> list[str]: ...

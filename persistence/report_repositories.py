@@ -97,23 +97,29 @@ class SqlReportRepository:
             raise LookupError(f"no report {report_id}")
         return report_record(row)
 
-    async def shared(self, token_hash: str, *, at: datetime) -> ReportRecord | None:
+    async def shared(
+        self, token_hash: str, *, at: datetime, count_view: bool = True
+    ) -> ReportRecord | None:
         """The client report shared under this token, still within its expiry, counting the
-        view; None for an unknown, revoked or expired token (and never a consultant report,
-        nor one of a deleted assessment)."""
+        view unless `count_view` is false (the client's view of their checklist reads the
+        share without opening the PDF); None for an unknown, revoked or expired token (and
+        never a consultant report, nor one of a deleted assessment)."""
+        live = (
+            ReportRow.share_token == token_hash,
+            ReportRow.is_shared.is_(True),
+            ReportRow.share_expires_at > at,
+            ReportRow.report_type == ReportType.CLIENT.value,
+            ReportRow.assessment_id.in_(
+                select(AssessmentRow.id).where(AssessmentRow.deleted_at.is_(None))
+            ),
+        )
         statement = (
             update(ReportRow)
-            .where(
-                ReportRow.share_token == token_hash,
-                ReportRow.is_shared.is_(True),
-                ReportRow.share_expires_at > at,
-                ReportRow.report_type == ReportType.CLIENT.value,
-                ReportRow.assessment_id.in_(
-                    select(AssessmentRow.id).where(AssessmentRow.deleted_at.is_(None))
-                ),
-            )
+            .where(*live)
             .values(view_count=ReportRow.view_count + 1)
             .returning(*REPORT_COLUMNS)
+            if count_view
+            else select(*REPORT_COLUMNS).where(*live)
         )
         row = await first(self._connection, statement)
         return report_record(row) if row else None

@@ -1,6 +1,6 @@
-"""Rate limits on signing in, registering, password resets and changes and report
-generation, per client address and per account (API.md "Limits"), in moving windows shared
-by every process and instance of a deployment.
+"""Rate limits on signing in, registering, password resets and changes, report generation
+and the client's view, per client address and per account (API.md "Limits"), in moving
+windows shared by every process and instance of a deployment.
 
 `RateLimiter` decides what is counted; a `Windows` backend keeps the counts where all the
 processes see them: PostgreSQL by default (`DatabaseWindows`, one statement per check, see
@@ -50,6 +50,9 @@ RULES: dict[str, tuple[str, str]] = {
     "password_reset": ("10/hour", "3/hour"),
     # Each call renders PDFs for about a second of a core.
     "generate_reports": ("60/minute", "20/minute"),
+    # clientView and completeChecklistItemAsClient together, by whoever holds a share link:
+    # counted per client address only (there is no account).
+    "client_view": ("60/minute", "60/minute"),
 }
 # How often each process deletes the PostgreSQL windows that have emptied.
 SWEEP_EVERY_SECONDS = 600.0

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 from uuid import UUID
 
 from starlette.requests import Request
@@ -144,7 +145,13 @@ class ReportServices:
 
 
 PREVIEW_PATH = "/previews/client-report"
+SHARED_PATH = "/shared/{token}"
 PREVIEW_FILE_NAME = "Financial-RISE-sample-client-report.pdf"
+
+
+def shared_path(token: str) -> str:
+    """The path at which a shared client report opens to anyone holding its token."""
+    return SHARED_PATH.format(token=quote(token, safe=""))
 
 
 def _not_found() -> JSONResponse:
@@ -248,7 +255,7 @@ def report_routes() -> list[Route]:
     async def shared(request: Request) -> Response:
         services: Services = request.app.state.services
         token = request.path_params["token"]
-        if not 20 <= len(token) <= 100:
+        if not service.could_be_share_token(token):
             return _not_found()
         try:
             file = await service.open_shared_report(
@@ -263,6 +270,6 @@ def report_routes() -> list[Route]:
 
     return [
         Route("/reports/{report_id}/download", download, methods=["GET"]),
-        Route("/shared/{token}", shared, methods=["GET"]),
+        Route(SHARED_PATH, shared, methods=["GET"]),
         Route(PREVIEW_PATH, preview, methods=["GET"]),
     ]

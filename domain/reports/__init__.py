@@ -39,6 +39,7 @@ from domain.reports.client import (
     first_name,
     journey,
     next_steps,
+    offered_links,
     quick_win,
 )
 from domain.reports.consultant import (
@@ -151,5 +152,6 @@ __all__ = [
     "disc_summary",
     "document_text",
     "first_name",
+    "offered_links",
     "report_file_name",
 ]

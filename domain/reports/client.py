@@ -4,7 +4,8 @@ steps. Encouraging words only, and nothing of the communication style."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from domain.model import (
     PHASE_SEQUENCE,
@@ -27,6 +28,8 @@ from domain.reports.documents import (
     RoadmapStage,
 )
 from domain.scheduler_links import SchedulerLink, url_problem
+
+T = TypeVar("T")
 
 # -- client report ----------------------------------------------------------------------------
 
@@ -249,19 +252,32 @@ RECOMMENDED_LINKS = 3  # links recommended for the client's focus phase, at most
 FALLBACK_LINKS = 2  # links shown when none is recommended for it
 
 
-def booking_links(links: Sequence[SchedulerLink], focus: Phase) -> tuple[BookingLink, ...]:
-    """The booking links the client report offers, from the consultant's links in display
-    order: up to three active ones recommended for the client's focus phase (their primary
-    phase), in display order; when none is, the first two active ones. Inactive links never
-    appear, nor links a report could not offer: a URL the service would not accept today
-    (`url_problem`: https only) or a blank label."""
+def offered_links(
+    links: Sequence[T], focus: Phase, link_of: Callable[[T], SchedulerLink]
+) -> tuple[list[T], bool]:
+    """Which of the consultant's links (in display order; `link_of` says what link each one
+    is) are offered to a client whose focus phase (their primary phase) is `focus`: up to
+    three active ones recommended for it, in display order; when none is, the first two
+    active ones. Inactive links never appear, nor links that could not be offered: a URL the
+    service would not accept today (`url_problem`: https only) or a blank label. The flag
+    says whether the chosen ones are recommended for the focus phase."""
     usable = [
-        link
-        for link in links
-        if link.is_active and link.label.strip() and url_problem(link.url.strip()) is None
+        item
+        for item in links
+        if (link := link_of(item)).is_active
+        and link.label.strip()
+        and url_problem(link.url.strip()) is None
     ]
-    recommended = [link for link in usable if focus in link.recommended_for_phases]
-    chosen = recommended[:RECOMMENDED_LINKS] if recommended else usable[:FALLBACK_LINKS]
+    recommended = [item for item in usable if focus in link_of(item).recommended_for_phases]
+    if recommended:
+        return recommended[:RECOMMENDED_LINKS], True
+    return usable[:FALLBACK_LINKS], False
+
+
+def booking_links(links: Sequence[SchedulerLink], focus: Phase) -> tuple[BookingLink, ...]:
+    """The booking links the client report offers (`offered_links`), each with what it is
+    worth knowing about it: its length, and that it suits where the client is now."""
+    chosen, recommended = offered_links(links, focus, lambda link: link)
     booked = []
     for link in chosen:
         parts = []

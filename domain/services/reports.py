@@ -29,7 +29,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from domain.access import may_see_assessment
@@ -42,9 +42,11 @@ from domain.reports import ReportInputs, build_report, report_file_name
 from domain.results import ReportRecord
 from domain.services.assessments import changeable, reachable
 from domain.services.branding import with_logo
+from domain.text import text_problem
 
 SHARE_DAYS = range(1, 91)
 SHARE_TOKEN_BYTES = 32
+SHARE_TOKEN_LENGTHS = range(20, 101)  # what is looked up; a token made here has 43 characters
 
 
 def report_key(assessment_id: UUID, report_id: UUID) -> str:
@@ -56,6 +58,27 @@ def share_token_hash(token: str) -> str:
     """What is stored of a share token: its SHA-256. The token itself is random (32 bytes),
     so a plain hash is enough to make the stored value useless for opening the report."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def could_be_share_token(token: str) -> bool:
+    """Whether `token` is worth looking up: 20-100 characters of text the service accepts
+    (`domain.text`). Anything else opens nothing, exactly like an unknown token."""
+    return len(token) in SHARE_TOKEN_LENGTHS and text_problem(token) is None
+
+
+async def shared_assessment(
+    uow: UnitOfWork, token: str, *, at: datetime, count_view: bool = True, lock: bool = False
+) -> tuple[ReportRecord, Assessment] | None:
+    """The client report shared under `token` and its assessment (locked with `lock`), the
+    report's view counted unless `count_view` is false; None when the token is unknown,
+    revoked or expired, or its assessment deleted. Inside the caller's unit of work."""
+    if not could_be_share_token(token):
+        return None
+    report = await uow.reports.shared(share_token_hash(token), at=at, count_view=count_view)
+    assessment = await uow.assessments.get(report.assessment_id, lock=lock) if report else None
+    if report is None or assessment is None:
+        return None
+    return report, assessment
 
 
 def _event(
@@ -290,10 +313,10 @@ async def open_shared_report(
     """The client report shared under `token`, counting the view once the file is found;
     NotFound when the token is unknown, revoked or expired."""
     async with uow:
-        report = await uow.reports.shared(share_token_hash(token), at=clock.now())
-        assessment = await uow.assessments.get(report.assessment_id) if report else None
-        if report is None or assessment is None:
+        found = await shared_assessment(uow, token, at=clock.now())
+        if found is None:
             raise NotFound("no such shared report")
+        report, assessment = found
         file = await _file(store, report, assessment)
         await uow.activity.record(_event(None, report, "viewed", "shared report viewed"))
         await uow.commit()

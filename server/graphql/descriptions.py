@@ -209,6 +209,9 @@ DESCRIPTIONS: dict[str, str] = {
         "it has none."
     ),
     "ChecklistItem.updatedAt": "When the item last changed.",
+    "ChecklistItemPayload": "The outcome of a mutation on one checklist item.",
+    "ChecklistItemPayload.item": "The item as it is now; null when the mutation failed.",
+    "ChecklistItemPayload.userErrors": "Why the mutation failed; empty when it succeeded.",
     "ChecklistPhaseProgress": "The progress through one phase's items.",
     "ChecklistPhaseProgress.completed": "How many of them are done.",
     "ChecklistPhaseProgress.phase": "The phase; null for the items that have none.",
@@ -223,6 +226,42 @@ DESCRIPTIONS: dict[str, str] = {
         "The share done, 0-100 with two decimals; 0 when there are no items."
     ),
     "ChecklistProgress.total": "How many live (not deleted) items there are.",
+    "ClientView": (
+        "What a client sees through the link of their shared client report, with no sign-in: "
+        "their business, the consultant's branding, their primary phase, the checklist with "
+        "its progress, the booking links and the report. Never the communication style, a "
+        "score of it, or a consultant's note."
+    ),
+    "ClientView.bookingLinks": (
+        "The booking links the client report offers: up to three active links recommended for "
+        "the primary phase, or else the consultant's first two active links, in display order."
+    ),
+    "ClientView.brandColor": (
+        'The consultant\'s brand colour, "#RRGGBB" in capitals; null means the default brand.'
+    ),
+    "ClientView.businessName": "The client's business, as the consultant wrote it.",
+    "ClientView.checklist": (
+        "The assessment's live checklist items in their order, as the consultant keeps them; "
+        "the client ticks them with completeChecklistItemAsClient."
+    ),
+    "ClientView.checklistProgress": "How far through the checklist the client and consultant are.",
+    "ClientView.clientName": "The client's name, as the consultant wrote it.",
+    "ClientView.expiresAt": (
+        "When the link stops working, this view and the report with it (the consultant may "
+        "revoke or replace it sooner)."
+    ),
+    "ClientView.logoUrl": (
+        "Path on this server of the consultant's logo, such as /logos/<random>.png (public); "
+        "null when there is none."
+    ),
+    "ClientView.preparedBy": (
+        "Who prepared the assessment: the consultant's company name, or their first and last "
+        "name when they have none."
+    ),
+    "ClientView.primaryPhase": "The phase the client's business is asked to focus on now.",
+    "ClientView.reportUrl": (
+        "The absolute URL of the shared client report's PDF, /shared/<token> on this service."
+    ),
     "CompletedBy": "Who marked a checklist item done.",
     "CompletedBy.CLIENT": "The client, through the link of their shared report.",
     "CompletedBy.CONSULTANT": "The consultant (or an administrator).",
@@ -354,6 +393,20 @@ DESCRIPTIONS: dict[str, str] = {
         "communication style are scored, the checklist is made and the answers become read-only."
     ),
     "Mutation.completeAssessment(id:)": "The assessment (an Assessment id).",
+    "Mutation.completeChecklistItemAsClient": (
+        "The client ticks a checklist item off as done by them (completedBy CLIENT), or back "
+        "on as not done, through their share link; no sign-in. An item already so stays as it "
+        "is. NOT_FOUND when the token is unknown, revoked or expired or the item is not one of "
+        "its assessment's live items, alike; ARCHIVED while the assessment is archived. Rate "
+        "limited per client address, with clientView."
+    ),
+    "Mutation.completeChecklistItemAsClient(completed:)": "true: done; false: not done.",
+    "Mutation.completeChecklistItemAsClient(itemId:)": (
+        "The item (a ChecklistItem id), one of the shared assessment's."
+    ),
+    "Mutation.completeChecklistItemAsClient(token:)": (
+        "The token of the shared client report's link, the part after /shared/."
+    ),
     "Mutation.createAssessment": "Starts an assessment for a client, owned by the viewer.",
     "Mutation.createAssessment(input:)": "Who the client is.",
     "Mutation.createUser": "Creates an account of either role. Admins only.",
@@ -577,6 +630,15 @@ DESCRIPTIONS: dict[str, str] = {
         "ignoring letter case; blank text filters nothing."
     ),
     "Query.assessments(status:)": "Only assessments in this status.",
+    "Query.clientView": (
+        "What the client sees through the link of their shared client report, for anyone "
+        "holding the token, signed in or not. Null when the token is unknown, revoked or "
+        "expired, or its assessment deleted. Rate limited per client address, with "
+        "completeChecklistItemAsClient; each opening is in the audit log with the address."
+    ),
+    "Query.clientView(token:)": (
+        "The token of the shared client report's link, the part after /shared/."
+    ),
     "Query.me": "The signed-in account; null when signed out (no sign-in needed).",
     "Query.node": (
         "Any object by its global id; null with a NOT_FOUND error when it is missing or not the "

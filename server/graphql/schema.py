@@ -34,6 +34,7 @@ from server.graphql.types.assessments import (
 )
 from server.graphql.types.auth import AuthMutations
 from server.graphql.types.checklists import ChecklistItem
+from server.graphql.types.client_view import ClientViewMutations, ClientViewQueries
 from server.graphql.types.common import Node
 from server.graphql.types.questions import Question, QuestionQueries, question_views
 from server.graphql.types.reports import Report, ReportMutations
@@ -110,7 +111,14 @@ NODES: dict[str, Callable[[Context, UUID], Awaitable[Node | None]]] = {
 
 
 @strawberry.type
-class Query(AssessmentQueries, StatsQueries, QuestionQueries, UserQueries, ActivityQueries):
+class Query(
+    AssessmentQueries,
+    StatsQueries,
+    QuestionQueries,
+    UserQueries,
+    ActivityQueries,
+    ClientViewQueries,
+):
     @strawberry.field
     def service_version(self) -> str:
         return service_version()
@@ -136,6 +144,7 @@ class Mutation(
     SettingsMutations,
     UserMutations,
     SchedulerLinkMutations,
+    ClientViewMutations,
 ):
     pass
 

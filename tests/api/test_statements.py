@@ -16,6 +16,7 @@ from server.app import create_app
 from server.auth import Argon2PasswordHasher
 from server.graphql.ids import expect_id, to_global_id
 from tests.api.conftest import Account, Api, api_settings, roomy_rules
+from tests.api.flows import completed_assessment
 from tests.api.test_assessments_api import _responses
 from tests.database import execute, query
 from tests.statements import Wire
@@ -411,3 +412,80 @@ async def test_marking_a_section_not_applicable_is_eight_statements(api: Api, wi
     # the viewer; BEGIN, the assessment locked, its answers, the upsert with the rest of the
     # sheet, the progress, the audit row, COMMIT
     assert counts[1] == 8
+
+
+CLIENT_VIEW = """query($t: String!) { clientView(token: $t) {
+  clientName businessName preparedBy brandColor logoUrl primaryPhase
+  checklist { id itemText isCompleted completedBy }
+  checklistProgress { total completed byPhase { phase total } }
+  bookingLinks { id meetingTypeLabel } reportUrl expiresAt } }"""
+SHARE_REPORT = """mutation($id: ID!) { shareReport(input: {reportId: $id}) {
+  report { shareUrl } userErrors { code } } }"""
+
+
+async def _shared_token(api: Api, owner: Account, items: int) -> str:
+    """The share token of a client report of a completed assessment with `items` checklist
+    items more than the generated ones."""
+    assessment = expect_id(await completed_assessment(api, owner), "Assessment")
+    execute(
+        api.url,
+        "INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order) "
+        "SELECT :a, :u, 'Step ' || n, 1000 + n FROM generate_series(1, :n) AS n",
+        a=assessment,
+        u=owner.id,
+        n=items,
+    )
+    [(report,)] = execute(
+        api.url,
+        "INSERT INTO reports (assessment_id, report_type, file_url, generated_by) "
+        "VALUES (:a, 'client', 'reports/none.pdf', :u) RETURNING id",
+        a=assessment,
+        u=owner.id,
+    )
+    shared = await api(SHARE_REPORT, {"id": _global("Report", report)}, as_=owner)
+    url: str = shared["data"]["shareReport"]["report"]["shareUrl"]
+    return url.removeprefix("/shared/")
+
+
+async def test_the_clients_view_is_twelve_statements_for_any_checklist(
+    api: Api, wire: Wire
+) -> None:
+    owner = api.account()
+    _links(api, owner.id, 4)
+    counts = {}
+    for items in (0, 60):
+        token = await _shared_token(api, owner, items)
+        sent = await _sent(wire, api, CLIENT_VIEW, None, t=token)
+        counts[items] = len(sent)
+        # the address's window; BEGIN, the share, its assessment, the audit row, COMMIT; then
+        # one each for the settings, the consultant, the phase result, the checklist, its
+        # progress and the booking links
+        assert len(sent) == 12, sent
+    assert counts[0] == counts[60]
+
+
+CLIENT_TICK = """mutation($t: String!, $i: ID!, $c: Boolean!) {
+  completeChecklistItemAsClient(token: $t, itemId: $i, completed: $c) {
+    item { completedBy } userErrors { code } } }"""
+
+
+async def test_a_clients_tick_is_eight_statements(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    token = await _shared_token(api, owner, 2)
+    [(item,)] = query(
+        api.url,
+        "SELECT c.id FROM checklist_items c JOIN reports r ON r.assessment_id = c.assessment_id "
+        "WHERE r.share_token = encode(sha256(convert_to(:t, 'UTF8')), 'hex') "
+        "AND c.item_order = 1001",
+        t=token,
+    )
+    counts = []
+    for completed in (True, False, True):  # the first warms the prepared statements
+        variables = {"t": token, "i": _global("ChecklistItem", item), "c": completed}
+        async with wire.counting() as sent:
+            result = await api(CLIENT_TICK, variables)
+        assert result["data"]["completeChecklistItemAsClient"]["userErrors"] == []
+        counts.append(len(sent()))
+    # the address's window; BEGIN, the share, its assessment locked, the item locked, its
+    # update, the audit row, COMMIT
+    assert counts[1:] == [8, 8]

@@ -10,6 +10,7 @@ import base64
 import json
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import pytest
 from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
@@ -31,7 +32,7 @@ NUL, LONE_SURROGATE = "\x00", "\ud800"
 class Case:
     """One String input: `document` has VALUE where the text goes (as `$v` or a literal),
     and may name ASSESSMENT, USER and QUESTION ids; `sample` has | where the character goes.
-    `expect` is ("user", mutation, path, code) or ("top", path, code)."""
+    `expect` is ("user", mutation, path, code), ("top", path, code) or ("null", field)."""
 
     input: str
     who: str | None
@@ -59,6 +60,12 @@ UPDATE_ASSESSMENT = "updateAssessment(input: {id: ASSESSMENT, FIELD: VALUE})" + 
 SAVE = "saveResponses(input: {assessmentId: ASSESSMENT, responses: [ITEM]})" + ERRORS
 ACCOUNT = "(input: {email: EMAIL, password: PASSWORD, firstName: FIRST, lastName: LAST})" + ERRORS
 SECRET = json.dumps(PASSWORD)
+
+
+# A share token's length, so that the character is what makes it open nothing; an item id
+# of the right type, so that the token is looked at.
+SHARE_TOKEN = "A" * 20 + "|" + "B" * 22
+SOME_ITEM = json.dumps(str(to_global_id("ChecklistItem", UUID(int=1))))
 
 
 def _fill(template: str, target: str, **others: str) -> str:
@@ -109,6 +116,12 @@ CASES = [
     Case("Mutation.resetPassword(newPassword)", None, "mutation", "String!",
          'resetPassword(token: "unknown", newPassword: VALUE)' + ERRORS,
          "Ledger-|Balance-42", _user_error("resetPassword", "newPassword")),
+    Case("Query.clientView(token)", None, "query", "String!",
+         "clientView(token: VALUE) { clientName }", SHARE_TOKEN, ("null", "clientView")),
+    Case("Mutation.completeChecklistItemAsClient(token)", None, "mutation", "String!",
+         f"completeChecklistItemAsClient(token: VALUE, itemId: {SOME_ITEM}, completed: true)"
+         + ERRORS, SHARE_TOKEN,
+         _user_error("completeChecklistItemAsClient", "itemId", code="NOT_FOUND")),
     Case("Mutation.resetPassword(token)", None, "mutation", "String!",
          f"resetPassword(token: VALUE, newPassword: {SECRET})" + ERRORS,
          "tok|en", ("user", "resetPassword", None, "INVALID_TOKEN")),
@@ -320,6 +333,11 @@ async def test_text_the_service_refuses_is_a_clear_error(
         assert "\\ud800" in body["errors"][0]["message"]
         return
     kind, *expected = case.expect
+    if kind == "null":  # text that opens nothing, like any unknown value
+        [field] = expected
+        assert codes == [], body
+        assert body["data"][field] is None, body
+        return
     if kind == "top":
         path, code = expected
         [error] = body["errors"]

@@ -77,6 +77,10 @@ CHECKLISTS_DELIVERED: tuple[str, ...] | None = (
     "ChecklistProgress",
     "Assessment.checklistProgress",
     "Mutation.recalculateAssessment",
+    "ClientView",
+    "ChecklistItemPayload",
+    "Query.clientView",
+    "Mutation.completeChecklistItemAsClient",
 )
 
 

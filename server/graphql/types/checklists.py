@@ -11,7 +11,7 @@ from domain.model import CompletedBy, Phase, Priority
 from domain.results import ChecklistItem as DomainChecklistItem
 from domain.results import ChecklistProgress as DomainChecklistProgress
 from server.graphql.ids import to_global_id
-from server.graphql.types.common import Node
+from server.graphql.types.common import Node, UserError
 
 
 @strawberry.type
@@ -70,3 +70,9 @@ class ChecklistProgress:
                 for p in progress.by_phase
             ],
         )
+
+
+@strawberry.type
+class ChecklistItemPayload:
+    item: ChecklistItem | None
+    user_errors: list[UserError]

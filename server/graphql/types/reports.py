@@ -22,6 +22,7 @@ from server.graphql.ids import id_or_missing, to_global_id
 from server.graphql.loaders import now_or_later
 from server.graphql.permissions import SignedIn
 from server.graphql.types.common import Node, UserError
+from server.reports_http import shared_path
 from server.tokens import DownloadGrant, sign_download
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class Report(Node):
             file_size_bytes=record.file_size_bytes,
             page_count=record.page_count,
             shared_flag=record.is_shared,
-            share_url=f"/shared/{share_token}" if share_token and record.is_shared else None,
+            share_url=shared_path(share_token) if share_token and record.is_shared else None,
             share_expires_at=record.share_expires_at,
             view_count=record.view_count,
             created_at=record.created_at,
