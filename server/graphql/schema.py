@@ -33,6 +33,7 @@ from server.graphql.types.assessments import (
     reachable_assessment,
 )
 from server.graphql.types.auth import AuthMutations
+from server.graphql.types.checklist_mutations import ChecklistMutations
 from server.graphql.types.checklists import ChecklistItem
 from server.graphql.types.common import Node
 from server.graphql.types.questions import Question, QuestionQueries, question_views
@@ -136,6 +137,7 @@ class Mutation(
     SettingsMutations,
     UserMutations,
     SchedulerLinkMutations,
+    ChecklistMutations,
 ):
     pass
 
