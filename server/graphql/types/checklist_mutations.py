@@ -28,6 +28,7 @@ from server.graphql.types.common import OkPayload, UserError
 
 KIND = "ChecklistItem"
 T = TypeVar("T")
+E = TypeVar("E", Phase, Priority)
 
 
 @strawberry.input
@@ -81,6 +82,11 @@ def _given(value: T | None) -> T | None:
     return None if value is strawberry.UNSET else value
 
 
+def _enum(kind: type[E], value: object) -> E | None:
+    """An enum input's member (strawberry hands over its value), None for null or left out."""
+    return None if value is None or value is strawberry.UNSET else kind(str(value))
+
+
 def _order_ids(ids: Sequence[str]) -> tuple[list[UUID], dict[UUID, str]]:
     """The ids as uuids, with the id each was given as. One that is not a ChecklistItem id
     stands for no item at all (a uuid of its text, which no stored item has)."""
@@ -109,8 +115,8 @@ class ChecklistMutations:
                 actor=context.require_viewer(),
                 assessment_id=id_or_missing(input.assessment_id, "Assessment"),
                 text=input.item_text,
-                phase=_given(input.phase_category),
-                priority=_given(input.priority),
+                phase=_enum(Phase, input.phase_category),
+                priority=_enum(Priority, input.priority),
                 due_date=_given(input.due_date),
             )
         except DomainError as error:
@@ -124,11 +130,12 @@ class ChecklistMutations:
         context = info.context
         given = {
             "item_text": input.item_text,
-            "phase_category": input.phase_category,
-            "priority": input.priority,
+            "phase_category": _enum(Phase, input.phase_category),
+            "priority": _enum(Priority, input.priority),
             "due_date": input.due_date,
         }
-        changes = {name: given[name] for name in EDITABLE if given[name] is not strawberry.UNSET}
+        unset = {name for name in EDITABLE if getattr(input, name) is strawberry.UNSET}
+        changes = {name: given[name] for name in EDITABLE if name not in unset}
         try:
             updated = await service.update_item(
                 uow=context.uow(),
