@@ -77,6 +77,17 @@ CHECKLISTS_DELIVERED: tuple[str, ...] | None = (
     "ChecklistProgress",
     "Assessment.checklistProgress",
     "Mutation.recalculateAssessment",
+    "AddChecklistItemInput",
+    "UpdateChecklistItemInput",
+    "SetChecklistItemCompletedInput",
+    "ReorderChecklistInput",
+    "ChecklistItemPayload",
+    "ChecklistPayload",
+    "Mutation.addChecklistItem",
+    "Mutation.updateChecklistItem",
+    "Mutation.deleteChecklistItem",
+    "Mutation.setChecklistItemCompleted",
+    "Mutation.reorderChecklist",
 )
 
 
