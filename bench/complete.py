@@ -86,13 +86,13 @@ VALUES (%(id)s, %(d)s, %(i)s, %(s)s, %(c)s, %(primary)s, %(secondary)s, now())
 """
 CHECKLIST = """
 INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order, phase_category,
-                             priority, due_date)
+                             priority, source_key, due_date)
 SELECT %(id)s, %(user)s, item.item_text,
        placed.last + row_number() OVER (ORDER BY item.item_order), item.phase_category,
-       item.priority, item.due_date
+       item.priority, item.source_key, item.due_date
 FROM jsonb_to_recordset(%(items)s)
      AS item(item_text text, item_order integer, phase_category text, priority text,
-             due_date date),
+             source_key text, due_date date),
      (SELECT coalesce(max(item_order), 0) AS last FROM checklist_items
       WHERE assessment_id = %(id)s AND deleted_at IS NULL) AS placed
 """
@@ -139,6 +139,7 @@ def floor_parameters(assessment_id: str, card: Scorecard, items: list[Any]) -> d
                         "item_order": item.order,
                         "phase_category": item.phase.value,
                         "priority": item.priority.value,
+                        "source_key": item.source_key,
                         "due_date": item.due_date.isoformat() if item.due_date else None,
                     }
                     for item in items
