@@ -57,7 +57,8 @@ def domain_scoring(sheet: dict[str, Answer]) -> tuple[Scorecard, list[Any]]:
     applied = applicable(
         bank.recommendations, bank.questions, sheet, phases.primary, phases.secondary
     )
-    return card, list(checklist(applied, phases.primary, phases.secondary))
+    today = datetime.now(UTC).date()
+    return card, list(checklist(applied, phases.primary, phases.secondary, due_from=today))
 
 
 # The SQL floor's statements: what completing an assessment must send, written by hand.
@@ -85,10 +86,15 @@ VALUES (%(id)s, %(d)s, %(i)s, %(s)s, %(c)s, %(primary)s, %(secondary)s, now())
 """
 CHECKLIST = """
 INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order, phase_category,
-                             priority)
-SELECT %(id)s, %(user)s, item.*
+                             priority, source_key, due_date)
+SELECT %(id)s, %(user)s, item.item_text,
+       placed.last + row_number() OVER (ORDER BY item.item_order), item.phase_category,
+       item.priority, item.source_key, item.due_date
 FROM jsonb_to_recordset(%(items)s)
-     AS item(item_text text, item_order integer, phase_category text, priority text)
+     AS item(item_text text, item_order integer, phase_category text, priority text,
+             source_key text, due_date date),
+     (SELECT coalesce(max(item_order), 0) AS last FROM checklist_items
+      WHERE assessment_id = %(id)s AND deleted_at IS NULL) AS placed
 """
 COMPLETED = """
 UPDATE assessments SET status = 'completed', progress_percentage = 100, completed_at = now(),
@@ -133,6 +139,8 @@ def floor_parameters(assessment_id: str, card: Scorecard, items: list[Any]) -> d
                         "item_order": item.order,
                         "phase_category": item.phase.value,
                         "priority": item.priority.value,
+                        "source_key": item.source_key,
+                        "due_date": item.due_date.isoformat() if item.due_date else None,
                     }
                     for item in items
                 ]

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from domain.assessments import Assessment, ClientDetails
 from domain.branding import ConsultantSettings, EncodedLogo, ImageFacts
+from domain.checklists import NewItem
 from domain.model import ActivityEvent, Answer, DiscType, NewUser, Phase, ReportType, Role, User
 from domain.recommendations import ChecklistDraft, ChecklistEntry
 from domain.reports import Branding, ReportDocument, SchedulerLink
@@ -265,11 +266,25 @@ class ResultRepository(Protocol):
 
 class ChecklistRepository(Protocol):
     async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None:
-        """Writes generated items, every one at once, each with its source_key."""
+        """Writes generated items, every one at once, each with its source_key and due date,
+        after the assessment's live items (numbered on from the last, in the drafts' order)."""
         ...
 
     async def entries(self, assessment_id: UUID) -> list[ChecklistEntry]:
         """Every item of the assessment, deleted ones too, as matching needs them."""
+        ...
+
+    async def append(self, assessment_id: UUID, item: NewItem, by: UUID) -> ChecklistItem:
+        """Adds one item after the assessment's live items; returns it."""
+        ...
+
+    async def live(self, assessment_id: UUID) -> list[ChecklistItem]:
+        """The assessment's live items, in their order."""
+        ...
+
+    async def reorder(self, assessment_id: UUID, ids: Sequence[UUID]) -> list[ChecklistItem]:
+        """Numbers the live items 1, 2, 3... in the order of `ids` (all of them, each once);
+        returns them in that order."""
         ...
 
     async def get(self, item_id: UUID, *, lock: bool = False) -> ChecklistItem | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.model import PHASE_SEQUENCE, Answers, DiscType, Phase, Priority, Question
@@ -18,6 +20,12 @@ class Category(enum.StrEnum):
     QUICK_WIN = "quick_win"  # 1-4 weeks
     STRATEGIC = "strategic"  # 1-6 months
     LONG_TERM = "long_term"  # 6+ months
+
+
+# The time frame of each category, from the day of completion: days, or calendar months.
+QUICK_WIN_DAYS = 28
+STRATEGIC_MONTHS = 6
+LONG_TERM_MONTHS = 12
 
 
 class Level(enum.StrEnum):
@@ -63,10 +71,15 @@ class RoadmapStep:
 
 @dataclass(frozen=True, slots=True)
 class ChecklistDraft:
+    """An item of the generated plan: its action, its place in the plan, the phase and
+    priority of its recommendation, the recommendation's time frame, and the day it is due."""
+
     text: str
     order: int
     phase: Phase
     priority: Priority
+    category: Category
+    due_date: date | None = None
 
     @property
     def source_key(self) -> str:
@@ -171,10 +184,15 @@ def roadmap(
 
 
 def checklist(
-    applied: Sequence[Recommendation], primary: Phase, secondary: Sequence[Phase]
+    applied: Sequence[Recommendation],
+    primary: Phase,
+    secondary: Sequence[Phase],
+    *,
+    due_from: date,
 ) -> list[ChecklistDraft]:
     """§6: one item per action of each applied recommendation, in §6 order; priority high
-    for the primary phase, medium for secondary phases, low otherwise."""
+    for the primary phase, medium for secondary phases, low otherwise; each due within its
+    recommendation's time frame from `due_from`, the day of completion (`due_dates`)."""
     items: list[ChecklistDraft] = []
     for recommendation in applied:
         if recommendation.phase is primary:
@@ -190,9 +208,43 @@ def checklist(
                     order=len(items) + 1,
                     phase=recommendation.phase,
                     priority=priority,
+                    category=recommendation.category,
                 )
             )
-    return items
+    return due_dates(items, due_from)
+
+
+def window_end(category: Category, start: date) -> date:
+    """The last day of a category's time frame that starts on `start`: 4 weeks for a quick
+    win, 6 calendar months for a strategic step, 12 for a long-term one (a day the month
+    lacks is its last day: 31 August + 6 months is the end of February)."""
+    if category is Category.QUICK_WIN:
+        return start + timedelta(days=QUICK_WIN_DAYS)
+    months = STRATEGIC_MONTHS if category is Category.STRATEGIC else LONG_TERM_MONTHS
+    return add_months(start, months)
+
+
+def add_months(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_dates(items: Sequence[ChecklistDraft], start: date) -> list[ChecklistDraft]:
+    """The items with their due dates: those of one time frame evenly spaced over it, in
+    their order, the last on its end. The k-th of n items of a frame of D days is due
+    floor(k * D / n) days after `start`."""
+    frames: dict[Category, list[int]] = {}
+    for position, item in enumerate(items):
+        frames.setdefault(item.category, []).append(position)
+    due: dict[int, date] = {}
+    for category, positions in frames.items():
+        length = (window_end(category, start) - start).days
+        count = len(positions)
+        for k, position in enumerate(positions, start=1):
+            due[position] = start + timedelta(days=k * length // count)
+    return [replace(item, due_date=due[position]) for position, item in enumerate(items)]
 
 
 def action_key(phase: Phase, text: str) -> str:

@@ -15,7 +15,7 @@ import enum
 import ipaddress
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -23,6 +23,7 @@ from uuid import UUID
 from domain.accounts import clean_name
 from domain.errors import ValidationError
 from domain.model import PHASE_SEQUENCE, Phase
+from domain.ordering import Listing
 from domain.text import check_text, text_problem
 
 LABEL_MAX = 100  # scheduler_links.meeting_type_label VARCHAR(100)
@@ -253,57 +254,9 @@ class TooManyActiveLinks(ValidationError):
         )
 
 
-class OrderMismatch(ValidationError):
-    """A new order that is not the consultant's complete list of live links, each once:
-    `missing` links of theirs it leaves out, `extra` ids that are not one of their links,
-    `repeated` ids given more than once (each id named once, in the order given)."""
-
-    def __init__(
-        self,
-        missing: Sequence[UUID],
-        extra: Sequence[UUID],
-        repeated: Sequence[UUID],
-        name: Callable[[UUID], str] = str,
-    ) -> None:
-        self.missing, self.extra, self.repeated = tuple(missing), tuple(extra), tuple(repeated)
-        super().__init__("ids", self.describe(name))
-
-    def describe(self, name: Callable[[UUID], str]) -> str:
-        """The message, naming each id with `name` (the API names them by its own ids)."""
-        parts = []
-        for ids, what in (
-            (self.missing, "missing"),
-            (self.extra, "not one of your links"),
-            (self.repeated, "repeated"),
-        ):
-            if ids:
-                parts.append(f"{what}: {_listed([name(i) for i in ids])}")
-        return "ids must list each of your booking links exactly once; " + "; ".join(parts)
-
-
-SHOWN_IDS = 10  # ids named in a message; the rest are counted
-
-
-def _listed(names: list[str]) -> str:
-    shown = ", ".join(names[:SHOWN_IDS])
-    rest = len(names) - SHOWN_IDS
-    return f"{shown} and {rest} more" if rest > 0 else shown
-
-
-def check_order(live: Sequence[UUID], ids: Sequence[UUID]) -> None:
-    """Raises OrderMismatch unless `ids` lists each of `live` exactly once and nothing else."""
-    known = set(live)
-    seen: set[UUID] = set()
-    extra: list[UUID] = []
-    repeated: list[UUID] = []
-    for link_id in ids:
-        if link_id in seen:
-            if link_id not in repeated:
-                repeated.append(link_id)
-            continue
-        seen.add(link_id)
-        if link_id not in known:
-            extra.append(link_id)
-    missing = [link_id for link_id in live if link_id not in seen]
-    if missing or extra or repeated:
-        raise OrderMismatch(missing, extra, repeated)
+# How a new order of a consultant's links must list them (`domain.ordering.check_order`).
+LINK_ORDER = Listing(
+    field="ids",
+    whole="ids must list each of your booking links exactly once",
+    outsider="not one of your links",
+)

@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from uuid import UUID
 
-from sqlalchemy import Update, bindparam, func, select, update
+from sqlalchemy import Date, String, Update, Uuid, bindparam, func, insert, select, update
 
+from domain.checklists import NewItem
 from domain.model import CompletedBy, Phase, Priority
 from domain.recommendations import ChecklistDraft, ChecklistEntry
 from domain.results import ChecklistItem
@@ -58,8 +59,10 @@ class SqlChecklistRepository:
         self._connection = connection
 
     async def add(self, assessment_id: UUID, items: Sequence[ChecklistDraft], by: UUID) -> None:
-        """Every item in one INSERT. The items travel as one JSON array: a completion writes
-        well over a hundred, and psycopg adapts a JSON string far faster than four arrays."""
+        """Every item in one INSERT, after the assessment's live items (those a consultant
+        added before completion), in the order of their `order`: numbered on from the last
+        live item. The items travel as one JSON array: a completion writes well over a
+        hundred, and psycopg adapts a JSON string far faster than five arrays."""
         if not items:
             return
         rows = [
@@ -69,6 +72,7 @@ class SqlChecklistRepository:
                 "phase_category": item.phase.value,
                 "priority": item.priority.value,
                 "source_key": item.source_key,
+                "due_date": item.due_date.isoformat() if item.due_date else None,
             }
             for item in items
         ]
@@ -89,6 +93,30 @@ class SqlChecklistRepository:
             for row in rows
         ]
 
+    async def append(self, assessment_id: UUID, item: NewItem, by: UUID) -> ChecklistItem:
+        """One item, placed after the assessment's live items (their last place + 1)."""
+        params = {
+            "assessment_id": assessment_id,
+            "created_by": by,
+            "item_text": item.text,
+            "phase_category": item.phase.value if item.phase else None,
+            "priority": item.priority.value if item.priority else None,
+            "due_date": item.due_date,
+        }
+        return checklist_item(await one(self._connection, _APPEND, params))
+
+    async def live(self, assessment_id: UUID) -> list[ChecklistItem]:
+        """The assessment's live items, in their order."""
+        rows = await fetch(self._connection, _LIVE_ITEMS, {"assessment_id": assessment_id})
+        return [checklist_item(row) for row in rows]
+
+    async def reorder(self, assessment_id: UUID, ids: Sequence[UUID]) -> list[ChecklistItem]:
+        """Numbers the assessment's live items 1, 2, 3... in the order of `ids`, in one
+        UPDATE; returns them in their new order."""
+        params = {"assessment_id": assessment_id, "ids": list(ids)}
+        rows = await fetch(self._connection, _REORDER, params)
+        return sorted((checklist_item(row) for row in rows), key=lambda item: item.order)
+
     async def get(self, item_id: UUID, *, lock: bool = False) -> ChecklistItem | None:
         """The live item, or None when it is missing or deleted."""
         row = await first(self._connection, _GET[lock], {"item_id": item_id})
@@ -102,11 +130,48 @@ class SqlChecklistRepository:
 
 _ADD_ITEMS = """
 INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order, phase_category,
-                             priority, source_key)
-SELECT %(assessment_id)s::uuid, %(created_by)s::uuid, item.*
+                             priority, source_key, due_date)
+SELECT %(assessment_id)s::uuid, %(created_by)s::uuid, item.item_text,
+       placed.last + row_number() OVER (ORDER BY item.item_order), item.phase_category,
+       item.priority, item.source_key, item.due_date
 FROM jsonb_to_recordset(%(items)s::jsonb)
      AS item(item_text text, item_order integer, phase_category text, priority text,
-             source_key text)
+             source_key text, due_date date),
+     (SELECT coalesce(max(item_order), 0) AS last FROM checklist_items
+      WHERE assessment_id = %(assessment_id)s::uuid AND deleted_at IS NULL) AS placed
+"""
+
+_OF_ASSESSMENT = (ChecklistItemRow.assessment_id == bindparam("assessment_id", type_=Uuid)) & (
+    ChecklistItemRow.deleted_at.is_(None)
+)
+_APPEND = (
+    insert(ChecklistItemRow)
+    .from_select(
+        ["assessment_id", "created_by", "item_text", "phase_category", "priority", "due_date",
+         "item_order"],
+        select(
+            bindparam("assessment_id", type_=Uuid),
+            bindparam("created_by", type_=Uuid),
+            bindparam("item_text", type_=String),
+            bindparam("phase_category", type_=String),
+            bindparam("priority", type_=String),
+            bindparam("due_date", type_=Date),
+            func.coalesce(func.max(ChecklistItemRow.item_order), 0) + 1,
+        ).where(_OF_ASSESSMENT),
+    )
+    .returning(*CHECKLIST_COLUMNS)
+)  # fmt: skip
+
+_LIVE_ITEMS = (
+    select(*CHECKLIST_COLUMNS)
+    .where(_OF_ASSESSMENT)
+    .order_by(ChecklistItemRow.item_order, ChecklistItemRow.id)
+)
+_REORDER = f"""
+UPDATE checklist_items AS c SET item_order = o.position, updated_at = now()
+FROM unnest(%(ids)s::uuid[]) WITH ORDINALITY AS o(id, position)
+WHERE c.id = o.id AND c.assessment_id = %(assessment_id)s AND c.deleted_at IS NULL
+RETURNING {", ".join(f"c.{column.name}" for column in CHECKLIST_COLUMNS)}
 """
 _ENTRIES = select(
     ChecklistItemRow.source_key,

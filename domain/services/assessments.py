@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
@@ -418,21 +419,26 @@ async def _after_save(
     return await uow.assessments.update(assessment.id, changes)
 
 
-def _scored(bank: Bank, sheet: Answers) -> tuple[Scorecard, list[ChecklistDraft]]:
-    """SCORING §2-6 over the answers with this bank: the card and the checklist it leads to."""
+def _scored(
+    bank: Bank, sheet: Answers, *, due_from: date
+) -> tuple[Scorecard, list[ChecklistDraft]]:
+    """SCORING §2-6 over the answers with this bank: the card and the checklist it leads to,
+    its items due within their time frames from `due_from`."""
     card = score(bank.questions, sheet)
     phases = card.phases
     applied = applicable(
         bank.recommendations, bank.questions, sheet, phases.primary, phases.secondary
     )
-    return card, checklist(applied, phases.primary, phases.secondary)
+    return card, checklist(applied, phases.primary, phases.secondary, due_from=due_from)
 
 
 async def complete_assessment(
     *, uow: UnitOfWork, clock: Clock, bank: Bank, actor: User, assessment_id: UUID
 ) -> Assessment:
     """SCORING §5: every visible required question answered, then the DISC profile, the phase
-    result and the checklist (§6) are stored with the completed status in one transaction."""
+    result and the checklist (§6) are stored with the completed status in one transaction.
+    The checklist's items are due within their time frames from the day (UTC) of completion,
+    and go after any the consultant added before."""
     async with uow:
         assessment = await changeable(uow, actor, assessment_id)
         if assessment.status is AssessmentStatus.COMPLETED:
@@ -442,7 +448,7 @@ async def complete_assessment(
         if missing:
             raise Incomplete([q.key for q in missing])
         now = clock.now()
-        card, items = _scored(bank, sheet)
+        card, items = _scored(bank, sheet, due_from=now.date())
         await uow.results.save(assessment_id, card, now)
         await uow.checklists.add(assessment_id, items, actor.id)
         assessment = await uow.assessments.update(
@@ -472,15 +478,17 @@ async def recalculate_assessment(
     """Scores a completed assessment again with this bank, as completion scored it: the
     answers stay, the phase result and DISC profile are replaced, and the checklist gains the
     actions it lacks (`checklist_additions`), after its last item; the items already there
-    stay exactly as they are, the consultant's changes and deletions included. The audit row
+    stay exactly as they are, the consultant's changes and deletions included. The added
+    items are due within their time frames from the day (UTC) of the re-score. The audit row
     holds the old and new primary phase and DISC type."""
     async with uow:
         assessment = await changeable(uow, actor, assessment_id)
         if assessment.status is not AssessmentStatus.COMPLETED:
             raise NotCompleted("only a completed assessment can be recalculated")
         sheet = await uow.responses.answers(assessment_id)
-        card, items = _scored(bank, sheet)
-        before = await uow.results.replace(assessment_id, card, clock.now())
+        now = clock.now()
+        card, items = _scored(bank, sheet, due_from=now.date())
+        before = await uow.results.replace(assessment_id, card, now)
         added = checklist_additions(items, await uow.checklists.entries(assessment_id))
         await uow.checklists.add(assessment_id, added, actor.id)
         old = {

@@ -16,8 +16,10 @@ from uuid import UUID
 from domain.access import links_owner
 from domain.errors import NotFound
 from domain.model import ActivityEvent, EventCategory, Phase, User
+from domain.ordering import check_order
 from domain.ports import Clock, UnitOfWork
 from domain.scheduler_links import (
+    LINK_ORDER,
     MAX_ACTIVE_LINKS,
     UNCHANGED,
     SchedulerLink,
@@ -25,7 +27,6 @@ from domain.scheduler_links import (
     TooManyActiveLinks,
     Unchanged,
     check_changes,
-    check_order,
     new_link,
 )
 
@@ -178,7 +179,7 @@ async def reorder_links(*, uow: UnitOfWork, actor: User, ids: Sequence[UUID]) ->
     async with uow:
         live = await _owned_links(uow, actor)
         before = [record.id for record in live]
-        check_order(before, ids)
+        check_order(before, ids, LINK_ORDER)
         if list(ids) == before:
             return
         await uow.scheduler_links.reorder(ids)

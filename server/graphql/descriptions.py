@@ -187,8 +187,9 @@ DESCRIPTIONS: dict[str, str] = {
         "EMAIL_TAKEN or VALIDATION; empty when it succeeded."
     ),
     "ChecklistItem": (
-        "One action of the client's action plan, made at completion from the recommendations that "
-        "apply to their answers."
+        "One action of the client's action plan: made at completion from the recommendations "
+        "that apply to their answers, or added by the consultant. Items of one assessment change "
+        "only while it is not archived."
     ),
     "ChecklistItem.completedBy": (
         "Who marked it done: the consultant, or the client through their shared link; null "
@@ -196,22 +197,24 @@ DESCRIPTIONS: dict[str, str] = {
     ),
     "ChecklistItem.completedAt": "When it was marked done; null while not done.",
     "ChecklistItem.createdAt": "When the item was made.",
-    "ChecklistItem.dueDate": "The day it is due; null when no date is set.",
+    "ChecklistItem.dueDate": (
+        "The day it is due; null when no date is set. The plan made at completion spreads its "
+        "items over their recommendation's time frame: quick wins within 4 weeks, strategic "
+        "steps within 6 months, long-term ones within 12 months of completion."
+    ),
     "ChecklistItem.id": "The item's opaque global id.",
     "ChecklistItem.isCompleted": "Whether it is marked done; false when the plan is made.",
     "ChecklistItem.itemOrder": "Its place in the plan, from 1.",
     "ChecklistItem.itemText": "The action to take.",
     "ChecklistItem.phaseCategory": (
-        "The readiness phase of the recommendation it comes from; null when it has none."
+        "The readiness phase of the recommendation it comes from, or the one the consultant "
+        "gave it; null when it has none."
     ),
     "ChecklistItem.priority": (
         "HIGH for the primary phase, MEDIUM for a secondary phase, LOW for the others; null when "
         "it has none."
     ),
     "ChecklistItem.updatedAt": "When the item last changed.",
-    "ChecklistItemPayload": "The outcome of a mutation on one checklist item.",
-    "ChecklistItemPayload.item": "The item as it is now; null when the mutation failed.",
-    "ChecklistItemPayload.userErrors": "Why the mutation failed; empty when it succeeded.",
     "ChecklistPhaseProgress": "The progress through one phase's items.",
     "ChecklistPhaseProgress.completed": "How many of them are done.",
     "ChecklistPhaseProgress.phase": "The phase; null for the items that have none.",
@@ -1049,6 +1052,79 @@ DESCRIPTIONS: dict[str, str] = {
     "User.schedulerLinks(includeInactive:)": (
         "Also list the links not offered to clients (default false)."
     ),
+    # The consultant's checklist
+    "AddChecklistItemInput": (
+        "A new item for an assessment's checklist, placed last. Items may be added before "
+        "completion too; the plan made at completion goes after them."
+    ),
+    "AddChecklistItemInput.assessmentId": "The assessment (an Assessment id).",
+    "AddChecklistItemInput.itemText": "The action: 1-500 characters once trimmed.",
+    "AddChecklistItemInput.phaseCategory": "The phase it belongs to; none when left out.",
+    "AddChecklistItemInput.priority": "How soon it should be done; none when left out.",
+    "AddChecklistItemInput.dueDate": (
+        "The day it is due, no earlier than the day (UTC) the assessment was created; none "
+        "when left out."
+    ),
+    "UpdateChecklistItemInput": (
+        "Changes to one checklist item: a field left out stays as it is; null clears "
+        "phaseCategory, priority or dueDate (itemText cannot be cleared)."
+    ),
+    "UpdateChecklistItemInput.id": "The item (a ChecklistItem id).",
+    "UpdateChecklistItemInput.itemText": "New words for the action, 1-500 characters once trimmed.",
+    "UpdateChecklistItemInput.phaseCategory": "A new phase; null clears it.",
+    "UpdateChecklistItemInput.priority": "A new priority; null clears it.",
+    "UpdateChecklistItemInput.dueDate": (
+        "A new due date, no earlier than the day (UTC) the assessment was created; null clears it."
+    ),
+    "SetChecklistItemCompletedInput": "Whether one checklist item is done.",
+    "SetChecklistItemCompletedInput.id": "The item (a ChecklistItem id).",
+    "SetChecklistItemCompletedInput.completed": (
+        "true marks it done by the consultant now; false marks it not done and clears who and "
+        "when. An item already so stays as it is."
+    ),
+    "ReorderChecklistInput": "A new order for an assessment's checklist.",
+    "ReorderChecklistInput.assessmentId": "The assessment (an Assessment id).",
+    "ReorderChecklistInput.itemIds": (
+        "Every live item of the assessment's checklist, each once, in the new order."
+    ),
+    "ChecklistItemPayload": "The outcome of a change to one checklist item.",
+    "ChecklistItemPayload.item": "The item as it is now; null when the change failed.",
+    "ChecklistItemPayload.userErrors": (
+        "Why the change failed (VALIDATION at the input's field, NOT_FOUND, ARCHIVED); empty "
+        "when it succeeded."
+    ),
+    "ChecklistPayload": "The outcome of a change to a whole checklist.",
+    "ChecklistPayload.items": (
+        "The assessment's live items in their new order; empty when the change failed."
+    ),
+    "ChecklistPayload.userErrors": (
+        "Why the change failed (VALIDATION at itemIds naming what is missing, not one of the "
+        "checklist's items or repeated; NOT_FOUND; ARCHIVED); empty when it succeeded."
+    ),
+    "Mutation.addChecklistItem": (
+        "Adds an item at the end of an assessment's checklist. Recorded in the audit trail."
+    ),
+    "Mutation.addChecklistItem(input:)": "The assessment and the item.",
+    "Mutation.updateChecklistItem": (
+        "Changes a checklist item's text, phase, priority or due date. Recorded in the audit "
+        "trail with the old and new values."
+    ),
+    "Mutation.updateChecklistItem(input:)": "The item and the changes.",
+    "Mutation.deleteChecklistItem": (
+        "Deletes a checklist item: it is never shown or counted again, and looks unknown from "
+        "then on; the others keep their places. Recorded in the audit trail."
+    ),
+    "Mutation.deleteChecklistItem(id:)": "The item (a ChecklistItem id).",
+    "Mutation.setChecklistItemCompleted": (
+        "Marks a checklist item done (completedBy CONSULTANT, completedAt now) or not done. "
+        "Recorded in the audit trail."
+    ),
+    "Mutation.setChecklistItemCompleted(input:)": "The item and whether it is done.",
+    "Mutation.reorderChecklist": (
+        "Puts an assessment's checklist in a new order, numbered 1, 2, 3... Recorded in the "
+        "audit trail."
+    ),
+    "Mutation.reorderChecklist(input:)": "The assessment and its items in the new order.",
     # Account self-service
     "UpdateMeInput": "The signed-in user's own names; a name left out (or null) stays as it is.",
     "UpdateMeInput.firstName": "1-100 characters, trimmed; no control characters.",

@@ -33,6 +33,7 @@ from server.graphql.types.assessments import (
     reachable_assessment,
 )
 from server.graphql.types.auth import AuthMutations
+from server.graphql.types.checklist_mutations import ChecklistMutations
 from server.graphql.types.checklists import ChecklistItem
 from server.graphql.types.client_view import ClientViewMutations, ClientViewQueries
 from server.graphql.types.common import Node
@@ -145,6 +146,7 @@ class Mutation(
     UserMutations,
     SchedulerLinkMutations,
     ClientViewMutations,
+    ChecklistMutations,
 ):
     pass
 

@@ -33,6 +33,7 @@ class World:
     checklist_item: str
     activity: str
     scheduler_link: str
+    checklist: tuple[str, ...]  # the completed assessment's items, in order
 
     @property
     def owner_id(self) -> str:
@@ -90,6 +91,15 @@ async def _world(api: Api) -> World:
             "ActivityLog", one("SELECT id FROM activity_logs WHERE user_id = :owner LIMIT 1")
         ),
         scheduler_link=made["data"]["createSchedulerLink"]["link"]["id"],
+        checklist=tuple(
+            to_global_id("ChecklistItem", row[0])
+            for row in query(
+                api.url,
+                f"SELECT c.id FROM checklist_items c JOIN assessments a "
+                f"ON a.id = c.assessment_id WHERE {done_key} ORDER BY c.item_order",
+                owner=ann.id,
+            )
+        ),
     )  # fmt: skip
 
 
@@ -196,6 +206,35 @@ OWNED: list[tuple[str, str, Any]] = [
         lambda w: {"id": w.scheduler_link},
     ),
     (
+        "addChecklistItem",
+        "mutation($input: AddChecklistItemInput!) { addChecklistItem(input: $input) {"
+        " item { id } userErrors { code } } }",
+        lambda w: {"input": {"assessmentId": w.completed, "itemText": "Added by another"}},
+    ),
+    (
+        "updateChecklistItem",
+        "mutation($input: UpdateChecklistItemInput!) { updateChecklistItem(input: $input) {"
+        " item { id } userErrors { code } } }",
+        lambda w: {"input": {"id": w.checklist_item, "itemText": "Changed by another"}},
+    ),
+    (
+        "setChecklistItemCompleted",
+        "mutation($input: SetChecklistItemCompletedInput!) {"
+        " setChecklistItemCompleted(input: $input) { item { id } userErrors { code } } }",
+        lambda w: {"input": {"id": w.checklist_item, "completed": True}},
+    ),
+    (
+        "reorderChecklist",
+        "mutation($input: ReorderChecklistInput!) { reorderChecklist(input: $input) {"
+        " items { id } userErrors { code } } }",
+        lambda w: {"input": {"assessmentId": w.completed, "itemIds": list(w.checklist[::-1])}},
+    ),
+    (
+        "deleteChecklistItem",
+        "mutation($id: ID!) { deleteChecklistItem(id: $id) { ok userErrors { code } } }",
+        lambda w: {"id": w.checklist_item},
+    ),
+    (
         "generateReports",
         "mutation($id: ID!) { generateReports(input: {assessmentId: $id}) {"
         " reports { id } userErrors { code } } }",
@@ -284,8 +323,9 @@ def _with_missing_ids(variables: Any) -> Any:
         return {k: _with_missing_ids(v) for k, v in variables.items()}
     if isinstance(variables, list):
         return [_with_missing_ids(v) for v in variables]
-    if isinstance(variables, str):
-        kinds = ("Assessment", "Response", "Report", "ChecklistItem", "ActivityLog", "User")
+    if not isinstance(variables, str):
+        return variables  # a number or a flag
+    kinds = ("Assessment", "Response", "Report", "ChecklistItem", "ActivityLog", "User")
     for kind in (*kinds, "SchedulerLink"):
         try:
             expect_id(variables, kind)

@@ -489,3 +489,34 @@ async def test_a_clients_tick_is_eight_statements(api: Api, wire: Wire) -> None:
     # the address's window; BEGIN, the share, its assessment locked, the item locked, its
     # update, the audit row, COMMIT
     assert counts[1:] == [8, 8]
+
+
+ADD_ITEM = """
+mutation($id: ID!) { addChecklistItem(input: {assessmentId: $id, itemText: "Call the bank"}) {
+  item { id itemOrder } userErrors { code } } }"""
+SET_DONE = """
+mutation($id: ID!, $done: Boolean!) {
+  setChecklistItemCompleted(input: {id: $id, completed: $done}) {
+    item { isCompleted } userErrors { code } } }"""
+
+
+async def test_adding_a_checklist_item_is_six_statements(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    assessment = _new_assessment(api, owner)
+    counts = [await _counted(wire, api, owner, ADD_ITEM, id=assessment) for _ in range(2)]
+    # the viewer; BEGIN, the assessment locked, the insert placing it last, the audit row,
+    # COMMIT
+    assert counts[1] == 6
+
+
+async def test_ticking_a_checklist_item_is_eight_statements(api: Api, wire: Wire) -> None:
+    owner = api.account()
+    assessment = _new_assessment(api, owner)
+    added = await api(ADD_ITEM, {"id": assessment}, as_=owner)
+    item = added["data"]["addChecklistItem"]["item"]["id"]
+    counts = [
+        await _counted(wire, api, owner, SET_DONE, id=item, done=done) for done in (True, False)
+    ]
+    # the viewer; BEGIN, the item (whose assessment), the assessment locked, the item locked,
+    # its marks, the audit row, COMMIT
+    assert counts[1] == 8

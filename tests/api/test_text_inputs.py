@@ -222,6 +222,12 @@ CASES = [
     Case("ChangePasswordInput.newPassword", "consultant", "mutation", "String!",
          f"changePassword(input: {{currentPassword: {SECRET}, newPassword: VALUE}})" + ERRORS,
          "Ledger-|Balance-42", _user_error("changePassword", "newPassword")),
+    Case("AddChecklistItemInput.itemText", "consultant", "mutation", "String!",
+         "addChecklistItem(input: {assessmentId: ASSESSMENT, itemText: VALUE})" + ERRORS,
+         "Call| the bank", _user_error("addChecklistItem", "itemText")),
+    Case("UpdateChecklistItemInput.itemText", "consultant", "mutation", "String",
+         "updateChecklistItem(input: {id: CHECKLIST_ITEM, itemText: VALUE})" + ERRORS,
+         "Call| the bank", _user_error("updateChecklistItem", "itemText")),
     *(
         Case(f"UpdateSettingsInput.{field}", "consultant", "mutation", "String",
              f"updateSettings(input: {{{field}: VALUE}})" + ERRORS,
@@ -264,6 +270,7 @@ class World:
     assessment: str
     user: str
     link: str
+    item: str
 
 
 @pytest.fixture
@@ -282,7 +289,15 @@ async def world(api: Api) -> World:
         as_=consultant,
     )
     link = made["data"]["createSchedulerLink"]["link"]["id"]
-    return World(consultant, admin, assessment, str(to_global_id("User", consultant.id)), link)
+    added = await api(
+        'mutation($a: ID!) { addChecklistItem(input: {assessmentId: $a, itemText: "Call the bank"})'
+        " { item { id } } }",
+        {"a": assessment},
+        as_=consultant,
+    )
+    item = added["data"]["addChecklistItem"]["item"]["id"]
+    user = str(to_global_id("User", consultant.id))
+    return World(consultant, admin, assessment, user, link, item)
 
 
 async def post(api: Api, document: str, variables: dict[str, Any], who: Account | None) -> Any:
@@ -302,6 +317,7 @@ def _document(case: Case, world: World, value: str) -> str:
     text = text.replace("ASSESSMENT", json.dumps(world.assessment))
     text = text.replace("USER", json.dumps(world.user))
     text = text.replace("LINK", json.dumps(world.link))
+    text = text.replace("CHECKLIST_ITEM", json.dumps(world.item))
     text = text.replace("FRESH_EMAIL", json.dumps(unique_email()))
     return text.replace("VALUE", value)
 

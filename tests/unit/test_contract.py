@@ -17,13 +17,10 @@ from graphql import (
     GraphQLSchema,
     ListValueNode,
     ObjectFieldNode,
-    ObjectTypeExtensionNode,
     ObjectValueNode,
-    TypeDefinitionNode,
     Undefined,
     ValueNode,
     build_schema,
-    parse,
     print_ast,
 )
 
@@ -60,57 +57,9 @@ def practice_contract() -> str:
     return core.replace(CORE_LIST_ARGUMENTS, PRACTICE_LIST_ARGUMENTS) + phase2_section("Practice")
 
 
-# What of the Checklists section has been delivered so far: a type, input or enum by name
-# (all of it), or "Type.field" for one field of an `extend type`. Once every part has landed,
-# the whole section is checked instead (`checklists_contract(None)`).
-CHECKLISTS_DELIVERED: tuple[str, ...] | None = (
-    "QuestionSection",
-    "MarkSectionNotApplicableInput",
-    "Assessment.sections",
-    "Query.sections",
-    "Mutation.markSectionNotApplicable",
-    "CompletedBy",
-    "ChecklistItem.completedBy",
-    "ChecklistItem.createdAt",
-    "ChecklistItem.updatedAt",
-    "ChecklistPhaseProgress",
-    "ChecklistProgress",
-    "Assessment.checklistProgress",
-    "Mutation.recalculateAssessment",
-    "ClientView",
-    "ChecklistItemPayload",
-    "Query.clientView",
-    "Mutation.completeChecklistItemAsClient",
-)
-
-
-def delivered(section: str, names: tuple[str, ...]) -> str:
-    """The SDL of the definitions of `section` that `names` lists (see CHECKLISTS_DELIVERED);
-    a name the section does not define is a LookupError, so a typo cannot pass unchecked."""
-    kept: list[str] = []
-    found: set[str] = set()
-    for definition in parse(section).definitions:
-        if isinstance(definition, ObjectTypeExtensionNode):
-            owner = definition.name.value
-            fields = [f for f in definition.fields if f"{owner}.{f.name.value}" in names]
-            found |= {f"{owner}.{f.name.value}" for f in fields}
-            if fields:
-                part = ObjectTypeExtensionNode(name=definition.name, fields=tuple(fields))
-                kept.append(print_ast(part))
-        elif isinstance(definition, TypeDefinitionNode) and definition.name.value in names:
-            found.add(definition.name.value)
-            kept.append(print_ast(definition))
-    unknown = sorted(set(names) - found)
-    if unknown:
-        raise LookupError(f"the section does not define {unknown}")
-    return "\n\n".join(kept)
-
-
-def checklists_contract(names: tuple[str, ...] | None = CHECKLISTS_DELIVERED) -> str:
-    """The Practice contract with what the Checklists section delivers: the definitions
-    `names` lists, or the whole section when it is None."""
-    section = phase2_section("Checklists")
-    return practice_contract() + (section if names is None else delivered(section, names))
+def checklists_contract() -> str:
+    """The Practice contract with the Checklists section."""
+    return practice_contract() + phase2_section("Checklists")
 
 
 def missing_from(schema: GraphQLSchema, contract: GraphQLSchema) -> list[str]:
@@ -207,31 +156,23 @@ def test_the_schema_contains_the_practice_section() -> None:
     assert missing_from(schema, build_schema(practice_contract())) == []
 
 
-def test_the_schema_contains_what_the_checklists_section_delivers() -> None:
+def test_the_schema_contains_the_checklists_section() -> None:
     schema = build_schema(SCHEMA_FILE.read_text())
     assert missing_from(schema, build_schema(checklists_contract())) == []
 
 
-def test_the_delivered_checklists_definitions_are_read_as_written() -> None:
-    """Only the listed definitions are taken, whole, and only the listed fields of an
-    extension; a departure in one of them is found; a name the section lacks is refused."""
+def test_the_checklists_section_is_read_whole() -> None:
+    """The section read is the Checklists one, to its end: its first and last declarations."""
     section = phase2_section("Checklists")
-    assert "enum CompletedBy" in section  # its first declaration
-    assert "recalculateAssessment(id: ID!)" in section  # its last
-    picked = delivered(section, ("QuestionSection", "Query.sections"))
-    assert "title: String!" in picked
-    assert "sections: [QuestionSection!]!" in picked
-    assert "clientView" not in picked  # Query's other field in the section
-    before, found, after = SCHEMA_FILE.read_text().partition("type QuestionSection {")
-    assert found
-    drifted = build_schema(
-        before + found + after.replace("section: Section!", "section: Section", 1)
-    )
-    assert missing_from(drifted, build_schema(checklists_contract())) == [
-        "QuestionSection.section: Section, the contract says Section!"
-    ]
-    with pytest.raises(LookupError, match=r"Query\.sectionz"):
-        delivered(section, ("Query.sectionz",))
+    assert "enum CompletedBy" in section
+    assert "recalculateAssessment(id: ID!): AssessmentPayload!" in section
+    assert "EmailStatus" not in section  # the next section's
+
+
+def test_a_departure_from_the_checklists_section_is_found() -> None:
+    drifted = SCHEMA_FILE.read_text().replace("  reportUrl: String!\n", "  reportUrl: String\n", 1)
+    problems = missing_from(build_schema(drifted), build_schema(checklists_contract()))
+    assert problems == ["ClientView.reportUrl: String, the contract says String!"]
 
 
 def test_the_practice_section_is_read_whole() -> None:

@@ -3,7 +3,10 @@ roadmap and the checklist, on a small hand-made library."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
+
+import pytest
 
 from domain.model import Condition, DiscType, Phase, Priority
 from domain.recommendations import (
@@ -13,9 +16,11 @@ from domain.recommendations import (
     Level,
     Recommendation,
     Trigger,
+    add_months,
     applicable,
     checklist,
     checklist_additions,
+    due_dates,
     quick_wins,
     roadmap,
     tone_for,
@@ -160,7 +165,7 @@ def test_checklist_has_one_item_per_action_with_priority_by_phase() -> None:
     """§6: high for the primary phase, medium for secondary phases, low otherwise."""
     library = [rec("O-1", O), rec("B-1", B), rec("G-1", G)]
     applied = applicable(library, QUESTIONS, answers(pick("BOOKS", "late")), O, (B,))
-    items = checklist(applied, O, (B,))
+    items = checklist(applied, O, (B,), due_from=DAY)
     assert [(i.order, i.text, i.phase, i.priority) for i in items] == [
         (1, "O-1 first step", O, Priority.HIGH),
         (2, "O-1 second step", O, Priority.HIGH),
@@ -187,8 +192,9 @@ def _texts(drafts: list[ChecklistDraft]) -> list[tuple[int, str]]:
     return [(d.order, d.text) for d in drafts]
 
 
-FIRST = checklist([rec("O-1", O), rec("B-1", B)], O, (B,))
-AGAIN = checklist([rec("O-1", O), rec("G-1", G), rec("B-1", B)], B, ())
+DAY = date(2026, 3, 10)
+FIRST = checklist([rec("O-1", O), rec("B-1", B)], O, (B,), due_from=DAY)
+AGAIN = checklist([rec("O-1", O), rec("G-1", G), rec("B-1", B)], B, (), due_from=DAY)
 
 
 def test_the_source_key_is_the_phase_and_the_text_as_generated() -> None:
@@ -239,6 +245,72 @@ def test_an_empty_checklist_gets_every_action_numbered_from_one() -> None:
 def test_the_same_action_twice_is_added_once() -> None:
     twice = [*FIRST[:1], FIRST[0]]
     assert _texts(checklist_additions(twice, [])) == [(1, "O-1 first step")]
+
+
+ST, LT = Category.STRATEGIC, Category.LONG_TERM
+
+
+def drafts(*categories: Category) -> list[ChecklistDraft]:
+    return [
+        ChecklistDraft(text=f"step {n}", order=n, phase=S, priority=Priority.HIGH, category=c)
+        for n, c in enumerate(categories, start=1)
+    ]
+
+
+def test_each_time_frame_is_spread_evenly_and_ends_on_its_last_day() -> None:
+    """The k-th of n items of a frame of D days is due floor(k * D / n) days after completion:
+    4 quick wins over 28 days are due a week apart, the last on day 28; strategic steps end 6
+    calendar months on, long-term ones 12."""
+    items = due_dates(drafts(Q, ST, Q, LT, Q, ST, Q), DAY)
+    assert [(i.text, i.due_date) for i in items] == [
+        ("step 1", DAY + timedelta(days=7)),
+        ("step 2", DAY + timedelta(days=92)),  # 184 days to 10 September, halved
+        ("step 3", DAY + timedelta(days=14)),
+        ("step 4", date(2027, 3, 10)),  # the only long-term step: on the frame's end
+        ("step 5", DAY + timedelta(days=21)),
+        ("step 6", date(2026, 9, 10)),
+        ("step 7", DAY + timedelta(days=28)),
+    ]
+    assert [i.order for i in items] == list(range(1, 8))
+
+
+def test_more_items_than_days_share_days_and_none_is_due_before_completion() -> None:
+    items = due_dates(drafts(*[Q] * 60), DAY)
+    dates = [i.due_date for i in items]
+    assert dates == sorted(dates)  # in checklist order
+    assert all(d is not None and DAY <= d <= DAY + timedelta(days=28) for d in dates)
+    assert dates[-1] == DAY + timedelta(days=28)
+    assert dates[0] == DAY  # floor(28 / 60) days on
+    assert due_dates([], DAY) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (date(2026, 1, 31), 6, date(2026, 7, 31)),
+        (date(2026, 8, 31), 6, date(2027, 2, 28)),
+        (date(2027, 8, 31), 6, date(2028, 2, 29)),
+        (date(2026, 2, 28), 12, date(2027, 2, 28)),
+        (date(2028, 2, 29), 12, date(2029, 2, 28)),
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),
+    ],
+)
+def test_a_month_on_is_the_same_day_or_the_months_last(start: date, months: int, end: date) -> None:
+    assert add_months(start, months) == end
+
+
+def test_the_generated_checklist_carries_categories_and_due_dates() -> None:
+    library = [rec("O-1", O, Q), rec("O-2", O, ST, H, L), rec("O-3", O, LT, H, H)]
+    applied = applicable(library, QUESTIONS, answers(pick("BOOKS", "late")), O, ())
+    items = checklist(applied, O, (), due_from=DAY)
+    assert [(i.text, i.category, i.due_date) for i in items] == [
+        ("O-2 first step", ST, DAY + timedelta(days=92)),
+        ("O-2 second step", ST, date(2026, 9, 10)),
+        ("O-3 first step", LT, DAY + timedelta(days=182)),
+        ("O-3 second step", LT, date(2027, 3, 10)),
+        ("O-1 first step", Q, DAY + timedelta(days=14)),
+        ("O-1 second step", Q, DAY + timedelta(days=28)),
+    ]
 
 
 def test_tone_follows_the_primary_type_and_is_neutral_without_one() -> None:

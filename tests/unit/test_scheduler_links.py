@@ -9,14 +9,14 @@ import pytest
 
 from domain.errors import ValidationError
 from domain.model import Phase
+from domain.ordering import OrderMismatch, check_order
 from domain.scheduler_links import (
+    LINK_ORDER,
     MAX_ACTIVE_LINKS,
     UNCHANGED,
-    OrderMismatch,
     SchedulerLink,
     TooManyActiveLinks,
     check_changes,
-    check_order,
     check_url,
     new_link,
     url_problem,
@@ -167,8 +167,8 @@ A, B, C, D = (uuid.UUID(int=n) for n in range(1, 5))
 
 
 def test_an_order_lists_every_live_link_once() -> None:
-    check_order([A, B, C], [C, A, B])
-    check_order([], [])
+    check_order([A, B, C], [C, A, B], LINK_ORDER)
+    check_order([], [], LINK_ORDER)
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_an_order_that_is_not_the_whole_list_says_what_is_wrong(
     repeated: list[uuid.UUID],
 ) -> None:
     with pytest.raises(OrderMismatch) as raised:
-        check_order([A, B, C], given)
+        check_order([A, B, C], given, LINK_ORDER)
     error = raised.value
     assert (list(error.missing), list(error.extra), list(error.repeated)) == (
         missing,
@@ -211,7 +211,7 @@ def test_an_order_that_is_not_the_whole_list_says_what_is_wrong(
 def test_a_long_list_of_wrong_ids_is_counted_not_all_named() -> None:
     strangers = [uuid.uuid4() for _ in range(25)]
     with pytest.raises(OrderMismatch) as raised:
-        check_order([A], [A, *strangers])
+        check_order([A], [A, *strangers], LINK_ORDER)
     message = raised.value.message
     assert "and 15 more" in message
     assert str(strangers[9]) in message

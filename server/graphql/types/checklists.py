@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from domain.errors import DomainError
 from domain.model import CompletedBy, Phase, Priority
 from domain.results import ChecklistItem as DomainChecklistItem
 from domain.results import ChecklistProgress as DomainChecklistProgress
@@ -76,3 +77,7 @@ class ChecklistProgress:
 class ChecklistItemPayload:
     item: ChecklistItem | None
     user_errors: list[UserError]
+
+    @classmethod
+    def failed(cls, error: DomainError, *, id_field: str = "id") -> ChecklistItemPayload:
+        return cls(item=None, user_errors=[UserError.of(error, id_field=id_field)])

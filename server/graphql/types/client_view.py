@@ -30,7 +30,6 @@ from server.graphql.fields import field
 from server.graphql.ids import id_or_missing
 from server.graphql.loaders import now_or_later
 from server.graphql.types.checklists import ChecklistItem, ChecklistItemPayload, ChecklistProgress
-from server.graphql.types.common import UserError
 from server.graphql.types.scheduler_links import SchedulerLink
 from server.graphql.types.settings import ConsultantSettings
 from server.reports_http import shared_path
@@ -156,6 +155,5 @@ class ClientViewMutations:
                 user_agent=context.user_agent,
             )
         except DomainError as error:
-            failure = UserError.of(error, id_field="itemId")
-            return ChecklistItemPayload(item=None, user_errors=[failure])
+            return ChecklistItemPayload.failed(error, id_field="itemId")
         return ChecklistItemPayload(item=ChecklistItem.of(item), user_errors=[])

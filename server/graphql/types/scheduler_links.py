@@ -18,7 +18,8 @@ import strawberry
 from domain.access import may_see_user
 from domain.errors import DomainError
 from domain.model import Phase
-from domain.scheduler_links import UNCHANGED, OrderMismatch, SchedulerLinkRecord
+from domain.ordering import OrderMismatch
+from domain.scheduler_links import UNCHANGED, SchedulerLinkRecord
 from domain.services import scheduler_links as service
 from server.graphql.context import Context, Info
 from server.graphql.errors import NotFoundError
