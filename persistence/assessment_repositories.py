@@ -13,6 +13,7 @@ from sqlalchemy import Update, bindparam, func, insert, select, update
 
 from domain.assessments import Assessment, ClientDetails
 from domain.bank import Bank
+from domain.disc import DiscProfile
 from domain.model import Answer, AssessmentStatus, DiscType, Phase, QuestionType
 from domain.ports import ReplacedResults, SavedAnswers, StoredResponse
 from domain.scoring import Scorecard
@@ -212,34 +213,47 @@ WHERE assessment_id = %(assessment_id)s::uuid AND question_id <> ALL(%(question_
 """
 
 
+def _phase_result_row(
+    assessment_id: UUID, card: Scorecard, calculated_at: datetime
+) -> dict[str, object]:
+    """The phase_results columns of a scorecard."""
+    phases = card.phases
+    return {
+        "assessment_id": assessment_id,
+        "primary_phase": phases.primary.value,
+        "secondary_phases": [p.value for p in phases.secondary],
+        "flags": [f.value for f in phases.flags],
+        "calculated_at": calculated_at,
+        **{f"{p.value}_score": v for p, v in phases.readiness.items()},
+    }
+
+
+def _disc_profile_row(
+    assessment_id: UUID, disc: DiscProfile, calculated_at: datetime
+) -> dict[str, object]:
+    """The disc_profiles columns of a scorecard's profile."""
+    scores = disc.scores
+    return {
+        "assessment_id": assessment_id,
+        "dominance_score": scores[_D],
+        "influence_score": scores[_I],
+        "steadiness_score": scores[_S],
+        "compliance_score": scores[_C],
+        "primary_type": disc.primary.value,
+        "secondary_type": disc.secondary.value if disc.secondary else None,
+        "calculated_at": calculated_at,
+    }
+
+
 class SqlResultRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
     async def save(self, assessment_id: UUID, card: Scorecard, calculated_at: datetime) -> None:
-        phases = card.phases
-        readiness = {f"{p.value}_score": v for p, v in phases.readiness.items()}
-        phase_result = {
-            "assessment_id": assessment_id,
-            "primary_phase": phases.primary.value,
-            "secondary_phases": [p.value for p in phases.secondary],
-            "flags": [f.value for f in phases.flags],
-            "calculated_at": calculated_at,
-            **readiness,
-        }
+        phase_result = _phase_result_row(assessment_id, card, calculated_at)
         await execute(self._connection, _PHASE_RESULT, arguments(phase_result))
         if card.disc is not None:
-            scores = card.disc.scores
-            profile = {
-                "assessment_id": assessment_id,
-                "dominance_score": scores[_D],
-                "influence_score": scores[_I],
-                "steadiness_score": scores[_S],
-                "compliance_score": scores[_C],
-                "primary_type": card.disc.primary.value,
-                "secondary_type": card.disc.secondary.value if card.disc.secondary else None,
-                "calculated_at": calculated_at,
-            }
+            profile = _disc_profile_row(assessment_id, card.disc, calculated_at)
             await execute(self._connection, _DISC_PROFILE, arguments(profile))
 
     async def replace(
@@ -247,32 +261,14 @@ class SqlResultRepository:
     ) -> ReplacedResults:
         """Two statements: each result upserted (the profile deleted when the card has
         none), returning the value it replaced, which the statement's snapshot still sees."""
-        phases = card.phases
-        phase_result = {
-            "assessment_id": assessment_id,
-            "primary_phase": phases.primary.value,
-            "secondary_phases": [p.value for p in phases.secondary],
-            "flags": [f.value for f in phases.flags],
-            "calculated_at": calculated_at,
-            **{f"{p.value}_score": v for p, v in phases.readiness.items()},
-        }
+        phase_result = _phase_result_row(assessment_id, card, calculated_at)
         old_phase = await first(self._connection, _REPLACE_PHASE_RESULT, phase_result)
         if card.disc is None:
             old_disc = await first(
                 self._connection, _DROP_DISC_PROFILE, {"assessment_id": assessment_id}
             )
         else:
-            scores = card.disc.scores
-            profile = {
-                "assessment_id": assessment_id,
-                "dominance_score": scores[_D],
-                "influence_score": scores[_I],
-                "steadiness_score": scores[_S],
-                "compliance_score": scores[_C],
-                "primary_type": card.disc.primary.value,
-                "secondary_type": card.disc.secondary.value if card.disc.secondary else None,
-                "calculated_at": calculated_at,
-            }
+            profile = _disc_profile_row(assessment_id, card.disc, calculated_at)
             old_disc = await first(self._connection, _REPLACE_DISC_PROFILE, profile)
         phase = old_phase.old_primary if old_phase else None
         disc = old_disc.old_primary if old_disc else None

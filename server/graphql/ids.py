@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import uuid
+from collections.abc import Sequence
 from uuid import UUID
 
 import strawberry
@@ -59,3 +61,19 @@ def id_or_missing(value: str, type_name: str) -> UUID:
 def _words(type_name: str) -> str:
     """A type's name as words: SchedulerLink is "scheduler link"."""
     return re.sub(r"(?<!^)(?=[A-Z])", " ", type_name).lower()
+
+
+def order_ids(ids: Sequence[str], type_name: str) -> tuple[list[UUID], dict[UUID, str]]:
+    """The ids of a new order as uuids, with the id each was given as. One that is not an id
+    of `type_name` stands for no object at all (a uuid of its text, which nothing stored has),
+    so that the order's check reports it as extra, by the id the client sent."""
+    keys: list[UUID] = []
+    given: dict[UUID, str] = {}
+    for value in ids:
+        try:
+            key = expect_id(value, type_name)
+        except BadId:
+            key = uuid.uuid5(uuid.NAMESPACE_URL, f"not-a-{type_name}:{value}")
+        keys.append(key)
+        given.setdefault(key, value)
+    return keys, given

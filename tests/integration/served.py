@@ -11,8 +11,9 @@ import httpx
 import psutil
 
 from server.tokens import issue_access_token
+from tests.api.flows import STORY
 from tests.api.test_assessments_api import COMPLETE, CREATE, SAVE, _input, _responses
-from tests.api.test_reports_api import GENERATE, STORY
+from tests.api.test_reports_api import GENERATE
 from tests.builders import unique_email
 from tests.database import execute
 from tests.integration.cli import environment

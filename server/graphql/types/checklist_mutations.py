@@ -6,11 +6,8 @@ assessment ARCHIVED, a bad field VALIDATION at its input."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
 from datetime import date
 from typing import TypeVar
-from uuid import UUID
 
 import strawberry
 
@@ -21,7 +18,7 @@ from domain.ordering import OrderMismatch
 from domain.services import checklists as service
 from server.graphql.context import Info
 from server.graphql.fields import mutation
-from server.graphql.ids import BadId, expect_id, id_or_missing, to_global_id
+from server.graphql.ids import id_or_missing, order_ids, to_global_id
 from server.graphql.permissions import SignedIn
 from server.graphql.types.checklists import ChecklistItem, ChecklistItemPayload
 from server.graphql.types.common import OkPayload, UserError
@@ -75,21 +72,6 @@ def _given(value: T | None) -> T | None:
 def _enum(kind: type[E], value: object) -> E | None:
     """An enum input's member (strawberry hands over its value), None for null or left out."""
     return None if value is None or value is strawberry.UNSET else kind(str(value))
-
-
-def _order_ids(ids: Sequence[str]) -> tuple[list[UUID], dict[UUID, str]]:
-    """The ids as uuids, with the id each was given as. One that is not a ChecklistItem id
-    stands for no item at all (a uuid of its text, which no stored item has)."""
-    keys: list[UUID] = []
-    given: dict[UUID, str] = {}
-    for value in ids:
-        try:
-            key = expect_id(value, KIND)
-        except BadId:
-            key = uuid.uuid5(uuid.NAMESPACE_URL, f"not-a-checklist-item:{value}")
-        keys.append(key)
-        given.setdefault(key, value)
-    return keys, given
 
 
 @strawberry.type
@@ -172,7 +154,7 @@ class ChecklistMutations:
     @mutation(permission_classes=[SignedIn])
     async def reorder_checklist(self, info: Info, input: ReorderChecklistInput) -> ChecklistPayload:
         context = info.context
-        keys, given = _order_ids(input.item_ids)
+        keys, given = order_ids(input.item_ids, KIND)
         try:
             items = await service.reorder_items(
                 uow=context.uow(),

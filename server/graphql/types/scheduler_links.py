@@ -8,8 +8,7 @@ a deleted one and an id that names nothing all answer NOT_FOUND alike.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
@@ -24,7 +23,7 @@ from domain.services import scheduler_links as service
 from server.graphql.context import Context, Info
 from server.graphql.errors import NotFoundError
 from server.graphql.fields import mutation
-from server.graphql.ids import BadId, expect_id, id_or_missing, to_global_id
+from server.graphql.ids import id_or_missing, order_ids, to_global_id
 from server.graphql.loaders import now_or_later
 from server.graphql.permissions import SignedIn
 from server.graphql.types.common import Node, OkPayload, UserError
@@ -124,21 +123,6 @@ def _given(value: T | None) -> T | None:
     return None if value is strawberry.UNSET else value
 
 
-def _order_ids(ids: Sequence[str]) -> tuple[list[UUID], dict[UUID, str]]:
-    """The ids as uuids, with the id each was given as. One that is not a SchedulerLink id
-    stands for no link at all (a uuid of its text, which no stored link has)."""
-    keys: list[UUID] = []
-    given: dict[UUID, str] = {}
-    for value in ids:
-        try:
-            key = expect_id(value, KIND)
-        except BadId:
-            key = uuid.uuid5(uuid.NAMESPACE_URL, f"not-a-link:{value}")
-        keys.append(key)
-        given.setdefault(key, value)
-    return keys, given
-
-
 @strawberry.type
 class SchedulerLinkMutations:
     @mutation(
@@ -208,7 +192,7 @@ class SchedulerLinkMutations:
     )
     async def reorder_scheduler_links(self, info: Info, ids: list[strawberry.ID]) -> OkPayload:
         context = info.context
-        keys, given = _order_ids(ids)
+        keys, given = order_ids(ids, KIND)
         try:
             await service.reorder_links(uow=context.uow(), actor=context.require_viewer(), ids=keys)
         except OrderMismatch as error:
