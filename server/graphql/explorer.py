@@ -130,6 +130,24 @@ mutation ShareWithClient($report: ID!) {
     userErrors { code message }
   }
 }
+
+# Variables: {"item": "<checklist item id>"}
+mutation TickOff($item: ID!) {
+  setChecklistItemCompleted(input: {id: $item, completed: true}) {
+    item { itemText isCompleted completedBy completedAt }
+    userErrors { field code message }
+  }
+}
+
+# Variables: {"token": "<the part of a shareUrl after /shared/>"}. No sign-in needed.
+query ClientView($token: String!) {
+  clientView(token: $token) {
+    businessName preparedBy primaryPhase reportUrl expiresAt
+    checklist { id itemText dueDate isCompleted completedBy }
+    checklistProgress { total completed percentage }
+    bookingLinks { meetingTypeLabel schedulerUrl }
+  }
+}
 """
 
 HEADERS = '{\n  "Authorization": "Bearer <access token>"\n}'
