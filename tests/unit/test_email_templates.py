@@ -1,0 +1,107 @@
+"""Email templates: the built-in ones, the checks of a consultant's own, and rendering."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.email_templates import (
+    BODY_MAX,
+    DEFAULTS,
+    SUBJECT_MAX,
+    VARIABLES,
+    EmailKind,
+    check_template,
+    render,
+)
+from domain.errors import ValidationError
+
+
+@pytest.mark.parametrize("kind", list(EmailKind))
+def test_every_built_in_template_passes_its_own_checks(kind: EmailKind) -> None:
+    default = DEFAULTS[kind]
+    assert check_template(kind, default.subject, default.body) == default
+
+
+def test_the_report_email_offers_every_client_variable() -> None:
+    assert VARIABLES[EmailKind.REPORT_READY] == (
+        "client_name",
+        "client_first_name",
+        "business_name",
+        "consultant_name",
+        "company_name",
+        "report_link",
+        "booking_link",
+        "expires_on",
+    )
+
+
+def test_variables_are_replaced_with_or_without_spaces_in_the_braces() -> None:
+    text = check_template(
+        EmailKind.REPORT_READY, "For {{ business_name }}", "Hi {{client_first_name}}, {x} }"
+    )
+    values = {"business_name": "Łódź Café", "client_first_name": "Zoë"}
+    assert render(text.subject, values) == "For Łódź Café"
+    assert render(text.body, values) == "Hi Zoë, {x} }"
+
+
+def test_a_variable_without_a_value_is_empty() -> None:
+    assert render("Book: {{booking_link}}.", {}) == "Book: ."
+
+
+def test_html_rendering_escapes_values_and_words() -> None:
+    values = {"client_name": '<script>alert("x")</script>'}
+    assert render("Hi {{client_name}} & co", values, for_html=True) == (
+        "Hi &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co"
+    )
+    assert render("Hi {{client_name}}", values) == 'Hi <script>alert("x")</script>'
+
+
+def test_a_value_that_looks_like_a_variable_is_not_expanded_again() -> None:
+    values = {"client_name": "{{report_link}}", "report_link": "https://secret"}
+    assert render("Hi {{client_name}}", values) == "Hi {{report_link}}"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "field", "words"),
+    [
+        ("Hi", "Dear {{client_nam}}", "body", "unknown variable {{client_nam}}"),
+        ("Hi {{reset_link}}", "Body", "subject", "unknown variable {{reset_link}}"),
+        ("Hi", "Dear {{client.__class__}}", "body", "unknown variable {{client.__class__}}"),
+        ("Hi", "Dear {{ client_name | upper }}", "body", "unknown variable"),
+        ("Hi", "Dear {{}}", "body", "unknown variable {{}}"),
+        ("Hi", "Dear {{client_name}", "body", "unbalanced braces: '{{' at character 6"),
+        ("Hi", "Dear client_name}}", "body", "unbalanced braces: '}}' at character 17"),
+        ("Hi {{ {{business_name}}", "Body", "subject", "unbalanced braces: '{{' at character 4"),
+        ("", "Body", "subject", "must not be empty"),
+        ("Hi", "   ", "body", "must not be empty"),
+        ("x" * (SUBJECT_MAX + 1), "Body", "subject", "at most 200 characters"),
+        ("Hi\nthere", "Body", "subject", "one line"),
+        ("Hi", "x" * (BODY_MAX + 1), "body", "at most 20,000 characters"),
+        ("Hi", "Dear \x00", "body", "NUL"),
+    ],
+)
+def test_a_bad_template_is_refused_naming_what_is_wrong(
+    subject: str, body: str, field: str, words: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        check_template(EmailKind.REPORT_READY, subject, body)
+    assert refused.value.field == field
+    assert words in refused.value.message
+
+
+def test_each_kind_offers_only_its_own_variables() -> None:
+    with pytest.raises(ValidationError) as refused:
+        check_template(EmailKind.PASSWORD_RESET, "Reset", "Open {{report_link}}")
+    assert "unknown variable {{report_link}}" in refused.value.message
+    assert check_template(EmailKind.PASSWORD_RESET, "Reset", "Open {{reset_link}}").body
+    message = ""
+    try:
+        check_template(EmailKind.ASSESSMENT_INVITATION, "Hi", "{{expires_on}}")
+    except ValidationError as error:
+        message = error.message
+    assert "ASSESSMENT_INVITATION offers client_name" in message
+
+
+def test_a_template_is_kept_trimmed() -> None:
+    template = check_template(EmailKind.REPORT_READY, "  Hi  ", "\n Body \n")
+    assert (template.subject, template.body) == ("Hi", "Body")
