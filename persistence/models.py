@@ -628,3 +628,57 @@ event.listen(
     "before_create",
     DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm"),  # type: ignore[no-untyped-call]
 )
+
+
+class EmailMessageRow(Base):
+    """Not in the design: the outbox. Each message is a row first, committed with the change
+    that caused it; a job delivers it and records the outcome (`persistence.email_outbox`)."""
+
+    __tablename__ = "email_messages"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('REPORT_READY', 'PASSWORD_RESET', 'PASSWORD_CHANGED', "
+            "'ASSESSMENT_INVITATION')",
+            name="kind",
+        ),
+        CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status"),
+        CheckConstraint("attempts >= 0", name="attempts_range"),
+        CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_with_time"),
+        Index("idx_email_messages_assessment_id", "assessment_id", "created_at"),
+        Index("idx_email_messages_user_id", "user_id"),
+        Index(
+            "idx_email_messages_due",
+            "next_attempt_at",
+            postgresql_where=text("status = 'queued'"),
+        ),
+        {"comment": "Outgoing email, one row per message, delivered by the job queue"},
+    )
+
+    id: Mapped[uuid.UUID] = _id()
+    kind: Mapped[str] = mapped_column(String(50))
+    recipient: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(Text)
+    text_body: Mapped[str | None] = mapped_column(
+        Text, comment="Plain-text part; cleared once the message is sent or has failed"
+    )
+    html_body: Mapped[str | None] = mapped_column(
+        Text, comment="HTML part, if any; cleared with the plain-text part"
+    )
+    status: Mapped[str] = mapped_column(String(20), server_default=text("'queued'"))
+    attempts: Mapped[int] = mapped_column(
+        server_default=text("0"), comment="Delivery attempts made so far"
+    )
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        server_default=NOW, comment="When a queued message is next due to be tried"
+    )
+    sent_at: Mapped[datetime | None]
+    assessment_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"),
+        comment="The account it was sent for: the consultant who sent it, or the recipient",
+    )
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()

@@ -30,7 +30,7 @@ DESIGN_TABLES = {
     "consultant_settings",
     "scheduler_links",
 }
-ADDED_TABLES = {"sessions", "assessment_counts", "rate_limit_windows"}
+ADDED_TABLES = {"sessions", "assessment_counts", "rate_limit_windows", "email_messages"}
 
 # database-design.md, "Indexes" inline with each table.
 DESIGN_INDEXES = {
@@ -80,11 +80,13 @@ DESIGN_DELETE_RULES = {
     ("scheduler_links", "consultant_id"): "CASCADE",
     ("questions", "conditional_parent_id"): "NO ACTION",
     ("sessions", "user_id"): "CASCADE",
+    ("email_messages", "assessment_id"): "CASCADE",
+    ("email_messages", "user_id"): "CASCADE",
 }
 
 
-def _tables(url: str) -> set[str]:
-    rows = query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+def _tables(url: str, schema_name: str = "public") -> set[str]:
+    rows = query(url, "SELECT tablename FROM pg_tables WHERE schemaname = :name", name=schema_name)
     return {row[0] for row in rows}
 
 
@@ -120,8 +122,11 @@ def test_upgrade_downgrade_upgrade_round_trip(empty_database: str) -> None:
     assert _tables(empty_database) == DESIGN_TABLES | ADDED_TABLES | {"alembic_version"}
     assert schema.current_revision(empty_database) == schema.head_revision()
 
+    assert "procrastinate_jobs" in _tables(empty_database, "procrastinate")
+
     schema.downgrade(empty_database, "base")
     assert _tables(empty_database) == set()
+    assert _tables(empty_database, "procrastinate") == set()
     assert schema.current_revision(empty_database) is None
 
     schema.upgrade(empty_database)
