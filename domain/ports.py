@@ -1,8 +1,8 @@
 """Protocols that the outside world implements for the use cases.
 
 `persistence` provides the unit of work and its repositories; `server` provides the password
-hasher, the mailer and the clock. Use cases depend on these shapes only, so they run over
-fakes in unit tests and over PostgreSQL in production.
+hasher, the mail transport, the dispatch of queued mail and the clock. Use cases depend on
+these shapes only, so they run over fakes in unit tests and over PostgreSQL in production.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from domain.assessments import Assessment, ClientDetails
 from domain.branding import ConsultantSettings, EncodedLogo, ImageFacts
 from domain.checklists import NewItem
 from domain.model import ActivityEvent, Answer, DiscType, NewUser, Phase, ReportType, Role, User
+from domain.outbox import Draft, EmailMessage
 from domain.recommendations import ChecklistDraft, ChecklistEntry
 from domain.reports import Branding, ReportDocument, SchedulerLink
 from domain.results import ChecklistItem, ReportRecord, StoredDiscProfile, StoredPhaseResult
@@ -44,8 +45,18 @@ class PasswordHasher(Protocol):
         ...
 
 
-class Mailer(Protocol):
-    async def send(self, to: str, subject: str, body: str) -> None: ...
+class MailTransport(Protocol):
+    """Hands a message to the mail server: returns once the server has taken it, or raises
+    `DeliveryFailed` (`lasting` when trying again cannot help)."""
+
+    async def send(self, message: EmailMessage) -> None: ...
+
+
+class EmailDispatch(Protocol):
+    """Asks for committed messages to be delivered as soon as a worker is free. A message
+    whose request is lost (the process ended first) is found in the outbox and sent later."""
+
+    async def deliver(self, message_ids: Sequence[UUID]) -> None: ...
 
 
 class Clock(Protocol):
@@ -391,6 +402,11 @@ class ReportRepository(Protocol):
 
     async def revoke(self, report_id: UUID) -> ReportRecord: ...
 
+    async def end_expired_shares(self, *, at: datetime) -> int:
+        """Ends every link whose expiry has passed by `at`, as a revocation would; returns
+        how many."""
+        ...
+
     async def shared(
         self, token_hash: str, *, at: datetime, count_view: bool = True
     ) -> ReportRecord | None:
@@ -466,6 +482,29 @@ class ErasureRepository(Protocol):
     async def delete_user(self, user_id: UUID) -> bool: ...
 
 
+class EmailOutbox(Protocol):
+    async def add(self, draft: Draft, *, at: datetime) -> EmailMessage:
+        """Queues the message, due at once; it is delivered only if the transaction commits."""
+        ...
+
+    async def claim(self, message_id: UUID, *, at: datetime) -> EmailMessage | None:
+        """The queued message with its parts, if it is due by `at`, locked until the
+        transaction ends; None when it is sent, failed, not yet due, or being delivered."""
+        ...
+
+    async def record_sent(self, message_id: UUID, *, at: datetime) -> None: ...
+
+    async def record_failure(
+        self, message_id: UUID, error: str, *, at: datetime, retry_at: datetime | None
+    ) -> None:
+        """Counts a failed attempt: queued again for `retry_at`, or FAILED when it is None."""
+        ...
+
+    async def due(self, *, at: datetime, limit: int) -> list[UUID]:
+        """Queued messages due by `at`, the longest waiting first."""
+        ...
+
+
 class ActivityLog(Protocol):
     async def record(self, event: ActivityEvent, *, at: datetime | None = None) -> None:
         """`at` is when it happened by the Clock; None lets the database stamp the row."""
@@ -511,6 +550,9 @@ class UnitOfWork(Protocol):
 
     @property
     def settings(self) -> SettingsRepository: ...
+
+    @property
+    def emails(self) -> EmailOutbox: ...
 
     async def __aenter__(self) -> Self: ...
 

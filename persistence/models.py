@@ -657,6 +657,9 @@ class EmailMessageRow(Base):
     id: Mapped[uuid.UUID] = _id()
     kind: Mapped[str] = mapped_column(String(50))
     recipient: Mapped[str] = mapped_column(String(255))
+    reply_to: Mapped[str | None] = mapped_column(
+        String(255), comment="Where replies go: the consultant who sent it"
+    )
     subject: Mapped[str] = mapped_column(Text)
     text_body: Mapped[str | None] = mapped_column(
         Text, comment="Plain-text part; cleared once the message is sent or has failed"

@@ -96,7 +96,9 @@ ACTIVITY_COLUMNS = (
 )
 
 
-def any_of(column: InstrumentedAttribute[UUID], name: str = "ids") -> ColumnElement[bool]:
+def any_of(
+    column: InstrumentedAttribute[UUID] | InstrumentedAttribute[UUID | None], name: str = "ids"
+) -> ColumnElement[bool]:
     """`column = ANY(:ids)`, one array parameter however many ids; pass `id_array(ids)`."""
     array = cast(bindparam(name, type_=Text), ARRAY(UUID_TYPE(as_uuid=True)))
     return column == any_(array)

@@ -85,6 +85,15 @@ class SqlReportRepository:
     async def revoke(self, report_id: UUID) -> ReportRecord:
         return await self._set(report_id, is_shared=False, share_token=None, share_expires_at=None)
 
+    async def end_expired_shares(self, *, at: datetime) -> int:
+        statement = (
+            update(ReportRow)
+            .where(ReportRow.is_shared.is_(True), ReportRow.share_expires_at <= at)
+            .values(is_shared=False, share_token=None, share_expires_at=None, updated_at=at)
+            .returning(ReportRow.id)
+        )
+        return len(await fetch(self._connection, statement))
+
     async def _set(self, report_id: UUID, **values: object) -> ReportRecord:
         statement = (
             update(ReportRow)

@@ -14,6 +14,7 @@ from persistence.assessment_repositories import (
 )
 from persistence.checklist_repositories import SqlChecklistRepository
 from persistence.connections import ConnectionScope, Transaction
+from persistence.email_outbox import SqlEmailOutbox
 from persistence.erasure import SqlErasureRepository
 from persistence.report_repositories import SqlReportRepository
 from persistence.repositories import SqlActivityLog, SqlSessionRepository, SqlUserRepository
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     scheduler_links: SqlSchedulerLinkRepository
     erasure: SqlErasureRepository
     settings: SqlSettingsRepository
+    emails: SqlEmailOutbox
 
     def __init__(self, scope: ConnectionScope, bank: Bank | None = None) -> None:
         """`bank` is the question bank in force, which answers are read against (by default
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.scheduler_links = SqlSchedulerLinkRepository(connection)
         self.erasure = SqlErasureRepository(connection)
         self.settings = SqlSettingsRepository(connection)
+        self.emails = SqlEmailOutbox(connection)
         return self
 
     async def __aexit__(

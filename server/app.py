@@ -28,9 +28,10 @@ from server.graphql.explorer_assets import asset_routes, graphiql_assets
 from server.graphql.http import RiseGraphQL
 from server.graphql.schema import build_schema
 from server.images import PillowLogoImages
+from server.jobs import Jobs, job_services, worker_running
 from server.limits import BodyLimit
 from server.logos_http import logo_routes
-from server.mail import mailer_for
+from server.mail import MAIL_OFF
 from server.outages import outage_response
 from server.rate_limits import RateLimiter, rules_for, swept, windows_for
 from server.reports_http import PdfRenderer, ReportServices, report_routes
@@ -75,14 +76,18 @@ def create_app(
         )
         await database.open()
         windows = windows_for(settings.redis, database)
+        jobs = Jobs(database_url, statement_timeout_ms=settings.db_statement_timeout_ms)
+        clock = SystemClock()
         app.state.services = Services(
             database=database,
             secret=settings.secret(),
             bank=load_bank(),
-            clock=SystemClock(),
+            clock=clock,
             hasher=Argon2PasswordHasher(),
-            mailer=mailer_for(production=settings.is_production),
+            mail=jobs,
             public_url=settings.public_url.rstrip("/"),
+            reset_link=settings.reset_link_pattern(),
+            mail_off=settings.mail_is_off,
             limiter=RateLimiter(windows, rate_rules or rules_for(settings.reports_per_minute)),
             reports=reports,
             images=PillowLogoImages(),
@@ -92,7 +97,7 @@ def create_app(
         gc.collect()
         gc.freeze()
         try:
-            async with swept(windows):
+            async with swept(windows), jobs.opened(), _worker(settings, jobs, database, reports):
                 yield
         finally:
             await asyncio.to_thread(reports.renderer.close)
@@ -126,6 +131,15 @@ def create_app(
     )
 
 
+def _worker(
+    settings: Settings, jobs: Jobs, database: Database, reports: ReportServices
+) -> contextlib.AbstractAsyncContextManager[None]:
+    """The in-process worker, unless RISE_RUN_JOBS=false leaves the jobs to `rise worker`."""
+    if not settings.run_jobs:
+        return contextlib.nullcontext()
+    return worker_running(jobs, job_services(settings, database, reports.store))
+
+
 async def healthz(request: Request) -> JSONResponse:
     """Liveness: the process answers."""
     return JSONResponse({"status": "ok"})
@@ -148,6 +162,8 @@ async def readyz(request: Request) -> JSONResponse:
             "database": "ok" if database else "unreachable",
             "storage": "ok" if storage else "unavailable",
             "rateLimits": "ok" if rate_limits else "unavailable",
+            # Mail being off does not make the service unready: it serves without it.
+            "mail": MAIL_OFF if services.mail_off else "ok",
         },
         status_code=200 if ready else 503,
     )

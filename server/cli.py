@@ -1,5 +1,5 @@
-"""The `rise` command line: serve, database migrations, accounts, purging, sweeping report
-files, schema export.
+"""The `rise` command line: serve, the background worker, database migrations, accounts,
+purging, sweeping report files, schema export.
 
 Settings are read once here and passed down. Expected failures end in one line on standard
 error (``rise: error: ...``) and exit status 1; usage mistakes exit with status 2.
@@ -133,6 +133,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
 
+    worker = commands.add_parser(
+        "worker", help="run the background jobs (mail, purges, sweeps) without serving"
+    )
+    worker.set_defaults(handler=_worker)
+
     db = commands.add_parser("db", help="database migrations")
     db.set_defaults(handler=None)
     db_commands = db.add_subparsers(title="db commands", metavar="ACTION", required=True)
@@ -259,6 +264,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     port = args.port if args.port is not None else settings.port
     workers = args.workers if args.workers is not None else settings.workers
     serve(settings, host, port, workers)
+    return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from server.jobs import work_alone
+    from server.serving import announce_mail
+
+    announce_mail(settings)
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _announce(location)
+        _require_migrated(location.url)
+        asyncio.run(work_alone(settings, location.url))
     return 0
 
 

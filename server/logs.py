@@ -18,6 +18,9 @@ def configure_logging(level: str) -> None:
     # carry query strings (a GET's GraphQL variables, signed download links) and share tokens.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.migration").addFilter(_alembic_chatter)
+    # The job queue logs every job's start and end; rise.jobs says what the jobs did.
+    if level != "DEBUG":
+        logging.getLogger("procrastinate").setLevel(logging.WARNING)
 
 
 def _alembic_chatter(record: logging.LogRecord) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from domain.bank import Bank
-from domain.ports import Clock, LogoImages, Mailer, PasswordHasher
+from domain.ports import Clock, EmailDispatch, LogoImages, PasswordHasher
 from persistence.connections import Database
 from server.rate_limits import RateLimiter
 
@@ -21,8 +21,10 @@ class Services:
     bank: Bank
     clock: Clock
     hasher: PasswordHasher
-    mailer: Mailer
+    mail: EmailDispatch  # asks for queued messages to be delivered
     public_url: str  # where people reach the service, without a trailing slash
+    reset_link: str  # the password-reset link, with {token} where the token goes
+    mail_off: bool  # production without a mail server: nothing is sent
     limiter: RateLimiter
     reports: ReportServices
     images: LogoImages  # decodes and re-encodes uploaded logos

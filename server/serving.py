@@ -34,7 +34,7 @@ from server.failure import Failure
 from server.graphql.explorer import explorer_html, explorer_policy
 from server.lifeline import end_with_parent
 from server.logs import configure_logging
-from server.mail import NO_TRANSPORT_WARNING
+from server.mail import MAIL_OFF, SmtpTransport
 from server.migrate import prepare_database
 from server.settings import Settings, SettingsError, load_settings
 
@@ -49,8 +49,7 @@ WORKER_HEALTHCHECK_SECONDS = 60
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     log.info("Financial RISE starting (%s)", settings.env)
-    if settings.is_production:
-        log.warning(NO_TRANSPORT_WARNING)
+    announce_mail(settings)
     # Claim the port first: if it is taken, say so before starting or migrating anything.
     listener = listen(host, port)
     try:
@@ -97,6 +96,15 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     finally:
         listener.close()
         log.info("Financial RISE stopped")
+
+
+def announce_mail(settings: Settings) -> None:
+    if settings.smtp is not None:
+        log.info("mail: %s", SmtpTransport(settings.smtp, settings.mail_from).describe())
+    elif settings.is_production:
+        log.warning(MAIL_OFF)
+    else:
+        log.info("mail: written to this log (development; set RISE_SMTP_URL to send it)")
 
 
 def worker_app() -> Starlette:

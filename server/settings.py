@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import tempfile
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -34,6 +35,7 @@ SECRET_MIN_LENGTH = 32
 SECRETS_FILE = "secrets.json"
 DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:8000"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+SMTP_SCHEMES = ("smtp://", "smtps://")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _ORIGIN = re.compile(
@@ -78,6 +80,23 @@ class Settings(BaseSettings):
     graphiql: bool | None = None
     # Where people reach the service (links in mail); production must say.
     public_url: str = DEVELOPMENT_PUBLIC_URL
+    # Mail: smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465 (TLS from the
+    # start) or smtp://host:25 (a local relay, plain). None: development prints each message
+    # to the log, production sends nothing and says so.
+    smtp_url: SecretStr | None = None
+    smtp_ca_file: Path | None = None  # a CA bundle for a relay with a private certificate
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    mail_from: str = "Financial RISE <no-reply@localhost>"
+    # A front-end page for the reset link, with {token} where the token goes; None: this
+    # service's own /reset-password page.
+    password_reset_url: str | None = None
+    # The pause before the second try of a failed delivery; it doubles before the third.
+    mail_retry_seconds: float = Field(default=60.0, ge=0, le=86_400)
+    # Background jobs (mail, purges, sweeps) run inside `rise serve` unless this is false;
+    # then `rise worker` runs them.
+    run_jobs: bool = True
+    # Deleted assessments are purged for good, with their files, this many days after.
+    purge_after_days: int = Field(default=30, ge=1, le=3650)
     # generateReports calls a minute per account (three times as many per client address)
     reports_per_minute: int = Field(default=20, ge=1)
     # Report files go to an S3-compatible bucket when one is named, else under data_dir.
@@ -100,6 +119,40 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.startswith(REDIS_SCHEMES):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
+
+    @field_validator("smtp_url", mode="before")
+    @classmethod
+    def _an_smtp_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str) and not value.startswith(SMTP_SCHEMES):
+            raise ValueError("must start with smtp:// or smtps://")
+        return value
+
+    @field_validator("smtp_ca_file", "password_reset_url", mode="before")
+    @classmethod
+    def _blank_is_unset_too(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("password_reset_url")
+    @classmethod
+    def _a_page_with_the_token(cls, value: str | None) -> str | None:
+        if value is not None and (
+            "{token}" not in value or not value.startswith(("https://", "http://"))
+        ):
+            raise ValueError(
+                "must be an http(s) URL with {token} where the token goes, as "
+                "https://app.example.com/reset?token={token}"
+            )
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        name, address = parseaddr(value)
+        if "@" not in address or any(c in value for c in "\r\n"):
+            raise ValueError(f"{value!r} is not an email address (write Name <a@b.example>)")
+        return formataddr((name, address)) if name else address
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -177,6 +230,21 @@ class Settings(BaseSettings):
     def introspection_enabled(self) -> bool:
         """GraphiQL needs introspection; production has both off unless enabled."""
         return self.graphiql_enabled
+
+    @property
+    def smtp(self) -> str | None:
+        return self.smtp_url.get_secret_value() if self.smtp_url is not None else None
+
+    @property
+    def mail_is_off(self) -> bool:
+        """Production without a mail server: messages are not sent."""
+        return self.is_production and self.smtp_url is None
+
+    def reset_link_pattern(self) -> str:
+        """The password-reset link, with {token} where the token goes."""
+        if self.password_reset_url is not None:
+            return self.password_reset_url
+        return self.public_url.rstrip("/") + "/reset-password?token={token}"
 
     @property
     def redis(self) -> str | None:

@@ -5,6 +5,10 @@ suite creates and drops its own). Without it, the embedded cluster under the rep
 `.rise` directory is started or joined. Either way each test session gets one fresh
 database, migrated once.
 
+Background jobs are off in every app and server a test starts (RISE_RUN_JOBS=false), unless
+the test turns them on: a worker started by one test would otherwise deliver another test's
+mail through its own transport.
+
 The tests of the Redis rate-limit windows use `RISE_TEST_REDIS_URL` (default
 redis://127.0.0.1:6379/0) and are skipped when nothing answers there.
 """
@@ -26,6 +30,7 @@ from persistence.question_bank import load_bank_into
 from tests.database import PgServer
 
 REPO = Path(__file__).resolve().parent.parent
+os.environ["RISE_RUN_JOBS"] = "false"
 
 
 @pytest.fixture(scope="session")

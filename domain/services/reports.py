@@ -266,6 +266,15 @@ async def share_report(
     return Shared(report, token)
 
 
+async def expire_report_shares(*, uow: UnitOfWork, clock: Clock) -> int:
+    """Ends the links that have expired (they already open nothing), so that no token of
+    theirs stays stored; returns how many."""
+    async with uow:
+        ended = await uow.reports.end_expired_shares(at=clock.now())
+        await uow.commit()
+    return ended
+
+
 async def revoke_report_share(*, uow: UnitOfWork, actor: User, report_id: UUID) -> ReportRecord:
     """Ends the public link at once. Revoking a report that is not shared changes nothing."""
     async with uow:

@@ -29,6 +29,9 @@ def upgrade() -> None:
         sa.Column("id", postgresql.UUID(), server_default=sa.text("gen_random_uuid()")),
         sa.Column("kind", sa.String(50), nullable=False),
         sa.Column("recipient", sa.String(255), nullable=False),
+        sa.Column(
+            "reply_to", sa.String(255), comment="Where replies go: the consultant who sent it"
+        ),
         sa.Column("subject", sa.Text(), nullable=False),
         sa.Column(
             "text_body",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from server.settings import Settings
 from server.tokens import issue_access_token
 from tests.builders import unique_email
 from tests.database import execute
+from tests.smtp import MailServer, mail_server
 
 SECRET = "api-tests-" + "s" * 40
 
@@ -36,15 +37,28 @@ def roomy_rules() -> dict[str, tuple[str, str]]:
     return dict.fromkeys(RULES, ("10000/minute", "10000/minute"))
 
 
-def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(secret_key=SecretStr(SECRET), data_dir=tmp_path_factory.mktemp("data"))
+def api_settings(tmp_path_factory: pytest.TempPathFactory, **changes: Any) -> Settings:
+    return Settings(
+        secret_key=SecretStr(SECRET), data_dir=tmp_path_factory.mktemp("data"), **changes
+    )
+
+
+@pytest.fixture(scope="session")
+def mail() -> Iterator[MailServer]:
+    """The SMTP server the session's app sends to."""
+    with mail_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
 async def app(
-    database_url: str, tmp_path_factory: pytest.TempPathFactory
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, mail: MailServer
 ) -> AsyncIterator[Starlette]:
-    application = create_app(api_settings(tmp_path_factory), database_url, rate_rules=roomy_rules())
+    """The session's app, with its worker delivering mail to `mail`."""
+    settings = api_settings(
+        tmp_path_factory, smtp_url=SecretStr(mail.url()), run_jobs=True, mail_retry_seconds=0.2
+    )
+    application = create_app(settings, database_url, rate_rules=roomy_rules())
     async with application.router.lifespan_context(application):
         yield application
 

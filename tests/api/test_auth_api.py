@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
-import pytest
-
 from tests.api.conftest import Api
 from tests.builders import unique_email
+from tests.smtp import MailServer, text_of
 
 PASSWORD = "Ledger-Balance-42"
 TOKENS = "accessToken refreshToken expiresAt user { email role } userErrors { field code message }"
@@ -100,18 +98,18 @@ async def test_logout_ends_the_access_token_at_once(api: Api) -> None:
     assert gone["data"]["refreshToken"]["userErrors"][0]["code"] == "INVALID_TOKEN"
 
 
-async def test_password_reset_by_mail_link_works_once(
-    api: Api, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_password_reset_by_mail_link_works_once(api: Api, mail: MailServer) -> None:
     email = unique_email()
     await _register(api, email)
-    with caplog.at_level(logging.INFO, logger="rise.mail"):
-        asked = await api(
-            "mutation($e: String!) { requestPasswordReset(email: $e) { ok } }", {"e": email}
-        )
+    asked = await api(
+        "mutation($e: String!) { requestPasswordReset(email: $e) { ok } }", {"e": email}
+    )
     assert asked["data"]["requestPasswordReset"]["ok"] is True
-    token = re.search(r"token=([\w-]+)", caplog.text)
-    assert token is not None
+    [message] = await mail.wait_for(email)
+    assert message["Subject"] == "Reset your Financial RISE password"
+    link = re.search(r"http://\S+/reset-password\?token=([\w-]+)", text_of(message))
+    assert link is not None
+    token = link
     reset = (
         "mutation($t: String!, $p: String!) "
         "{ resetPassword(token: $t, newPassword: $p) { ok userErrors { code field } } }"
@@ -123,6 +121,9 @@ async def test_password_reset_by_mail_link_works_once(
     assert again["data"]["resetPassword"]["userErrors"][0]["code"] == "INVALID_TOKEN"
     login = await api(LOGIN, {"i": {"email": email, "password": new_password}})
     assert login["data"]["login"]["userErrors"] == []
+    [_, confirmation] = await mail.wait_for(email, count=2)
+    assert confirmation["Subject"] == "Your Financial RISE password was changed"
+    assert "every session of the account was signed out" in text_of(confirmation)
     unknown = await api(
         "mutation($e: String!) { requestPasswordReset(email: $e) { ok } }", {"e": unique_email()}
     )

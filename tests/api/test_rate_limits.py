@@ -225,6 +225,7 @@ async def test_a_redis_that_is_down_is_an_outage_not_an_internal_error(
         "database": "ok",
         "storage": "ok",
         "rateLimits": "unavailable",
+        "mail": "ok",
     }
     assert f"{RATE_LIMITS_DOWN} (RateLimitsUnavailable: redis" in caplog.text
     assert "Traceback" not in caplog.text

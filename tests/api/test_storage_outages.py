@@ -113,4 +113,5 @@ async def test_a_bucket_that_is_not_there_is_told_before_rendering(
                 "database": "ok",
                 "storage": "unavailable",
                 "rateLimits": "ok",
+                "mail": "ok",
             }

@@ -28,6 +28,7 @@ async def test_ready_when_the_database_answers(database_url: str, tmp_path: Path
         "database": "ok",
         "storage": "ok",
         "rateLimits": "ok",
+        "mail": "ok",
     }
 
 
@@ -42,6 +43,7 @@ async def test_not_ready_but_alive_when_the_database_is_unreachable(
         "database": "unreachable",
         "storage": "ok",
         "rateLimits": "unavailable",  # their windows are in the database
+        "mail": "ok",
     }
     assert "readiness check failed: database" in caplog.text
     assert (await _get(unreachable, "/healthz", tmp_path)).status_code == 200
@@ -59,6 +61,7 @@ async def test_not_ready_when_report_files_cannot_be_stored(
         "database": "ok",
         "storage": "unavailable",
         "rateLimits": "ok",
+        "mail": "ok",
     }
     assert "readiness check failed: storage" in caplog.text
     (tmp_path / "reports").unlink()

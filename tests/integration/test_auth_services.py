@@ -25,7 +25,7 @@ from persistence.unit_of_work import SqlUnitOfWork
 from server.auth import Argon2PasswordHasher
 from tests.builders import unique_email
 from tests.database import execute, query
-from tests.unit.fakes import FakeClock, FakeMailer
+from tests.unit.fakes import FakeClock, FakeDispatch
 
 PASSWORD = "Ledger-Balance-42"
 WRONG = "Wrong-Password-1!"
@@ -45,7 +45,7 @@ class World:
     url: str
     clock: FakeClock
     hasher: Argon2PasswordHasher
-    mailer: FakeMailer
+    dispatch: FakeDispatch
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.database.scope())
@@ -80,22 +80,27 @@ class World:
         return await sessions.refresh(uow=self.uow(), clock=self.clock, refresh_token=token)
 
     async def request_reset(self, email: str) -> str | None:
-        """Asks for a reset link; returns the token it mailed, if any."""
-        before = len(self.mailer.sent)
+        """Asks for a reset link; returns the token of the message it queued, if any."""
+        before = len(self.dispatch.asked)
         await password_reset.request_password_reset(
-            uow=self.uow(), clock=self.clock, mailer=self.mailer, email=email,
-            reset_url_base="http://localhost:5173/reset-password",
+            uow=self.uow(), clock=self.clock, dispatch=self.dispatch, email=email,
+            reset_link="http://localhost:5173/reset-password?token={token}",
         )  # fmt: skip
-        if len(self.mailer.sent) == before:
+        if len(self.dispatch.asked) == before:
             return None
-        link = re.search(r"http://\S+", self.mailer.sent[-1][2])
+        [(text,)] = query(
+            self.url,
+            "SELECT text_body FROM email_messages WHERE id = :id AND status = 'queued'",
+            id=self.dispatch.asked[-1],
+        )
+        link = re.search(r"http://\S+", text)
         assert link is not None
         return parse_qs(urlsplit(link.group()).query)["token"][0]
 
     async def reset(self, token: str, password: str = NEW_PASSWORD) -> User:
         return await password_reset.reset_password(
-            uow=self.uow(), hasher=self.hasher, clock=self.clock, token=token,
-            new_password=password,
+            uow=self.uow(), hasher=self.hasher, clock=self.clock, dispatch=self.dispatch,
+            token=token, new_password=password,
         )  # fmt: skip
 
     def user_row(self, user_id: UUID):  # type: ignore[no-untyped-def]
@@ -118,7 +123,7 @@ class World:
 
 @pytest.fixture
 def world(database: Database, database_url: str) -> World:
-    return World(database, database_url, FakeClock(), _cheap_argon2(), FakeMailer())
+    return World(database, database_url, FakeClock(), _cheap_argon2(), FakeDispatch())
 
 
 # -- register and login --------------------------------------------------------------------
@@ -386,7 +391,7 @@ async def test_a_reset_token_expires_after_24_hours(world: World) -> None:
 async def test_a_reset_request_for_an_unknown_email_sends_nothing(world: World) -> None:
     missing = unique_email()
     assert await world.request_reset(missing) is None
-    assert world.mailer.sent == []
+    assert world.dispatch.asked == []
     [event] = query(
         world.url,
         "SELECT user_id, metadata FROM activity_logs "

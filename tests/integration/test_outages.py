@@ -139,6 +139,7 @@ async def test_a_stopped_database_is_told_at_once_and_service_resumes(
             "database": "unreachable",
             "storage": "ok",
             "rateLimits": "unavailable",  # their windows are in the database
+            "mail": "ok",
         }
         assert "the database is unavailable; try again shortly (" in caplog.text
 

@@ -116,6 +116,7 @@ def test_serve_migrates_answers_probes_and_stops_cleanly(
             "database": "ok",
             "storage": "ok",
             "rateLimits": "ok",
+            "mail": "ok",
         }
         answer = httpx.post(f"{server.base}/graphql", json={"query": "{ serviceVersion }"})
         assert answer.status_code == 200

@@ -1,6 +1,7 @@
 """`rise serve` with RISE_ENV=production: it refuses the development public URL, says at
-start that mail is not sent, and never writes a password-reset token to its output; in
-development the console transport prints the link, as it is meant to."""
+start that mail is off when no mail server is set, fails each message with that reason, and
+never writes a password-reset token to its output; in development the console transport
+prints the link, as it is meant to."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 
 from domain.services.auth import token_digest
-from server.mail import NO_TRANSPORT_WARNING
+from server.mail import MAIL_OFF
 from tests.builders import free_port, unique_email
 from tests.database import query
 from tests.integration.cli import environment, rise
@@ -63,26 +64,32 @@ def test_production_never_writes_the_reset_token_or_link(
     server = Server(env)  # a worker per core: the warning still comes once
     try:
         server.wait_ready()
+        ready = httpx.get(f"{server.base}/readyz")
+        assert (ready.status_code, ready.json()["mail"]) == (200, MAIL_OFF)
         email = unique_email()
         assert _create_user(env, email).code == 0
         _request_reset(server, email)
-        server.wait_for("mail not sent")
+        server.wait_for(f"failed: {MAIL_OFF}")
     finally:
         output = server.stop()
     assert server.process.returncode == 0, output
-    warnings = [line for line in output.splitlines() if NO_TRANSPORT_WARNING in line]
+    warnings = [line for line in output.splitlines() if line.endswith(f"rise: {MAIL_OFF}")]
     assert len(warnings) == 1, output
     assert " WARNING " in warnings[0]
     assert _reset_tokens_in(output, empty_database, email) == []
     assert "reset-password" not in output
     assert PUBLIC_URL not in output
-    [unsent] = [line for line in output.splitlines() if "mail not sent" in line]
-    assert unsent.endswith("mail not sent (no mail transport): Reset your Financial RISE password")
+    [message] = query(
+        empty_database,
+        "SELECT status, attempts, last_error, text_body FROM email_messages WHERE recipient = :e",
+        e=email,
+    )
+    assert tuple(message) == ("failed", 1, MAIL_OFF, None)  # the link is not kept either
 
 
 def test_development_prints_the_reset_link(tmp_path: Path, empty_database: str) -> None:
     """The other side of the test above, and proof that its search finds a token."""
-    env = environment(tmp_path, DATABASE_URL=empty_database)
+    env = environment(tmp_path, DATABASE_URL=empty_database, RISE_RUN_JOBS="true")
     server = Server(env, "--workers", "1")
     try:
         server.wait_ready()
@@ -94,4 +101,4 @@ def test_development_prints_the_reset_link(tmp_path: Path, empty_database: str) 
         output = server.stop()
     [token] = _reset_tokens_in(output, empty_database, email)
     assert f"http://127.0.0.1:8000/reset-password?token={token}" in link
-    assert NO_TRANSPORT_WARNING not in output
+    assert MAIL_OFF not in output

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from domain.errors import DuplicateEmail
 from domain.model import ActivityEvent, NewUser, User
+from domain.outbox import Draft, EmailMessage, EmailStatus
 from domain.ports import Credentials, NewRefreshSession, RefreshSession, RevokedReason
 
 
@@ -53,11 +54,35 @@ class FakeClock:
 
 
 @dataclass
-class FakeMailer:
-    sent: list[tuple[str, str, str]] = field(default_factory=list)  # (to, subject, body)
+class FakeDispatch:
+    """Records which messages it was asked to deliver."""
 
-    async def send(self, to: str, subject: str, body: str) -> None:
-        self.sent.append((to, subject, body))
+    asked: list[UUID] = field(default_factory=list)
+
+    async def deliver(self, message_ids: Sequence[UUID]) -> None:
+        self.asked.extend(message_ids)
+
+
+@dataclass
+class FakeOutbox:
+    """Queued drafts only: delivery itself is tested over PostgreSQL and real SMTP."""
+
+    queued: list[tuple[UUID, Draft]] = field(default_factory=list)
+
+    async def add(self, draft: Draft, *, at: datetime) -> EmailMessage:
+        message_id = uuid4()
+        self.queued.append((message_id, draft))
+        return EmailMessage(
+            id=message_id, kind=draft.kind, to=draft.to, subject=draft.subject,
+            status=EmailStatus.QUEUED, attempts=0, last_error=None, sent_at=None, created_at=at,
+        )  # fmt: skip
+
+
+class NoSettings:
+    """No consultant has saved settings."""
+
+    async def get(self, consultant_id: UUID) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -245,6 +270,9 @@ class FakeUnitOfWork:
         self.users = FakeUsers()
         self.activity = FakeActivity()
         self.sessions = FakeSessions()
+        self.emails = FakeOutbox()
+        self.settings = NoSettings()
+        self.committed_emails: list[tuple[UUID, Draft]] = []
         self.committed_accounts: dict[UUID, StoredAccount] = {}
         self.committed_entries: list[tuple[ActivityEvent, datetime | None]] = []
         self.committed_sessions: dict[UUID, tuple[RefreshSession, str]] = {}
@@ -270,6 +298,7 @@ class FakeUnitOfWork:
         self.users = FakeUsers(dict(self.committed_accounts))
         self.activity = FakeActivity(list(self.committed_entries))
         self.sessions = FakeSessions(dict(self.committed_sessions))
+        self.emails = FakeOutbox(list(self.committed_emails))
         return self
 
     async def __aexit__(
@@ -284,4 +313,5 @@ class FakeUnitOfWork:
         self.committed_accounts = dict(self.users.accounts)
         self.committed_entries = list(self.activity.entries)
         self.committed_sessions = dict(self.sessions.rows)
+        self.committed_emails = list(self.emails.queued)
         self.commits += 1

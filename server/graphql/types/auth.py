@@ -163,9 +163,9 @@ class AuthMutations:
             await password_reset.request_password_reset(
                 uow=context.uow(),
                 clock=context.clock,
-                mailer=context.services.mailer,
+                dispatch=context.services.mail,
                 email=email,
-                reset_url_base=f"{context.services.public_url}/reset-password",
+                reset_link=context.services.reset_link,
                 ip=context.client_ip,
                 user_agent=context.user_agent,
             )
@@ -182,6 +182,7 @@ class AuthMutations:
                 uow=context.uow(),
                 hasher=context.services.hasher,
                 clock=context.clock,
+                dispatch=context.services.mail,
                 token=token,
                 new_password=new_password,
                 ip=context.client_ip,
