@@ -80,7 +80,7 @@ async def test_me_is_one_statement(api: Api, wire: Wire) -> None:
     assert len(sent) == 1, sent
 
 
-async def test_the_settings_with_their_email_templates_are_one_statement_more(
+async def test_the_email_templates_cost_no_statement_more_than_the_settings(
     api: Api, wire: Wire
 ) -> None:
     """The templates come with the settings' row: reading them costs nothing more."""
