@@ -1,5 +1,5 @@
-"""The consultant's branding: settings (company name, brand colour, email signature, logo),
-the rules for each, and the rules a logo upload must meet.
+"""The consultant's branding: settings (company name, brand colour, email signature, logo,
+their own email templates), the rules for each, and the rules a logo upload must meet.
 
 Each check returns the cleaned value or raises a `ValidationError` naming the input. A logo is
 checked in two steps around the image codec (`domain.ports.LogoImages`): what its header says
@@ -18,6 +18,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.accounts import clean_name
+from domain.email_templates import DEFAULTS, EmailKind, EmailTemplate
 from domain.errors import ValidationError
 from domain.text import check_text
 
@@ -46,9 +47,35 @@ class ConsultantSettings:
     email_signature: str | None = None
     logo_key: str | None = None
     updated_at: datetime | None = None
+    # The consultant's own wording of some kinds of email, at most one a kind, in EmailKind
+    # order; a kind without one uses the built-in wording (see `template_for`).
+    email_templates: tuple[EmailTemplate, ...] = ()
 
 
 SETTINGS_FIELDS = ("company_name", "brand_color", "email_signature")
+
+
+def own_template(settings: ConsultantSettings | None, kind: EmailKind) -> EmailTemplate | None:
+    """The consultant's own template for `kind`, or None while they have saved none."""
+    if settings is None:
+        return None
+    return next((t for t in settings.email_templates if t.kind is kind), None)
+
+
+def template_for(settings: ConsultantSettings | None, kind: EmailKind) -> EmailTemplate:
+    """The template a consultant's email of `kind` is written from: their own if they saved
+    one, else the built-in one. Either has passed `check_template`, ready for `render`."""
+    return own_template(settings, kind) or DEFAULTS[kind]
+
+
+def with_template(
+    templates: tuple[EmailTemplate, ...], kind: EmailKind, template: EmailTemplate | None
+) -> tuple[EmailTemplate, ...]:
+    """`templates` with `kind`'s replaced by `template` (None: removed), in EmailKind order."""
+    kept = {t.kind: t for t in templates if t.kind is not kind}
+    if template is not None:
+        kept[kind] = template
+    return tuple(kept[k] for k in EmailKind if k in kept)
 
 
 def clean_company_name(value: str) -> str:

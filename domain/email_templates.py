@@ -121,6 +121,29 @@ def _literal(piece: str, offset: int, field: str, parts: list[tuple[bool, str]])
         parts.append((False, piece))
 
 
+def email_kind(value: str) -> EmailKind:
+    """The kind named `value` (its exact name); a ValidationError naming `kind` and listing
+    the kinds if it names none."""
+    check_text(value, field="kind")
+    if value not in EmailKind.__members__:
+        raise ValidationError(
+            "kind", f"kind must be one of {', '.join(EmailKind)}: there is no kind {value!r}"
+        )
+    return EmailKind[value]
+
+
+def used_variables(template: EmailTemplate) -> tuple[str, ...]:
+    """The variables the template's subject or body uses, in the order its kind offers them.
+    The template must have passed `check_template`."""
+    used = {
+        piece
+        for text in (template.subject, template.body)
+        for is_variable, piece in _parts(text, "template")
+        if is_variable
+    }
+    return tuple(name for name in VARIABLES[template.kind] if name in used)
+
+
 def check_template(kind: EmailKind, subject: str, body: str) -> EmailTemplate:
     """A consultant's own template for `kind`, checked: the subject 1-200 characters on one
     line, the body 1-20,000 characters, both well formed with only the kind's variables."""

@@ -377,7 +377,8 @@ class SettingsRepository(Protocol):
         self, consultant_id: UUID, changes: Mapping[str, object]
     ) -> ConsultantSettings:
         """Sets fields of the (locked) row: company_name, brand_color, email_signature,
-        logo_key; None clears one."""
+        logo_key, email_templates (the consultant's own templates, all of them); None (or no
+        templates) clears one."""
         ...
 
 

@@ -1,7 +1,9 @@
 """Consultants' settings (`consultant_settings`, one row per consultant, made on the first
 change), read and written with Core statements on the unit of work's connection. The row's
 `logo_url` column holds the stored logo's key (`logos/<random>.png`), as `reports.file_url`
-holds a report's."""
+holds a report's. The `email_templates` column holds the consultant's own templates, keyed by
+kind, each with the variables it uses: `{"REPORT_READY": {"subject": "...", "body": "...",
+"variables": ["client_name", ...]}}`; NULL while they have none."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, null, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.branding import ConsultantSettings
+from domain.email_templates import EmailKind, EmailTemplate, check_template, used_variables
+from domain.errors import ValidationError
 from persistence.connections import Connection
 from persistence.models import ConsultantSettingsRow
 from persistence.queries import any_of, id_array
@@ -24,6 +28,7 @@ SETTINGS_COLUMNS = (
     ConsultantSettingsRow.brand_color,
     ConsultantSettingsRow.email_signature,
     ConsultantSettingsRow.logo_url,
+    ConsultantSettingsRow.email_templates,
     ConsultantSettingsRow.updated_at,
 )
 # The domain's names of the columns that differ.
@@ -42,6 +47,35 @@ _CREATE = (
 _MANY = select(*SETTINGS_COLUMNS).where(any_of(ConsultantSettingsRow.consultant_id))
 
 
+def templates_from_json(stored: object) -> tuple[EmailTemplate, ...]:
+    """The templates of an `email_templates` value, in EmailKind order. An entry for no kind,
+    or one that does not pass `check_template` (written by hand, or under older rules), is
+    left out: its kind uses the built-in wording rather than fail when mail is written."""
+    if not isinstance(stored, dict):
+        return ()
+    found = []
+    for kind in EmailKind:
+        entry = stored.get(kind.value)
+        if not isinstance(entry, dict):
+            continue
+        subject, body = entry.get("subject"), entry.get("body")
+        if isinstance(subject, str) and isinstance(body, str):
+            try:
+                found.append(check_template(kind, subject, body))
+            except ValidationError:
+                continue
+    return tuple(found)
+
+
+def templates_to_json(templates: Sequence[EmailTemplate]) -> dict[str, Any] | None:
+    """The `email_templates` value of these templates; None (SQL NULL) for none."""
+    stored = {
+        t.kind.value: {"subject": t.subject, "body": t.body, "variables": [*used_variables(t)]}
+        for t in templates
+    }
+    return stored or None
+
+
 def settings_from_row(row: Row) -> ConsultantSettings:
     return ConsultantSettings(
         consultant_id=row.consultant_id,
@@ -50,6 +84,7 @@ def settings_from_row(row: Row) -> ConsultantSettings:
         email_signature=row.email_signature,
         logo_key=row.logo_url,
         updated_at=row.updated_at,
+        email_templates=templates_from_json(row.email_templates),
     )
 
 
@@ -84,6 +119,9 @@ class SqlSettingsRepository:
         self, consultant_id: UUID, changes: Mapping[str, object]
     ) -> ConsultantSettings:
         values: dict[str, Any] = {_COLUMN_OF.get(k, k): v for k, v in changes.items()}
+        if "email_templates" in values:
+            stored = templates_to_json(values["email_templates"])
+            values["email_templates"] = null() if stored is None else stored
         statement = (
             update(ConsultantSettingsRow)
             .where(ConsultantSettingsRow.consultant_id == consultant_id)

@@ -35,7 +35,11 @@ from domain.reports import Branding, client_report
 from domain.reports.sample import sample_inputs
 
 
-def _event(actor: User, kind: str, description: str, **metadata: object) -> ActivityEvent:
+def settings_event(
+    actor: User, kind: str, description: str, /, **metadata: object
+) -> ActivityEvent:
+    """The audit row of a change of the actor's settings: `settings.<kind>`, with `metadata`
+    (which may have a `kind` of its own)."""
     return ActivityEvent(
         event_type=f"settings.{kind}",
         category=EventCategory.ADMIN,
@@ -63,7 +67,7 @@ async def update_settings(
             return current
         updated = await uow.settings.update(actor.id, changed)
         await uow.activity.record(
-            _event(
+            settings_event(
                 actor,
                 "updated",
                 f"settings changed: {', '.join(sorted(changed))}",
@@ -98,7 +102,7 @@ async def upload_logo(
             if current.logo_key is not None:
                 await store.delete([current.logo_key])
             await uow.activity.record(
-                _event(
+                settings_event(
                     actor,
                     "logo_uploaded",
                     "logo uploaded",
@@ -133,7 +137,7 @@ async def remove_logo(*, uow: UnitOfWork, store: ReportStore, actor: User) -> Co
         updated = await uow.settings.update(actor.id, {"logo_key": None})
         await store.delete([current.logo_key])
         await uow.activity.record(
-            _event(
+            settings_event(
                 actor,
                 "logo_removed",
                 "logo removed",

@@ -1330,6 +1330,57 @@ DESCRIPTIONS: dict[str, str] = {
         "The user's branding and email settings: for that user and for admins (NOT_FOUND for "
         "anyone else); empty, never null, before any are saved."
     ),
+    # Email templates
+    "ConsultantSettings.emailTemplates": (
+        "The consultant's email templates, one for each kind of email (REPORT_READY, "
+        "PASSWORD_RESET, ASSESSMENT_INVITATION, in this order): their own where they saved "
+        "one, the built-in wording otherwise."
+    ),
+    "EmailTemplate": (
+        "The wording of one kind of email: plain text in which {{name}} stands for a value "
+        "filled in when the email is written (spaces inside the braces allowed). Nothing else "
+        "in it has a meaning; a lone { or } is ordinary text."
+    ),
+    "EmailTemplate.body": (
+        "The body, 1-20,000 characters of plain text with {{variables}} and line breaks."
+    ),
+    "EmailTemplate.isDefault": (
+        "True while the consultant has not saved their own: the built-in wording is used."
+    ),
+    "EmailTemplate.kind": (
+        "Which email: REPORT_READY (a client's report), PASSWORD_RESET or ASSESSMENT_INVITATION."
+    ),
+    "EmailTemplate.subject": "The subject line, 1-200 characters on one line, with {{variables}}.",
+    "EmailTemplate.variables": (
+        "The variables this kind of email offers, such as client_name or report_link: the "
+        "only names its subject and body may use. A variable without a value is left empty."
+    ),
+    "EmailTemplateInput": "The consultant's own wording of one kind of email.",
+    "EmailTemplateInput.body": (
+        "1-20,000 characters once trimmed, line breaks allowed; only the kind's variables, "
+        "each written {{name}}."
+    ),
+    "EmailTemplateInput.kind": (
+        "Which email: REPORT_READY, PASSWORD_RESET or ASSESSMENT_INVITATION (VALIDATION otherwise)."
+    ),
+    "EmailTemplateInput.subject": (
+        "1-200 characters on one line once trimmed; only the kind's variables, each written "
+        "{{name}}."
+    ),
+    "Mutation.resetEmailTemplate": (
+        "Removes the viewer's own template of this kind: the built-in wording is used again. "
+        "Without one of their own nothing changes. Recorded in the audit trail."
+    ),
+    "Mutation.resetEmailTemplate(kind:)": (
+        "Which email: REPORT_READY, PASSWORD_RESET or ASSESSMENT_INVITATION (VALIDATION otherwise)."
+    ),
+    "Mutation.saveEmailTemplate": (
+        "Saves the viewer's own wording of a kind of email, replacing any before. A variable "
+        "the kind does not offer, a {{ or }} without its partner, or a subject or body too "
+        "long or empty is a VALIDATION user error naming subject or body. Recorded in the "
+        "audit trail with the old and new subject and body."
+    ),
+    "Mutation.saveEmailTemplate(input:)": "The kind of email and its subject and body.",
     # Sections of the questionnaire
     "Assessment.sections": (
         "The questions the client is asked given the answers so far (as `questions`: follow-ups "

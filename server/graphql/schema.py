@@ -37,6 +37,7 @@ from server.graphql.types.checklist_mutations import ChecklistMutations
 from server.graphql.types.checklists import ChecklistItem
 from server.graphql.types.client_view import ClientViewMutations, ClientViewQueries
 from server.graphql.types.common import Node
+from server.graphql.types.email_template_mutations import EmailTemplateMutations
 from server.graphql.types.questions import Question, QuestionQueries, question_views
 from server.graphql.types.reports import Report, ReportMutations
 from server.graphql.types.scheduler_links import (
@@ -143,6 +144,7 @@ class Mutation(
     AssessmentMutations,
     ReportMutations,
     SettingsMutations,
+    EmailTemplateMutations,
     UserMutations,
     SchedulerLinkMutations,
     ClientViewMutations,

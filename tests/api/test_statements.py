@@ -80,6 +80,23 @@ async def test_me_is_one_statement(api: Api, wire: Wire) -> None:
     assert len(sent) == 1, sent
 
 
+async def test_the_email_templates_cost_no_statement_more_than_the_settings(
+    api: Api, wire: Wire
+) -> None:
+    """The templates come with the settings' row: reading them costs nothing more."""
+    owner = api.account()
+    await api(
+        'mutation { saveEmailTemplate(input: {kind: "REPORT_READY", subject: "Ready",'
+        ' body: "{{report_link}}"}) { userErrors { code } } }',
+        as_=owner,
+    )
+    plain = await _sent(wire, api, "{ me { settings { companyName } } }", owner)
+    with_templates = await _sent(
+        wire, api, "{ me { settings { companyName emailTemplates { kind body } } } }", owner
+    )
+    assert len(plain) == len(with_templates) == 2, with_templates  # the viewer, the settings
+
+
 async def test_one_assessment_is_two_statements(api: Api, wire: Wire) -> None:
     owner = api.account()
     query = "query($id: ID!) { assessment(id: $id) { id status progressPercentage } }"

@@ -89,6 +89,13 @@ CREATE_LINK = "createSchedulerLink(input: {meetingTypeLabel: LABEL, schedulerUrl
 UPDATE_LINK = "updateSchedulerLink(input: {id: LINK, FIELD: VALUE})" + ERRORS
 LINK_LITERALS = {"LABEL": '"Intro call"', "URL": '"https://cal.example.com/intro"'}
 
+SAVE_TEMPLATE = "saveEmailTemplate(input: {kind: KIND, subject: SUBJECT, body: BODY})" + ERRORS
+TEMPLATE_LITERALS = {
+    "KIND": '"REPORT_READY"',
+    "SUBJECT": '"Your report"',
+    "BODY": '"Read it: {{report_link}}"',
+}
+
 ASSESSMENT_LITERALS = {
     "NAME": '"Grace Hopper"',
     "BUSINESS": '"Hopper Bakery"',
@@ -238,6 +245,19 @@ CASES = [
             ("emailSignature", "Kind| regards"),
         ]
     ),
+    *(
+        Case(f"EmailTemplateInput.{field}", "consultant", "mutation", "String!",
+             _fill(SAVE_TEMPLATE, placeholder, **TEMPLATE_LITERALS), sample,
+             _user_error("saveEmailTemplate", field))
+        for field, placeholder, sample in [
+            ("kind", "KIND", "REPORT|_READY"),
+            ("subject", "SUBJECT", "Your| report"),
+            ("body", "BODY", "Read| it: {{report_link}}"),
+        ]
+    ),
+    Case("Mutation.resetEmailTemplate(kind)", "consultant", "mutation", "String!",
+         "resetEmailTemplate(kind: VALUE)" + ERRORS,
+         "REPORT|_READY", _user_error("resetEmailTemplate", "kind")),
 ]  # fmt: skip
 
 

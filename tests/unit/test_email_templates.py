@@ -1,19 +1,27 @@
-"""Email templates: the built-in ones, the checks of a consultant's own, and rendering."""
+"""Email templates: the built-in ones, the checks of a consultant's own, rendering, and a
+consultant's own in their settings (which one a kind uses, how they are stored)."""
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
 
+from domain.branding import ConsultantSettings, own_template, template_for, with_template
 from domain.email_templates import (
     BODY_MAX,
     DEFAULTS,
     SUBJECT_MAX,
     VARIABLES,
     EmailKind,
+    EmailTemplate,
     check_template,
+    email_kind,
     render,
+    used_variables,
 )
 from domain.errors import ValidationError
+from persistence.settings_repository import templates_from_json, templates_to_json
 
 
 @pytest.mark.parametrize("kind", list(EmailKind))
@@ -105,3 +113,75 @@ def test_each_kind_offers_only_its_own_variables() -> None:
 def test_a_template_is_kept_trimmed() -> None:
     template = check_template(EmailKind.REPORT_READY, "  Hi  ", "\n Body \n")
     assert (template.subject, template.body) == ("Hi", "Body")
+
+
+def test_a_kind_is_named_exactly_or_refused_listing_the_kinds() -> None:
+    assert email_kind("PASSWORD_RESET") is EmailKind.PASSWORD_RESET
+    for name in ("report_ready", "WELCOME", "", "REPORT_READY "):
+        with pytest.raises(ValidationError) as refused:
+            email_kind(name)
+        assert refused.value.field == "kind"
+        assert "REPORT_READY, PASSWORD_RESET, ASSESSMENT_INVITATION" in refused.value.message
+
+
+def test_the_variables_a_template_uses_are_listed_in_the_kinds_order() -> None:
+    template = check_template(
+        EmailKind.REPORT_READY,
+        "{{ report_link }} for {{business_name}}",
+        "Hi {{client_name}}, {{business_name}} again; {x}",
+    )
+    assert used_variables(template) == ("client_name", "business_name", "report_link")
+    assert used_variables(check_template(EmailKind.PASSWORD_RESET, "Reset", "Plain")) == ()
+
+
+OWN = EmailTemplate(EmailKind.ASSESSMENT_INVITATION, "Shall we?", "Hi {{client_first_name}}")
+
+
+def test_a_kind_uses_the_consultants_own_template_or_the_built_in_one() -> None:
+    settings = ConsultantSettings(uuid4(), email_templates=(OWN,))
+    assert template_for(settings, EmailKind.ASSESSMENT_INVITATION) == OWN
+    assert own_template(settings, EmailKind.ASSESSMENT_INVITATION) == OWN
+    assert template_for(settings, EmailKind.REPORT_READY) == DEFAULTS[EmailKind.REPORT_READY]
+    assert own_template(settings, EmailKind.REPORT_READY) is None
+    assert template_for(None, EmailKind.PASSWORD_RESET) == DEFAULTS[EmailKind.PASSWORD_RESET]
+
+
+def test_templates_are_replaced_and_removed_keeping_the_kinds_order() -> None:
+    report = EmailTemplate(EmailKind.REPORT_READY, "Ready", "Here: {{report_link}}")
+    both = with_template((OWN,), EmailKind.REPORT_READY, report)
+    assert both == (report, OWN)
+    newer = EmailTemplate(EmailKind.ASSESSMENT_INVITATION, "Now?", "Hi")
+    assert with_template(both, EmailKind.ASSESSMENT_INVITATION, newer) == (report, newer)
+    assert with_template(both, EmailKind.REPORT_READY, None) == (OWN,)
+    assert with_template((), EmailKind.PASSWORD_RESET, None) == ()
+
+
+def test_templates_are_stored_keyed_by_kind_with_the_variables_they_use() -> None:
+    report = EmailTemplate(EmailKind.REPORT_READY, "For {{business_name}}", "{{report_link}}")
+    stored = templates_to_json((report, OWN))
+    assert stored == {
+        "REPORT_READY": {
+            "subject": "For {{business_name}}",
+            "body": "{{report_link}}",
+            "variables": ["business_name", "report_link"],
+        },
+        "ASSESSMENT_INVITATION": {
+            "subject": "Shall we?",
+            "body": "Hi {{client_first_name}}",
+            "variables": ["client_first_name"],
+        },
+    }
+    assert templates_from_json(stored) == (report, OWN)
+    assert templates_to_json(()) is None
+    assert templates_from_json(None) == ()
+
+
+def test_a_stored_entry_no_check_passes_now_falls_back_to_the_built_in_one() -> None:
+    stored = {
+        "default": {"subject": "Old seed", "body": "Hi {{client_name}}"},  # no such kind
+        "REPORT_READY": {"subject": "Hi", "body": "{{no_such_variable}}"},
+        "PASSWORD_RESET": {"subject": "Reset", "body": None},
+        "ASSESSMENT_INVITATION": {"subject": "Shall we?", "body": "Hi {{client_first_name}}"},
+    }
+    assert templates_from_json(stored) == (OWN,)
+    assert templates_from_json(["not", "an", "object"]) == ()

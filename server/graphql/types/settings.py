@@ -1,6 +1,7 @@
-"""The consultant's branding: the ConsultantSettings type (`User.settings`), the `Upload`
-scalar, and the mutations that change the settings, upload and remove the logo, and render
-a sample client report in the current branding."""
+"""The consultant's branding: the ConsultantSettings type (`User.settings`) with its email
+templates, the `Upload` scalar, and the mutations that change the settings, upload and
+remove the logo, and render a sample client report in the current branding (the templates'
+own mutations are in `email_template_mutations`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from domain import branding
-from domain.branding import LOGO_MAX_BYTES, logo_path
+from domain.branding import LOGO_MAX_BYTES, logo_path, own_template
+from domain.email_templates import DEFAULTS, VARIABLES, EmailKind
 from domain.errors import DomainError
 from domain.services import branding as service
 from server.graphql.context import Info
@@ -51,12 +53,34 @@ UPLOAD_SCALAR = strawberry.scalar(
 
 
 @strawberry.type
+class EmailTemplate:
+    kind: str
+    subject: str
+    body: str
+    variables: list[str]
+    is_default: bool
+
+    @classmethod
+    def of(cls, settings: branding.ConsultantSettings, kind: EmailKind) -> EmailTemplate:
+        own = own_template(settings, kind)
+        template = own or DEFAULTS[kind]
+        return cls(
+            kind=kind.value,
+            subject=template.subject,
+            body=template.body,
+            variables=list(VARIABLES[kind]),
+            is_default=own is None,
+        )
+
+
+@strawberry.type
 class ConsultantSettings:
     company_name: str | None
     brand_color: str | None
     logo_url: str | None
     email_signature: str | None
     updated_at: datetime | None
+    email_templates: list[EmailTemplate]
 
     @classmethod
     def of(cls, settings: branding.ConsultantSettings) -> ConsultantSettings:
@@ -66,6 +90,7 @@ class ConsultantSettings:
             logo_url=logo_path(settings.logo_key) if settings.logo_key else None,
             email_signature=settings.email_signature,
             updated_at=settings.updated_at,
+            email_templates=[EmailTemplate.of(settings, kind) for kind in EmailKind],
         )
 
 
