@@ -52,6 +52,14 @@ class MailTransport(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
 
 
+class ShareTokens(Protocol):
+    def token(self, report_id: UUID, expires_at: datetime) -> str:
+        """The token of the report's link that expires at `expires_at`: always the same for
+        the same two, so that the live link can be mailed again, and impossible to work out
+        without the service's secret (only its hash is stored)."""
+        ...
+
+
 class EmailDispatch(Protocol):
     """Asks for committed messages to be delivered as soon as a worker is free. A message
     whose request is lost (the process ended first) is found in the outbox and sent later."""

@@ -1,5 +1,5 @@
-"""The email outbox (Core statements on the unit of work's connection), and the read of an
-assessment's messages for its data loader.
+"""The email outbox (Core statements on the unit of work's connection), and the reads of
+messages for the data loaders (by assessment, by id).
 
 A delivery claims its message with a row lock held for as long as it talks to the mail
 server (`FOR UPDATE SKIP LOCKED`): a second job for the same message finds it taken and
@@ -77,6 +77,7 @@ _DUE = (
     .order_by(EmailMessageRow.next_attempt_at)
     .limit(bindparam("limit"))
 )
+_BY_IDS = select(*_SUMMARY).where(any_of(EmailMessageRow.id))
 _OF_ASSESSMENTS = (
     select(*_SUMMARY)
     .where(any_of(EmailMessageRow.assessment_id))
@@ -150,3 +151,8 @@ async def emails_by_assessment(
     for row in await fetch(connection, _OF_ASSESSMENTS, {"ids": id_array(ids)}):
         found[row.assessment_id].append(email_message(row))
     return dict(found)
+
+
+async def emails_by_id(connection: Connection, ids: Sequence[UUID]) -> dict[UUID, EmailMessage]:
+    rows = await fetch(connection, _BY_IDS, {"ids": id_array(ids)})
+    return {row.id: email_message(row) for row in rows}

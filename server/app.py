@@ -39,6 +39,7 @@ from server.reset_page import reset_page_routes
 from server.security_headers import SecurityHeaders
 from server.services import Services
 from server.settings import Settings
+from server.share_tokens import SignedShareTokens
 from server.storage import StorageUnavailable, report_store
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ def create_app(
             limiter=RateLimiter(windows, rate_rules or rules_for(settings.reports_per_minute)),
             reports=reports,
             images=PillowLogoImages(),
+            share_tokens=SignedShareTokens(settings.secret()),
         )
         # What start-up built lives as long as the process: out of the collector's sight, a
         # full collection no longer walks it (110 ms of pause, measured, for every one).

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from domain.bank import Bank
-from domain.ports import Clock, EmailDispatch, LogoImages, PasswordHasher
+from domain.ports import Clock, EmailDispatch, LogoImages, PasswordHasher, ShareTokens
 from persistence.connections import Database
 from server.rate_limits import RateLimiter
 
@@ -28,3 +28,4 @@ class Services:
     limiter: RateLimiter
     reports: ReportServices
     images: LogoImages  # decodes and re-encodes uploaded logos
+    share_tokens: ShareTokens  # the tokens of report links, worked out from the secret

@@ -151,9 +151,9 @@ def text_of(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None, "the message has no plain-text part"
     content: str = part.get_content()
-    return content
+    return content.replace("\r\n", "\n")
 
 
 def html_of(message: EmailMessage) -> str | None:
     part = message.get_body(preferencelist=("html",))
-    return None if part is None else str(part.get_content())
+    return None if part is None else str(part.get_content()).replace("\r\n", "\n")

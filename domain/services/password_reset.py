@@ -11,7 +11,8 @@ from datetime import timedelta
 
 from domain import messages
 from domain.accounts import check_password, normalize_email
-from domain.email_templates import DEFAULTS, EmailKind
+from domain.branding import template_for
+from domain.email_templates import EmailKind
 from domain.errors import InvalidToken
 from domain.model import User
 from domain.ports import Clock, EmailDispatch, PasswordHasher, RevokedReason, UnitOfWork
@@ -56,7 +57,7 @@ async def request_password_reset(
             settings = await uow.settings.get(recipient.id)
             draft = messages.password_reset(
                 recipient,
-                DEFAULTS[EmailKind.PASSWORD_RESET],
+                template_for(settings, EmailKind.PASSWORD_RESET),
                 company_name=settings.company_name if settings else None,
                 link=reset_link.replace(TOKEN_PLACE, token),
                 expires=expires_at,

@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,7 +36,7 @@ from domain.assessments import Assessment
 from domain.bank import Bank
 from domain.errors import Archived, NotCompleted, NotFound, NotShareable, ValidationError
 from domain.model import ActivityEvent, AssessmentStatus, EventCategory, ReportType, User
-from domain.ports import Clock, ReportRenderer, ReportStore, UnitOfWork
+from domain.ports import Clock, ReportRenderer, ReportStore, ShareTokens, UnitOfWork
 from domain.reports import ReportInputs, build_report, report_file_name
 from domain.results import ReportRecord
 from domain.services.assessments import changeable, reachable
@@ -45,7 +44,6 @@ from domain.services.branding import with_logo
 from domain.text import text_problem
 
 SHARE_DAYS = range(1, 91)
-SHARE_TOKEN_BYTES = 32
 SHARE_TOKEN_LENGTHS = range(20, 101)  # what is looked up; a token made here has 43 characters
 
 
@@ -55,8 +53,9 @@ def report_key(assessment_id: UUID, report_id: UUID) -> str:
 
 
 def share_token_hash(token: str) -> str:
-    """What is stored of a share token: its SHA-256. The token itself is random (32 bytes),
-    so a plain hash is enough to make the stored value useless for opening the report."""
+    """What is stored of a share token: its SHA-256. The token itself is 32 bytes no one
+    can work out without the service's secret (`ShareTokens`), so a plain hash is enough
+    to make the stored value useless for opening the report."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -107,7 +106,7 @@ async def _reachable_report(
     return report, assessment
 
 
-async def _changeable_report(
+async def changeable_report(
     uow: UnitOfWork, actor: User, report_id: UUID
 ) -> tuple[ReportRecord, Assessment]:
     """The report and its assessment, both locked, if the actor may see them and the
@@ -242,27 +241,48 @@ class Shared:
 
 
 async def share_report(
-    *, uow: UnitOfWork, clock: Clock, actor: User, report_id: UUID, expires_in_days: int
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    tokens: ShareTokens,
+    actor: User,
+    report_id: UUID,
+    expires_in_days: int,
 ) -> Shared:
     """A public link to a client report, valid for 1-90 days. Sharing again replaces the
     link: the earlier one stops working."""
-    if expires_in_days not in SHARE_DAYS:
-        raise ValidationError(
-            "expiresInDays", f"a link lasts from 1 to 90 days, not {expires_in_days}"
-        )
-    token = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+    check_share_days(expires_in_days)
     async with uow:
-        report, _ = await _changeable_report(uow, actor, report_id)
-        if report.report_type is not ReportType.CLIENT:
-            raise NotShareable
-        expires_at = clock.now() + timedelta(days=expires_in_days)
-        report = await uow.reports.share(
-            report_id, token_hash=share_token_hash(token), expires_at=expires_at
-        )
-        await uow.activity.record(
-            _event(actor, report, "shared", f"client report shared for {expires_in_days} days")
-        )
+        report, _ = await changeable_report(uow, actor, report_id)
+        shared = await new_share(uow, tokens, actor, report, clock.now(), expires_in_days)
         await uow.commit()
+    return shared
+
+
+def check_share_days(days: int) -> None:
+    if days not in SHARE_DAYS:
+        raise ValidationError("expiresInDays", f"a link lasts from 1 to 90 days, not {days}")
+
+
+async def new_share(
+    uow: UnitOfWork,
+    tokens: ShareTokens,
+    actor: User,
+    report: ReportRecord,
+    now: datetime,
+    days: int,
+) -> Shared:
+    """Gives the (locked) client report a new link, in the caller's transaction."""
+    if report.report_type is not ReportType.CLIENT:
+        raise NotShareable
+    expires_at = now + timedelta(days=days)
+    token = tokens.token(report.id, expires_at)
+    report = await uow.reports.share(
+        report.id, token_hash=share_token_hash(token), expires_at=expires_at
+    )
+    await uow.activity.record(
+        _event(actor, report, "shared", f"client report shared for {days} days")
+    )
     return Shared(report, token)
 
 
@@ -278,7 +298,7 @@ async def expire_report_shares(*, uow: UnitOfWork, clock: Clock) -> int:
 async def revoke_report_share(*, uow: UnitOfWork, actor: User, report_id: UUID) -> ReportRecord:
     """Ends the public link at once. Revoking a report that is not shared changes nothing."""
     async with uow:
-        report, _ = await _changeable_report(uow, actor, report_id)
+        report, _ = await changeable_report(uow, actor, report_id)
         if report.is_shared:
             report = await uow.reports.revoke(report_id)
             await uow.activity.record(_event(actor, report, "share_revoked", "share link revoked"))

@@ -1381,6 +1381,64 @@ DESCRIPTIONS: dict[str, str] = {
         "audit trail with the old and new subject and body."
     ),
     "Mutation.saveEmailTemplate(input:)": "The kind of email and its subject and body.",
+    # Email messages
+    "Assessment.emails": (
+        "The emails sent about this assessment (the client's report), oldest first, each with "
+        "how its delivery went."
+    ),
+    "EmailMessage": (
+        "An email the service sends: queued in the same transaction as what caused it, then "
+        "delivered by a background worker, which tries up to 3 times with growing pauses "
+        "when the mail server cannot take it now."
+    ),
+    "EmailMessage.attempts": "How many deliveries were tried so far.",
+    "EmailMessage.createdAt": "When it was queued.",
+    "EmailMessage.id": "The message's global id.",
+    "EmailMessage.kind": (
+        "What it is: REPORT_READY (a client's report), PASSWORD_RESET, PASSWORD_CHANGED (the "
+        "confirmation of a reset) or ASSESSMENT_INVITATION."
+    ),
+    "EmailMessage.lastError": (
+        "What the mail server (or the service) answered to the last failed try; null when "
+        "none failed, and again once it was sent."
+    ),
+    "EmailMessage.sentAt": "When the mail server took it; null until then.",
+    "EmailMessage.status": "Where its delivery stands.",
+    "EmailMessage.subject": "The subject line, as written with its values.",
+    "EmailMessage.to": "The recipient's address.",
+    "EmailPayload": "The result of sending an email: the queued message, or why nothing was sent.",
+    "EmailPayload.message": "The queued message; null when there are user errors.",
+    "EmailPayload.userErrors": "Why nothing was sent; empty on success.",
+    "EmailStatus": "Where a message's delivery stands.",
+    "EmailStatus.FAILED": (
+        "Not delivered, for good: the server refused it (a rejected recipient, refused "
+        "credentials), or 3 tries failed, or mail is off. lastError says why."
+    ),
+    "EmailStatus.QUEUED": "Waiting for a worker, or for its next try after a failed one.",
+    "EmailStatus.SENT": "Taken by the mail server for delivery.",
+    "Mutation.sendReportToClient": (
+        "Emails a client report to its client: a link to it (the report's live link when that "
+        "lasts to within a day of expiresInDays, otherwise a new link, which replaces the old "
+        "one), written from the consultant's REPORT_READY template with their signature, "
+        "replies going to the consultant. Queued, then delivered in the background: the "
+        "message's status tells how it went. NOT_FOUND for a report the viewer may not see, "
+        "NOT_SHAREABLE for a consultant report, ARCHIVED while the assessment is archived, "
+        "VALIDATION for a bad address, wording or duration. Recorded in the audit trail. "
+        "Rate-limited: 30 an hour per account, 60 per client address."
+    ),
+    "Mutation.sendReportToClient(input:)": "The report, and what to change of the default email.",
+    "SendReportInput": "Which client report to send, and how the email differs from the default.",
+    "SendReportInput.body": (
+        "This email's body instead of the template's, with the same variables and rules "
+        "(1-20,000 characters); null: the template's."
+    ),
+    "SendReportInput.expiresInDays": "How long the link the email carries works: 1-90 days.",
+    "SendReportInput.reportId": "The client report (a Report id).",
+    "SendReportInput.subject": (
+        "This email's subject instead of the template's, with the same variables and rules "
+        "(1-200 characters on one line); null: the template's."
+    ),
+    "SendReportInput.to": "The recipient; null: the assessment's client email.",
     # Sections of the questionnaire
     "Assessment.sections": (
         "The questions the client is asked given the answers so far (as `questions`: follow-ups "

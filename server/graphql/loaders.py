@@ -20,6 +20,7 @@ from domain.assessments import Assessment
 from domain.bank import Bank
 from domain.branding import ConsultantSettings
 from domain.model import User
+from domain.outbox import EmailMessage
 from domain.ports import StoredResponse
 from domain.results import (
     NO_CHECKLIST,
@@ -33,6 +34,7 @@ from domain.results import (
 from domain.scheduler_links import SchedulerLinkRecord
 from persistence import queries
 from persistence.connections import Connection, ConnectionScope
+from persistence.email_outbox import emails_by_assessment, emails_by_id
 from persistence.settings_repository import settings_by_consultant
 
 K = TypeVar("K")
@@ -108,6 +110,10 @@ class Loaders:
         return _loader(self._scope, queries.reports_by_assessment, list)
 
     @cached_property
+    def emails(self) -> DataLoader[UUID, list[EmailMessage]]:
+        return _loader(self._scope, emails_by_assessment, list)
+
+    @cached_property
     def scheduler_links(self) -> DataLoader[UUID, list[SchedulerLinkRecord]]:
         """By consultant: their live links, active or not, in display order."""
         return _loader(self._scope, queries.scheduler_links_by_consultant, list)
@@ -127,6 +133,10 @@ class Loaders:
     @cached_property
     def one_scheduler_link(self) -> DataLoader[UUID, SchedulerLinkRecord | None]:
         return _loader(self._scope, queries.scheduler_links_by_id, _none)
+
+    @cached_property
+    def one_email(self) -> DataLoader[UUID, EmailMessage | None]:
+        return _loader(self._scope, emails_by_id, _none)
 
     @cached_property
     def one_activity(self) -> DataLoader[UUID, ActivityRecord | None]:

@@ -38,6 +38,7 @@ from server.graphql.types.checklists import ChecklistItem
 from server.graphql.types.client_view import ClientViewMutations, ClientViewQueries
 from server.graphql.types.common import Node
 from server.graphql.types.email_template_mutations import EmailTemplateMutations
+from server.graphql.types.emails import EmailMessage, EmailMutations
 from server.graphql.types.questions import Question, QuestionQueries, question_views
 from server.graphql.types.reports import Report, ReportMutations
 from server.graphql.types.scheduler_links import (
@@ -88,6 +89,13 @@ async def _checklist_item(context: Context, key: UUID) -> Node | None:
     return ChecklistItem.of(item) if item and await _owned(context, item.assessment_id) else None
 
 
+async def _email_message(context: Context, key: UUID) -> Node | None:
+    message = await context.loaders.one_email.load(key)
+    if message is None or message.assessment_id is None:
+        return None
+    return EmailMessage.of(message) if await _owned(context, message.assessment_id) else None
+
+
 async def _scheduler_link(context: Context, key: UUID) -> Node | None:
     return await reachable_link(context, key)
 
@@ -107,6 +115,7 @@ NODES: dict[str, Callable[[Context, UUID], Awaitable[Node | None]]] = {
     "Response": _response,
     "Report": _report,
     "ChecklistItem": _checklist_item,
+    "EmailMessage": _email_message,
     "ActivityLog": _activity,
     "SchedulerLink": _scheduler_link,
 }
@@ -145,6 +154,7 @@ class Mutation(
     ReportMutations,
     SettingsMutations,
     EmailTemplateMutations,
+    EmailMutations,
     UserMutations,
     SchedulerLinkMutations,
     ClientViewMutations,

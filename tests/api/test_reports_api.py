@@ -208,7 +208,7 @@ async def test_share_open_count_and_revoke(api: Api) -> None:
     assert shared["userErrors"] == []
     link = shared["report"]["shareUrl"]
     assert link.startswith("/shared/")
-    assert len(link.removeprefix("/shared/")) >= 43  # 32 random bytes, base64url
+    assert len(link.removeprefix("/shared/")) >= 43  # 32 bytes of HMAC, base64url
     assert shared["report"]["isShared"] is True
 
     for expected_views in (1, 2):

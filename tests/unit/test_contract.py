@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 from graphql import (
-    DefinitionNode,
-    DocumentNode,
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
@@ -19,13 +17,10 @@ from graphql import (
     GraphQLSchema,
     ListValueNode,
     ObjectFieldNode,
-    ObjectTypeExtensionNode,
     ObjectValueNode,
-    TypeDefinitionNode,
     Undefined,
     ValueNode,
     build_schema,
-    parse,
     print_ast,
 )
 
@@ -67,42 +62,9 @@ def checklists_contract() -> str:
     return practice_contract() + phase2_section("Checklists")
 
 
-# What of the Email section is delivered so far: its templates. The messages (EmailMessage,
-# EmailStatus, Assessment.emails, SendReportInput, EmailPayload, sendReportToClient) come later.
-EMAIL_TEMPLATE_TYPES = {"EmailTemplate", "EmailTemplateInput"}
-EMAIL_TEMPLATE_FIELDS = {
-    "ConsultantSettings": {"emailTemplates"},
-    "Mutation": {"saveEmailTemplate", "resetEmailTemplate"},
-}
-
-
-def email_templates_section() -> str:
-    """The email templates' declarations of the Email section, as the contract writes them:
-    their types whole, and only their fields of the types it extends."""
-    kept: list[DefinitionNode] = []
-    for definition in parse(phase2_section("Email")).definitions:
-        assert isinstance(definition, TypeDefinitionNode | ObjectTypeExtensionNode)
-        name = definition.name.value
-        if isinstance(definition, ObjectTypeExtensionNode):
-            wanted = EMAIL_TEMPLATE_FIELDS.get(name, set())
-            fields = tuple(f for f in definition.fields or () if f.name.value in wanted)
-            if fields:
-                kept.append(
-                    ObjectTypeExtensionNode(
-                        name=definition.name,
-                        interfaces=definition.interfaces,
-                        directives=definition.directives,
-                        fields=fields,
-                    )
-                )
-        elif name in EMAIL_TEMPLATE_TYPES:
-            kept.append(definition)
-    return print_ast(DocumentNode(definitions=tuple(kept)))
-
-
-def email_templates_contract() -> str:
-    """The Practice contract with the email templates of the Email section."""
-    return practice_contract() + email_templates_section()
+def email_contract() -> str:
+    """The Checklists contract with the Email section."""
+    return checklists_contract() + phase2_section("Email")
 
 
 def missing_from(schema: GraphQLSchema, contract: GraphQLSchema) -> list[str]:
@@ -218,35 +180,17 @@ def test_a_departure_from_the_checklists_section_is_found() -> None:
     assert problems == ["ClientView.reportUrl: String, the contract says String!"]
 
 
-def test_the_schema_contains_the_email_templates() -> None:
+def test_the_schema_contains_the_email_section() -> None:
     schema = build_schema(SCHEMA_FILE.read_text())
-    assert missing_from(schema, build_schema(email_templates_contract())) == []
+    assert missing_from(schema, build_schema(email_contract())) == []
 
 
-def test_the_email_templates_are_taken_from_the_email_section_alone() -> None:
-    """Exactly the templates' pieces: their two types, the ConsultantSettings field and the
-    two mutations, as the contract declares them; nothing of the messages."""
-    assert email_templates_section() == (
-        "type EmailTemplate {\n"
-        "  kind: String!\n"
-        "  subject: String!\n"
-        "  body: String!\n"
-        "  variables: [String!]!\n"
-        "  isDefault: Boolean!\n"
-        "}\n\n"
-        "extend type ConsultantSettings {\n"
-        "  emailTemplates: [EmailTemplate!]!\n"
-        "}\n\n"
-        "input EmailTemplateInput {\n"
-        "  kind: String!\n"
-        "  subject: String!\n"
-        "  body: String!\n"
-        "}\n\n"
-        "extend type Mutation {\n"
-        "  saveEmailTemplate(input: EmailTemplateInput!): SettingsPayload!\n"
-        "  resetEmailTemplate(kind: String!): SettingsPayload!\n"
-        "}"
-    )
+def test_the_email_section_is_read_whole() -> None:
+    """The section read is the Email one, to its end: its first and last declarations."""
+    section = phase2_section("Email")
+    assert "enum EmailStatus { QUEUED SENT FAILED }" in section
+    assert "sendReportToClient(input: SendReportInput!): EmailPayload!" in section
+    assert "enum CompletedBy" not in section  # the section before
 
 
 @pytest.mark.parametrize(
@@ -259,17 +203,23 @@ def test_the_email_templates_are_taken_from_the_email_section_alone() -> None:
         (("  emailTemplates: [", "  templates: ["), "ConsultantSettings.emailTemplates: missing"),
         (("resetEmailTemplate(\n", "resetEmailTemplates(\n"), "Mutation.resetEmailTemplate: miss"),
         (("EmailTemplateInput", "TemplateInput"), "type EmailTemplateInput: missing"),
+        (("  lastError: String\n", "  lastError: String!\n"), "EmailMessage.lastError: String!"),
+        (("  emails: [EmailMessage!]!\n", "  emails: [EmailMessage!]\n"), "Assessment.emails:"),
+        (
+            ("expiresInDays: Int = 14\n", "expiresInDays: Int = 7\n"),
+            "SendReportInput.expiresInDays",
+        ),
     ],
 )
-def test_a_departure_from_the_email_templates_is_found(
+def test_a_departure_from_the_email_section_is_found(
     change: tuple[str, str], expected: str
 ) -> None:
-    """The check on the templates' pieces: the schema drifted from them is reported."""
+    """The check on the Email section: the schema drifted from it is reported."""
     schema_text = SCHEMA_FILE.read_text()
     old, new = change
-    assert old in schema_text
+    assert old in schema_text, old
     drifted = schema_text.replace(old, new)
-    problems = missing_from(build_schema(drifted), build_schema(email_templates_contract()))
+    problems = missing_from(build_schema(drifted), build_schema(email_contract()))
     assert any(p.startswith(expected) for p in problems), problems
 
 

@@ -46,6 +46,7 @@ from server.graphql.types.assessment_lists import (
 )
 from server.graphql.types.checklists import ChecklistItem, ChecklistProgress
 from server.graphql.types.common import Node
+from server.graphql.types.emails import EmailMessage
 from server.graphql.types.questions import (
     Question,
     QuestionSection,
@@ -241,6 +242,13 @@ class Assessment(Node):
             return [ChecklistItem.of(item) for item in items]
 
         return now_or_later(info.context.loaders.checklists, self.raw.id, made)
+
+    @field(graphql_type=list[EmailMessage])
+    def emails(self, info: Info) -> list[EmailMessage] | Awaitable[list[EmailMessage]]:
+        def made(messages: Iterable[Any]) -> list[EmailMessage]:
+            return [EmailMessage.of(message) for message in messages]
+
+        return now_or_later(info.context.loaders.emails, self.raw.id, made)
 
     @field(graphql_type=ChecklistProgress)
     def checklist_progress(self, info: Info) -> ChecklistProgress | Awaitable[ChecklistProgress]:

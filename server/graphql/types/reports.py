@@ -161,6 +161,7 @@ class ReportMutations:
             shared = await service.share_report(
                 uow=context.uow(),
                 clock=context.clock,
+                tokens=context.services.share_tokens,
                 actor=context.require_viewer(),
                 report_id=id_or_missing(input.report_id, "Report"),
                 expires_in_days=days,
