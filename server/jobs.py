@@ -47,6 +47,9 @@ QUEUE_SCHEMA = "procrastinate"
 QUEUE_POOL_SIZE = 4  # the queue's own connections: fetching jobs, listening, recording them
 CONCURRENCY = 4  # jobs a worker runs at once (mail waits on the network, not the processor)
 SHUTDOWN_SECONDS = 10.0  # how long a stopping worker lets running jobs finish
+# New jobs arrive by LISTEN/NOTIFY at once; a job scheduled for later (a retry) is found by
+# a poll this often.
+POLL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ class Jobs:
             additional_context={"services": services},
             delete_jobs="always",
             shutdown_graceful_timeout=SHUTDOWN_SECONDS,
+            fetch_job_polling_interval=POLL_SECONDS,
         )
 
 

@@ -90,13 +90,15 @@ class SmtpTransport:
             # Trying the same credentials again cannot help, and might lock the account.
             raise DeliveryFailed(f"authentication refused: {_answer(exc)}", lasting=True) from None
         except aiosmtplib.SMTPNotSupported as exc:
-            raise DeliveryFailed(f"the mail server cannot: {exc}", lasting=True) from None
+            raise DeliveryFailed(f"{self.describe()}: {exc}", lasting=True) from None
         except aiosmtplib.SMTPResponseException as exc:
             raise DeliveryFailed(_answer(exc), lasting=exc.code >= _PERMANENT) from None
         except (aiosmtplib.SMTPException, OSError) as exc:
-            # Could not reach the server, or it went away: worth another try.
-            reason = str(exc) or type(exc).__name__
-            raise DeliveryFailed(f"{self.describe()}: {reason}", lasting=False) from None
+            reason = f"{self.describe()}: {str(exc) or type(exc).__name__}"
+            # The server lacks what the settings require (STARTTLS, say): trying again cannot
+            # help. Otherwise it could not be reached or went away: worth another try.
+            lasting = type(exc) is aiosmtplib.SMTPException
+            raise DeliveryFailed(reason, lasting=lasting) from None
 
 
 def _answer(exc: aiosmtplib.SMTPResponseException) -> str:

@@ -57,6 +57,8 @@ class _Handler:
         self.started.set()
         while self.hold is not None and self.hold.is_set():
             await asyncio.sleep(0.05)
+        if server.transport is None or server.transport.is_closing():
+            return "421 4.3.0 the client went away"  # never acknowledged: not received
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         self.received.append(parsed)
@@ -70,7 +72,7 @@ def _authenticate(
         auth_data.login.decode(),
         auth_data.password.decode(),
     ) == (USER, PASSWORD)
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # the server answers 535 itself
 
 
 class MailServer:
@@ -112,6 +114,13 @@ class MailServer:
         if self.starttls:
             return f"smtp://{USER}:{password or self._password}@127.0.0.1:{self.port}"
         return f"smtp://127.0.0.1:{self.port}"
+
+    def hold(self) -> threading.Event:
+        """From now on each message waits at DATA, unacknowledged, until the event is
+        cleared; `handler.started` is set once one does."""
+        self.handler.hold = threading.Event()
+        self.handler.hold.set()
+        return self.handler.hold
 
     def refuse(self, address: str) -> None:
         self.handler.refuse.add(address)

@@ -17,7 +17,7 @@ from domain import messages
 from domain.accounts import normalize_email
 from domain.assessments import Assessment
 from domain.branding import template_for
-from domain.email_templates import EmailKind, EmailTemplate, check_template, render
+from domain.email_templates import DEFAULTS, EmailKind, EmailTemplate, check_template, render
 from domain.model import ActivityEvent, EventCategory, User
 from domain.outbox import Draft, EmailMessage, MessageKind
 from domain.ports import Clock, EmailDispatch, ShareTokens, UnitOfWork
@@ -60,6 +60,7 @@ async def send_report_to_client(
     assessment is archived, VALIDATION for a bad address, wording or link duration."""
     check_share_days(request.expires_in_days)
     to = normalize_email(request.to, field="to") if request.to is not None else None
+    _check_wording(request)
     async with uow:
         report, assessment = await changeable_report(uow, actor, request.report_id)
         now = clock.now()
@@ -111,6 +112,15 @@ async def _live_share(
     # A link made before tokens were worked out from the secret, or under another secret,
     # cannot be told again: the report gets a new one.
     return Shared(report, token) if found is not None and found.id == report.id else None
+
+
+def _check_wording(request: ReportMail) -> None:
+    """This email's own subject or body, checked before anything is looked up."""
+    built_in = DEFAULTS[EmailKind.REPORT_READY]
+    if request.subject is not None:
+        check_template(EmailKind.REPORT_READY, request.subject, built_in.body)
+    if request.body is not None:
+        check_template(EmailKind.REPORT_READY, built_in.subject, request.body)
 
 
 def _wording(template: EmailTemplate, request: ReportMail) -> EmailTemplate:

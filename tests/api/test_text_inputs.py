@@ -96,6 +96,7 @@ TEMPLATE_LITERALS = {
     "BODY": '"Read it: {{report_link}}"',
 }
 
+NO_REPORT = to_global_id("Report", UUID(int=5))  # the text is refused before any lookup
 ASSESSMENT_LITERALS = {
     "NAME": '"Grace Hopper"',
     "BUSINESS": '"Hopper Bakery"',
@@ -253,6 +254,17 @@ CASES = [
             ("kind", "KIND", "REPORT|_READY"),
             ("subject", "SUBJECT", "Your| report"),
             ("body", "BODY", "Read| it: {{report_link}}"),
+        ]
+    ),
+    *(
+        Case(f"SendReportInput.{field}", "consultant", "mutation", "String",
+             f'sendReportToClient(input: {{reportId: "{NO_REPORT}", {field}: VALUE}})'
+             " { userErrors { code field message } }",
+             sample, _user_error("sendReportToClient", field))
+        for field, sample in [
+            ("to", "grace|@hopper.example"),
+            ("subject", "Your| report"),
+            ("body", "Read| it: {{report_link}}"),
         ]
     ),
     Case("Mutation.resetEmailTemplate(kind)", "consultant", "mutation", "String!",

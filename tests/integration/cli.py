@@ -30,6 +30,7 @@ def environment(data_dir: Path, **overrides: str) -> dict[str, str]:
     }
     env["RISE_DATA_DIR"] = str(data_dir)
     env["RISE_LOG_LEVEL"] = "WARNING"
+    env["RISE_RUN_JOBS"] = "false"  # as in the tests' own apps (tests/conftest.py)
     env.update(overrides)
     return env
 

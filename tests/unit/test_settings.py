@@ -1,9 +1,10 @@
 """Settings: defaults, production's refusal without secrets or a public URL, development's
-kept secret, the Redis URL and the trusted proxies."""
+kept secret, the Redis URL, the trusted proxies and mail."""
 
 from __future__ import annotations
 
 import json
+import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +22,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     for name in (
         "DATABASE_URL", "RISE_ENV", "RISE_SECRET_KEY", "RISE_PORT", "RISE_GRAPHIQL",
         "RISE_PUBLIC_URL", "RISE_WORKERS", "RISE_REDIS_URL", "RISE_TRUSTED_PROXIES",
-        "RISE_CORS_ORIGINS",
+        "RISE_CORS_ORIGINS", "RISE_SMTP_URL", "RISE_MAIL_FROM", "RISE_PASSWORD_RESET_URL",
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RISE_DATA_DIR", str(tmp_path / "data"))
@@ -219,3 +220,44 @@ def test_a_cors_origin_that_is_no_origin_stops_the_start(
         f"RISE_CORS_ORIGINS: {value!r} is not an origin: write scheme://host[:port],"
         " as https://app.example.com"
     )
+
+
+def test_mail_is_off_only_in_production_without_a_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings()
+    assert (settings.smtp, settings.mail_is_off) == (None, False)  # development logs it
+    assert settings.reset_link_pattern() == "http://127.0.0.1:8000/reset-password?token={token}"
+    monkeypatch.setenv("RISE_ENV", "production")
+    monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("RISE_PUBLIC_URL", PUBLIC_URL)
+    assert load_settings().mail_is_off
+    monkeypatch.setenv("RISE_SMTP_URL", "smtps://u:p@mail.example.com:465")
+    settings = load_settings()
+    assert not settings.mail_is_off
+    assert settings.smtp == "smtps://u:p@mail.example.com:465"
+    assert "u:p" not in repr(settings)  # the password is a secret
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("RISE_SMTP_URL", "mail.example.com:587", "RISE_SMTP_URL: must start with smtp://"),
+        ("RISE_MAIL_FROM", "no address here", "RISE_MAIL_FROM: 'no address here' is not an"),
+        ("RISE_PASSWORD_RESET_URL", "https://app.example.com/reset", "RISE_PASSWORD_RESET_URL"),
+        ("RISE_PASSWORD_RESET_URL", "javascript:{token}", "must be an http(s) URL with {token}"),
+    ],
+)
+def test_mail_settings_are_checked(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        load_settings()
+
+
+def test_a_front_end_page_takes_the_reset_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = "https://app.example.com/reset?lang=en&token={token}"
+    monkeypatch.setenv("RISE_PASSWORD_RESET_URL", page)
+    monkeypatch.setenv("RISE_MAIL_FROM", "RISE Team <team@rise.example>")
+    settings = load_settings()
+    assert settings.reset_link_pattern() == page
+    assert settings.mail_from == "RISE Team <team@rise.example>"
