@@ -111,7 +111,15 @@ def _snapshot(api: Api, owner: UUID) -> list[Any]:
         "assessments": "t.consultant_id = :owner",
         "scheduler_links": "t.consultant_id = :owner",
         **dict.fromkeys(
-            ["responses", "disc_profiles", "phase_results", "checklist_items", "reports"], theirs
+            [
+                "responses",
+                "disc_profiles",
+                "phase_results",
+                "checklist_items",
+                "reports",
+                "email_messages",
+            ],
+            theirs,
         ),
     }
     rows: list[Any] = []
@@ -250,6 +258,12 @@ OWNED: list[tuple[str, str, Any]] = [
         "revokeReportShare",
         "mutation($id: ID!) { revokeReportShare(reportId: $id) {"
         " report { id } userErrors { code } } }",
+        lambda w: {"id": w.report},
+    ),
+    (
+        "sendReportToClient",
+        "mutation($id: ID!) { sendReportToClient(input: {reportId: $id}) {"
+        " message { id } userErrors { code } } }",
         lambda w: {"id": w.report},
     ),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from tests.api.conftest import Api
 from tests.builders import unique_email
@@ -109,6 +110,9 @@ async def test_password_reset_by_mail_link_works_once(api: Api, mail: MailServer
     assert message["Subject"] == "Reset your Financial RISE password"
     link = re.search(r"http://\S+/reset-password\?token=([\w-]+)", text_of(message))
     assert link is not None
+    page = await api.client.get(urlsplit(link.group()).path + "?" + urlsplit(link.group()).query)
+    assert page.status_code == 200  # the link opens the service's own page
+    assert page.headers["content-type"].startswith("text/html")
     token = link
     reset = (
         "mutation($t: String!, $p: String!) "

@@ -13,7 +13,11 @@ import httpx
 import pypdf
 from pydantic import SecretStr
 
+from domain.services.reports import expire_report_shares
+from persistence.connections import Database
+from persistence.unit_of_work import SqlUnitOfWork
 from server.app import create_app
+from server.clock import SystemClock
 from server.graphql.ids import expect_id
 from server.rate_limits import RULES
 from server.settings import Settings
@@ -252,6 +256,17 @@ async def test_sharing_again_replaces_the_link_and_links_expire(api: Api) -> Non
     assert [r["isShared"] for r in listed] == [False]  # an expired link is no longer shared
     for unknown in ("/shared/" + "x" * 43, "/shared/short"):
         assert (await api.client.get(unknown)).status_code == 404
+
+    # The hourly job then ends the expired link, so that not even its hash stays.
+    async with Database(api.url, statement_timeout_ms=10_000) as database:
+        ended = await expire_report_shares(uow=SqlUnitOfWork(database.scope()), clock=SystemClock())
+    assert ended >= 1
+    [row] = query(
+        api.url,
+        "SELECT is_shared, share_token, share_expires_at FROM reports WHERE id = :r",
+        r=expect_id(client["id"], "Report"),
+    )
+    assert tuple(row) == (False, None, None)
 
 
 async def test_a_deleted_assessments_reports_are_gone(api: Api) -> None:

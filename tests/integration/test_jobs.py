@@ -1,12 +1,13 @@
-"""Mail delivery against real SMTP servers (tests.smtp) and the real job queue, each test on a
-database of its own so that no other worker takes its jobs: STARTTLS with credentials,
-refused credentials, a server that is down (retried, then FAILED), a message delivered once
-however often it is asked for, and a message that survives a `kill -9` between its commit
-and its delivery."""
+"""The background jobs on the real queue, each test on a database of its own so that no other
+worker takes its jobs: mail against real SMTP servers (tests.smtp) with STARTTLS and
+credentials, refused credentials, a server that is down (retried, then FAILED), a message
+delivered once however often it is asked for, a message that survives a `kill -9` between
+its commit and its delivery; and the periodic housekeeping."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import time
@@ -192,6 +193,41 @@ async def test_the_relay_sends_what_was_committed_but_never_asked_for(
         async with jobs.opened(), worker_running(jobs, _services(database, transport, tmp_path)):
             await server.wait_for(to)
         assert _row(queue_database, message_id)[0] == "sent"
+
+
+# -- housekeeping ----------------------------------------------------------------------------
+
+
+async def test_the_housekeeping_jobs_run_on_their_schedule(
+    database: Database, queue_database: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    jobs = Jobs(queue_database, statement_timeout_ms=10_000)
+    schedule = {
+        task.name: periodic.cron for periodic in jobs.app.periodic_registry.periodic_tasks.values()
+        for task in [periodic.task]
+    }  # fmt: skip
+    assert schedule == {
+        "relay_outbox": "* * * * *",  # every minute
+        "purge_deleted_assessments": "17 3 * * *",  # daily
+        "sweep_report_files": "47 3 * * *",  # daily
+        "expire_share_links": "5 * * * *",  # hourly
+    }
+    caplog.set_level(logging.INFO, logger="rise.jobs")
+    transport = SmtpTransport(f"smtp://127.0.0.1:{free_port()}", SENDER)
+    async with jobs.opened(), worker_running(jobs, _services(database, transport, tmp_path)):
+        for name in ("purge_deleted_assessments", "sweep_report_files", "expire_share_links"):
+            await jobs.app.configure_task(name).defer_async(timestamp=int(time.time()))
+        await _until(lambda: "swept 0 orphan report file(s) of 0" in caplog.text)
+        await _until(lambda: "purged 0 deleted assessment(s), 0 file(s)" in caplog.text)
+        await _until(lambda: _queue_is_empty(queue_database))
+    assert "Traceback" not in caplog.text
+
+
+def _queue_is_empty(url: str) -> bool:
+    """Every job ran (the worker deletes them) and none failed."""
+    rows = query(url, "SELECT task_name, status FROM procrastinate.procrastinate_jobs")
+    assert all(status != "failed" for _, status in rows), rows
+    return not [r for r in rows if r[0] != "relay_outbox"]
 
 
 # -- a real kill -----------------------------------------------------------------------------
