@@ -7,6 +7,7 @@ workers on any number of machines against a shared one.
 - `relay_outbox`, every minute and when a worker starts, asks for delivery of every queued
   message that is due: one whose request was lost, because the process that committed it
   ended before asking, or a worker died while sending it, is sent this way.
+- `retry_stalled_jobs`, every minute, runs again the jobs of a worker that died mid-job.
 - `purge_deleted_assessments` (daily), `sweep_report_files` (daily) and
   `expire_share_links` (hourly) are the periodic housekeeping.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,12 +30,13 @@ from uuid import UUID
 import procrastinate
 from procrastinate import JobContext
 from procrastinate.exceptions import AlreadyEnqueued
+from psycopg_pool import AsyncConnectionPool
 
 from domain.ports import Clock, MailTransport, ReportStore
 from domain.services.email_delivery import deliver_message, waiting_messages
 from domain.services.erasure import purge_deleted_assessments
 from domain.services.reports import expire_report_shares, sweep_report_files
-from persistence.connections import Database
+from persistence.connections import RECONNECT_SECONDS, Database
 from persistence.database import conninfo
 from persistence.unit_of_work import SqlUnitOfWork
 from server.clock import SystemClock
@@ -50,6 +53,7 @@ SHUTDOWN_SECONDS = 10.0  # how long a stopping worker lets running jobs finish
 # New jobs arrive by LISTEN/NOTIFY at once; a job scheduled for later (a retry) is found by
 # a poll this often.
 POLL_SECONDS = 1.0
+RESTART_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -96,13 +100,9 @@ class Jobs:
 
     def __init__(self, database_url: str, *, statement_timeout_ms: int) -> None:
         libpq, options = conninfo(database_url, statement_timeout_ms)
-        connector = procrastinate.PsycopgConnector(
-            conninfo=libpq,
-            kwargs={"options": f"{options} -c search_path={QUEUE_SCHEMA}"},
-            min_size=1,
-            max_size=QUEUE_POOL_SIZE,
-        )
-        self.app = app = procrastinate.App(connector=connector)
+        self._conninfo = libpq
+        self._options = f"{options} -c search_path={QUEUE_SCHEMA}"
+        self.app = app = procrastinate.App(connector=procrastinate.PsycopgConnector())
 
         @app.task(name="deliver_email", queue="mail", pass_context=True)
         async def deliver_email(context: JobContext, message_id: str) -> None:
@@ -126,6 +126,15 @@ class Jobs:
         @app.task(name="relay_outbox", queue="mail", pass_context=True)
         async def relay_outbox(context: JobContext, timestamp: int) -> None:
             await self.relay(_services(context))
+
+        @app.periodic(cron="* * * * *")
+        @app.task(name="retry_stalled_jobs")
+        async def retry_stalled(timestamp: int) -> None:
+            # A job whose worker died (no heartbeat for 30 s) runs again; a delivery that
+            # finds its message already sent sends nothing.
+            for job in await app.job_manager.get_stalled_jobs():
+                await app.job_manager.retry_job(job)
+                log.warning("job %s (%s) of a stopped worker runs again", job.id, job.task_name)
 
         @app.periodic(cron="17 3 * * *")
         @app.task(name="purge_deleted_assessments", pass_context=True)
@@ -181,8 +190,23 @@ class Jobs:
 
     @contextlib.asynccontextmanager
     async def opened(self) -> AsyncIterator[Jobs]:
-        async with self.app.open_async():
-            yield self
+        """The queue's own pool, open for the block. Its first connection is made in the
+        background: like the service, the queue starts while the database is unreachable."""
+        pool = AsyncConnectionPool(
+            self._conninfo,
+            kwargs={"options": self._options},
+            min_size=1,
+            max_size=QUEUE_POOL_SIZE,
+            open=False,
+            check=AsyncConnectionPool.check_connection,
+            reconnect_timeout=RECONNECT_SECONDS,
+        )
+        await pool.open(wait=False)
+        try:
+            async with self.app.open_async(pool):
+                yield self
+        finally:
+            await pool.close()
 
     async def work(self, services: JobServices, *, name: str = "rise") -> None:
         """Runs a worker until cancelled, after relaying what waits in the outbox."""
@@ -201,10 +225,21 @@ class Jobs:
         )
 
 
+async def _keep_working(jobs: Jobs, services: JobServices) -> None:
+    """The worker, started again after a pause whenever it stops on an error (the database
+    went away, say), until cancelled."""
+    while True:
+        try:
+            await jobs.work(services)
+        except Exception as exc:
+            log.warning("the job worker stopped (%s); starting again in %d s", exc, RESTART_SECONDS)
+        await asyncio.sleep(RESTART_SECONDS)
+
+
 @contextlib.asynccontextmanager
 async def worker_running(jobs: Jobs, services: JobServices) -> AsyncIterator[None]:
     """A worker in this process for as long as the block runs."""
-    task = asyncio.create_task(jobs.work(services), name="rise-jobs")
+    task = asyncio.create_task(_keep_working(jobs, services), name="rise-jobs")
     try:
         yield
     finally:
@@ -215,7 +250,20 @@ async def worker_running(jobs: Jobs, services: JobServices) -> AsyncIterator[Non
 
 async def work_alone(settings: Settings, database_url: str) -> None:
     """`rise worker`: the jobs of a deployment whose `rise serve` leaves them
-    (RISE_RUN_JOBS=false), until interrupted."""
+    (RISE_RUN_JOBS=false), until SIGINT or SIGTERM, which let running jobs finish (up to
+    `SHUTDOWN_SECONDS`) and return normally."""
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    assert main is not None
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop, main.cancel)
+    try:
+        await _work_alone(settings, database_url)
+    except asyncio.CancelledError:
+        log.info("worker stopped")
+
+
+async def _work_alone(settings: Settings, database_url: str) -> None:
     async with Database(
         database_url,
         statement_timeout_ms=settings.db_statement_timeout_ms,
@@ -224,4 +272,4 @@ async def work_alone(settings: Settings, database_url: str) -> None:
         jobs = Jobs(database_url, statement_timeout_ms=settings.db_statement_timeout_ms)
         async with jobs.opened():
             log.info("worker running (mail, purges, sweeps); Ctrl-C stops it")
-            await jobs.work(job_services(settings, database, report_store(settings)))
+            await _keep_working(jobs, job_services(settings, database, report_store(settings)))

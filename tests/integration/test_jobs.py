@@ -10,6 +10,8 @@ import asyncio
 import logging
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,6 +22,7 @@ import httpx
 import pytest
 
 from domain.outbox import Draft, EmailMessage, EmailStatus, MessageKind
+from domain.services.email_delivery import deliver_message
 from persistence import schema
 from persistence.connections import Database
 from persistence.unit_of_work import SqlUnitOfWork
@@ -28,7 +31,7 @@ from server.jobs import Jobs, JobServices, worker_running
 from server.mail import SmtpTransport
 from server.storage import LocalReportStore
 from tests.builders import free_port, unique_email
-from tests.database import query
+from tests.database import execute, query
 from tests.integration.cli import environment
 from tests.integration.test_serve import Server, _create_user
 from tests.smtp import MailServer, mail_server, text_of
@@ -113,12 +116,25 @@ async def test_starttls_with_credentials_delivers_both_parts(starttls: MailServe
     assert transport.describe() == f"127.0.0.1:{starttls.port} (STARTTLS)"
 
 
-async def test_refused_credentials_fail_for_good(starttls: MailServer) -> None:
+async def test_refused_credentials_fail_for_good(
+    starttls: MailServer, database: Database, queue_database: str
+) -> None:
     url = starttls.url(password="wrong-password")
     transport = SmtpTransport(url, SENDER, ca_file=starttls.ca_file)
     with pytest.raises(Exception, match="authentication refused: 535") as failure:
         await transport.send(_message(unique_email()))
     assert failure.value.lasting is True  # type: ignore[attr-defined]
+    message_id = await _queue(database, unique_email())
+    outcome = await deliver_message(
+        uow=SqlUnitOfWork(database.scope()), transport=transport, clock=SystemClock(),
+        message_id=message_id, first_pause=FIRST_PAUSE,
+    )  # fmt: skip
+    assert outcome is not None
+    assert outcome.retry_at is None  # no second try with the same credentials
+    status, attempts, error = _row(queue_database, message_id)
+    assert (status, attempts) == ("failed", 1)
+    assert error is not None
+    assert error.startswith("authentication refused: 535")
     assert starttls.received == []
 
 
@@ -208,6 +224,7 @@ async def test_the_housekeeping_jobs_run_on_their_schedule(
     }  # fmt: skip
     assert schedule == {
         "relay_outbox": "* * * * *",  # every minute
+        "retry_stalled_jobs": "* * * * *",
         "purge_deleted_assessments": "17 3 * * *",  # daily
         "sweep_report_files": "47 3 * * *",  # daily
         "expire_share_links": "5 * * * *",  # hourly
@@ -227,7 +244,46 @@ def _queue_is_empty(url: str) -> bool:
     """Every job ran (the worker deletes them) and none failed."""
     rows = query(url, "SELECT task_name, status FROM procrastinate.procrastinate_jobs")
     assert all(status != "failed" for _, status in rows), rows
-    return not [r for r in rows if r[0] != "relay_outbox"]
+    return not [r for r in rows if r[0] not in ("relay_outbox", "retry_stalled_jobs")]
+
+
+# -- rise worker -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_rise_worker_delivers_on_its_own_and_stops_on_a_signal(
+    tmp_path: Path, queue_database: str, how: signal.Signals
+) -> None:
+    with mail_server() as server:
+        to = unique_email()
+        execute(
+            queue_database,
+            "INSERT INTO email_messages (kind, recipient, subject, text_body)"
+            " VALUES ('PASSWORD_CHANGED', :to, 'Changed', 'Your password was changed.')",
+            to=to,
+        )
+        env = environment(tmp_path, DATABASE_URL=queue_database, RISE_SMTP_URL=server.url())
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "worker"],
+            env=env | {"RISE_LOG_LEVEL": "INFO"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not server.for_address(to) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            worker.send_signal(how)
+            output, _ = worker.communicate(timeout=30)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+        assert len(server.for_address(to)) == 1, output
+        assert worker.returncode == 0, output
+        assert f"mail: 127.0.0.1:{server.port} (plain)" in output
+        assert "worker stopped" in output
+        assert "Traceback" not in output
 
 
 # -- a real kill -----------------------------------------------------------------------------
