@@ -8,7 +8,9 @@ the values it is given. A lone `{` or `}` is ordinary text; a `{{` without its `
 reverse) is an error, as is a variable the kind does not offer.
 
 Rendering for an HTML part escapes every value (`&`, `<`, `>`, quotes), so a client's name
-such as `<b>Ann</b>` arrives as text; the template's own words are escaped as well.
+such as `<b>Ann</b>` arrives as text; the template's own words are escaped as well. The
+value of a link variable (`report_link`, `booking_link`, `reset_link`) that is an http(s)
+address becomes a link to itself.
 """
 
 from __future__ import annotations
@@ -175,14 +177,22 @@ def check_template(kind: EmailKind, subject: str, body: str) -> EmailTemplate:
 
 def render(text: str, values: Mapping[str, str], *, for_html: bool = False) -> str:
     """The text with each variable replaced by its value (an empty string for a variable
-    without one). `for_html` escapes the values and the words around them for an HTML part.
-    The text must have passed `check_template` (the built-in ones have)."""
-    escape = html.escape if for_html else _same
+    without one). `for_html` escapes the values and the words around them for an HTML part,
+    and makes the value of a `..._link` variable a link to itself. The text must have passed
+    `check_template` (the built-in ones have)."""
+    if not for_html:
+        return "".join(
+            values.get(piece, "") if is_variable else piece
+            for is_variable, piece in _parts(text, "template")
+        )
     return "".join(
-        escape(values.get(piece, "")) if is_variable else escape(piece)
+        _html_value(piece, values.get(piece, "")) if is_variable else html.escape(piece)
         for is_variable, piece in _parts(text, "template")
     )
 
 
-def _same(value: str) -> str:
-    return value
+def _html_value(name: str, value: str) -> str:
+    escaped = html.escape(value)
+    if name.endswith("_link") and value.startswith(("https://", "http://")):
+        return f'<a href="{escaped}">{escaped}</a>'
+    return escaped

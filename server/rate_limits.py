@@ -50,8 +50,8 @@ RULES: dict[str, tuple[str, str]] = {
     "password_reset": ("10/hour", "3/hour"),
     # Each call renders PDFs for about a second of a core.
     "generate_reports": ("60/minute", "20/minute"),
-    # sendReportToClient: each call mails a client.
-    "send_report": ("60/hour", "30/hour"),
+    # sendReportToClient and sendAssessmentInvitation together: each call mails a client.
+    "client_mail": ("60/hour", "30/hour"),
     # clientView and completeChecklistItemAsClient together, by whoever holds a share link:
     # counted per client address only (there is no account).
     "client_view": ("60/minute", "60/minute"),

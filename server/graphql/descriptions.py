@@ -1383,8 +1383,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Mutation.saveEmailTemplate(input:)": "The kind of email and its subject and body.",
     # Email messages
     "Assessment.emails": (
-        "The emails sent about this assessment (the client's report), oldest first, each with "
-        "how its delivery went."
+        "The emails sent about this assessment (the client's report, invitations), oldest "
+        "first, each with how its delivery went."
     ),
     "EmailMessage": (
         "An email the service sends: queued in the same transaction as what caused it, then "
@@ -1395,8 +1395,8 @@ DESCRIPTIONS: dict[str, str] = {
     "EmailMessage.createdAt": "When it was queued.",
     "EmailMessage.id": "The message's global id.",
     "EmailMessage.kind": (
-        "What it is: REPORT_READY (a client's report), PASSWORD_RESET, PASSWORD_CHANGED (the "
-        "confirmation of a reset) or ASSESSMENT_INVITATION."
+        "What it is: REPORT_READY (a client's report), ASSESSMENT_INVITATION, PASSWORD_RESET "
+        "or PASSWORD_CHANGED (the confirmation of a reset)."
     ),
     "EmailMessage.lastError": (
         "What the mail server (or the service) answered to the last failed try; null when "
@@ -1424,9 +1424,34 @@ DESCRIPTIONS: dict[str, str] = {
         "message's status tells how it went. NOT_FOUND for a report the viewer may not see, "
         "NOT_SHAREABLE for a consultant report, ARCHIVED while the assessment is archived, "
         "VALIDATION for a bad address, wording or duration. Recorded in the audit trail. "
-        "Rate-limited: 30 an hour per account, 60 per client address."
+        "Rate-limited with sendAssessmentInvitation: 30 an hour per account, 60 per client "
+        "address."
     ),
     "Mutation.sendReportToClient(input:)": "The report, and what to change of the default email.",
+    "Mutation.sendAssessmentInvitation": (
+        "Emails the assessment's client (or `to`) an invitation to the assessment, written "
+        "from the consultant's ASSESSMENT_INVITATION template with their first active "
+        "booking link and signature, replies going to the consultant. Queued, then "
+        "delivered in the background. NOT_FOUND for an assessment the viewer may not see, "
+        "ARCHIVED while it is archived, VALIDATION for a bad address or wording. Recorded "
+        "in the audit trail. Rate-limited with sendReportToClient."
+    ),
+    "Mutation.sendAssessmentInvitation(input:)": (
+        "The assessment, and what to change of the default email."
+    ),
+    "SendInvitationInput": (
+        "Which assessment's client to invite, and how the email differs from the default."
+    ),
+    "SendInvitationInput.assessmentId": "The assessment (an Assessment id).",
+    "SendInvitationInput.body": (
+        "This email's body instead of the template's, with the same variables and rules "
+        "(1-20,000 characters); null: the template's."
+    ),
+    "SendInvitationInput.subject": (
+        "This email's subject instead of the template's, with the same variables and rules "
+        "(1-200 characters on one line); null: the template's."
+    ),
+    "SendInvitationInput.to": "The recipient; null: the assessment's client email.",
     "SendReportInput": "Which client report to send, and how the email differs from the default.",
     "SendReportInput.body": (
         "This email's body instead of the template's, with the same variables and rules "

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +19,7 @@ from server.app import create_app
 from server.rate_limits import RULES
 from server.settings import Settings
 from server.tokens import issue_access_token
-from tests.builders import unique_email
+from tests.builders import unique_address, unique_email
 from tests.database import execute
 from tests.smtp import MailServer, mail_server
 
@@ -61,6 +63,21 @@ async def app(
     application = create_app(settings, database_url, rate_rules=roomy_rules())
     async with application.router.lifespan_context(application):
         yield application
+
+
+@contextlib.asynccontextmanager
+async def strict_api(
+    url: str, data_dir: Path, rules: dict[str, tuple[str, str]]
+) -> AsyncIterator[Api]:
+    """The API of an app of its own with these rate limits, called from a client address no
+    other test uses: the windows are shared with every other app on this database."""
+    app = create_app(
+        Settings(secret_key=SecretStr(SECRET), data_dir=data_dir), url, rate_rules=rules
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=(unique_address(), 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
+            yield Api(client, url)
 
 
 @dataclass

@@ -261,6 +261,12 @@ OWNED: list[tuple[str, str, Any]] = [
         lambda w: {"id": w.report},
     ),
     (
+        "sendAssessmentInvitation",
+        "mutation($id: ID!) { sendAssessmentInvitation(input: {assessmentId: $id}) {"
+        " message { id } userErrors { code } } }",
+        lambda w: {"id": w.completed},
+    ),
+    (
         "sendReportToClient",
         "mutation($id: ID!) { sendReportToClient(input: {reportId: $id}) {"
         " message { id } userErrors { code } } }",

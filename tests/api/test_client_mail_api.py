@@ -1,5 +1,5 @@
-"""sendReportToClient and Assessment.emails, through the API, delivered by the session's
-worker to a real SMTP server (tests.smtp)."""
+"""sendReportToClient, sendAssessmentInvitation and Assessment.emails, through the API,
+delivered by the session's worker to a real SMTP server (tests.smtp)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-from pydantic import SecretStr
-
-from server.app import create_app
 from server.graphql.ids import expect_id
 from server.rate_limits import RULES
-from server.settings import Settings
-from tests.api.conftest import SECRET, Account, Api
+from tests.api.conftest import Account, Api, strict_api
 from tests.api.flows import completed_assessment
+from tests.api.test_assessments_api import CREATE, _input
 from tests.api.test_reports_api import GENERATE, SHARE
-from tests.builders import unique_address, unique_email
+from tests.builders import unique_email
 from tests.database import query
 from tests.smtp import MailServer, html_of, text_of
 
@@ -27,6 +23,13 @@ SEND = """
 mutation($input: SendReportInput!) {
   sendReportToClient(input: $input) {
     message { id kind to subject status attempts lastError sentAt createdAt }
+    userErrors { field code message }
+  }
+}"""
+INVITE = """
+mutation($input: SendInvitationInput!) {
+  sendAssessmentInvitation(input: $input) {
+    message { id kind to subject status }
     userErrors { field code message }
   }
 }"""
@@ -110,6 +113,7 @@ async def test_the_client_gets_a_link_to_their_report(api: Api, mail: MailServer
     assert "Grace &lt;b&gt;Hopper&lt;/b&gt;" not in page  # the first name only, escaped
     assert "Hopper &amp; Sons" in page
     assert "<b>" not in page
+    assert f'<a href="http://127.0.0.1:8000{link.group(1)}">' in page
     assert "Doe Advisory &amp; Co." in page  # the signature, escaped
 
     [listed] = await _settled(api, ann, assessment_id)
@@ -227,19 +231,60 @@ async def test_a_refused_recipient_fails_at_once_with_the_servers_answer(
 
 
 async def test_sending_is_rate_limited_per_account(api: Api, tmp_path: Path) -> None:
-    rules = RULES | {"send_report": ("100/minute", "2/minute")}
-    settings = Settings(secret_key=SecretStr(SECRET), data_dir=tmp_path)
-    app = create_app(settings, api.url, rate_rules=rules)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=(unique_address(), 40000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
-            strict = Api(client, api.url)
-            ann = strict.account()
-            _, _, client_report = await _reports(strict, ann)
-            codes = []
-            for _ in range(3):
-                result = await strict(SEND, {"input": {"reportId": client_report}}, as_=ann)
-                codes.append(
-                    result["errors"][0]["extensions"]["code"] if "errors" in result else "ok"
-                )
-            assert codes == ["ok", "ok", "RATE_LIMITED"]
+    rules = RULES | {"client_mail": ("100/minute", "2/minute")}
+    async with strict_api(api.url, tmp_path, rules) as strict:
+        ann = strict.account()
+        _, _, client_report = await _reports(strict, ann)
+        codes = []
+        for _ in range(3):
+            result = await strict(SEND, {"input": {"reportId": client_report}}, as_=ann)
+            codes.append(result["errors"][0]["extensions"]["code"] if "errors" in result else "ok")
+        assert codes == ["ok", "ok", "RATE_LIMITED"]
+
+
+async def test_an_invitation_reaches_the_client_with_the_booking_link(
+    api: Api, mail: MailServer
+) -> None:
+    ann, bob = api.account(), api.account()
+    await api(
+        'mutation { createSchedulerLink(input: {meetingTypeLabel: "Intro",'
+        ' schedulerUrl: "https://cal.example.com/intro"}) { userErrors { code } } }',
+        as_=ann,
+    )
+    client_email = unique_email()
+    created = await api(CREATE, {"input": _input(clientEmail=client_email)}, as_=ann)
+    assessment_id = created["data"]["createAssessment"]["assessment"]["id"]
+
+    invited = await api(INVITE, {"input": {"assessmentId": assessment_id}}, as_=ann)
+    payload = invited["data"]["sendAssessmentInvitation"]
+    assert payload["userErrors"] == []
+    assert payload["message"]["kind"] == "ASSESSMENT_INVITATION"
+    [message] = await mail.wait_for(client_email)
+    assert message["Subject"] == "Let's look at the finances of Hopper Bakery together"
+    assert message["Reply-To"] == ann.email
+    assert "Book a time that suits you: https://cal.example.com/intro" in text_of(message)
+    [listed] = await _settled(api, ann, assessment_id)
+    assert (listed["kind"], listed["status"]) == ("ASSESSMENT_INVITATION", "SENT")
+    assert query(
+        api.url,
+        "SELECT count(*) FROM activity_logs"
+        " WHERE user_id = :u AND event_type = 'assessment.invitation_sent'",
+        u=ann.id,
+    ) == [(1,)]
+
+    stranger = await api(INVITE, {"input": {"assessmentId": assessment_id}}, as_=bob)
+    assert [e["code"] for e in stranger["data"]["sendAssessmentInvitation"]["userErrors"]] == [
+        "NOT_FOUND"
+    ]
+    bad = await api(
+        INVITE, {"input": {"assessmentId": assessment_id, "body": "{{report_link}}"}}, as_=ann
+    )
+    [error] = bad["data"]["sendAssessmentInvitation"]["userErrors"]
+    assert (error["code"], error["field"]) == ("VALIDATION", ["body"])
+    assert "ASSESSMENT_INVITATION offers" in error["message"]  # no report to link to
+    await api("mutation($id: ID!) { archiveAssessment(id: $id) { userErrors { code } } }",
+              {"id": assessment_id}, as_=ann)  # fmt: skip
+    archived = await api(INVITE, {"input": {"assessmentId": assessment_id}}, as_=ann)
+    assert [e["code"] for e in archived["data"]["sendAssessmentInvitation"]["userErrors"]] == [
+        "ARCHIVED"
+    ]

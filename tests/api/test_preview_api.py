@@ -10,18 +10,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pypdf
-from pydantic import SecretStr
 
 from domain.reports.sample import SAMPLE_BUSINESS, SAMPLE_CLIENT
-from server.app import create_app
 from server.rate_limits import RULES
-from server.settings import Settings
-from tests.api.conftest import SECRET, Account, Api
+from tests.api.conftest import Account, Api, strict_api
 from tests.api.test_logo_api import multipart, png, post_form
 from tests.api.test_reports_api import GENERATE, _assessment
-from tests.builders import unique_address
 from tests.database import execute, query
 
 PREVIEW = "mutation { previewClientReport { downloadUrl userErrors { field code message } } }"
@@ -128,28 +123,21 @@ async def test_the_link_is_signed_for_the_viewer_alone(api: Api) -> None:
 
 async def test_previewing_is_rate_limited_with_generating(api: Api, tmp_path: Path) -> None:
     rules = RULES | {"generate_reports": ("100/minute", "3/minute")}
-    settings = Settings(secret_key=SecretStr(SECRET), data_dir=tmp_path)
-    app = create_app(settings, api.url, rate_rules=rules)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=(unique_address(), 40000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
-            strict = Api(client, api.url)
-            ann = strict.account()
-            assessment_id = await _assessment(strict, ann)
-            codes: list[Any] = []
-            for document, variables in [
-                (PREVIEW, {}),
-                (GENERATE, {"id": assessment_id, "types": ["CLIENT"]}),
-                (PREVIEW, {}),
-                (PREVIEW, {}),
-            ]:
-                result = await strict(document, variables, as_=ann)
-                codes.append(
-                    result["errors"][0]["extensions"]["code"] if "errors" in result else "ok"
-                )
-            assert codes == ["ok", "ok", "ok", "RATE_LIMITED"]
-            # the refused call rendered nothing and stored nothing new
-            assert len(list((tmp_path / "previews").glob("*.pdf"))) == 1
+    async with strict_api(api.url, tmp_path, rules) as strict:
+        ann = strict.account()
+        assessment_id = await _assessment(strict, ann)
+        codes: list[Any] = []
+        for document, variables in [
+            (PREVIEW, {}),
+            (GENERATE, {"id": assessment_id, "types": ["CLIENT"]}),
+            (PREVIEW, {}),
+            (PREVIEW, {}),
+        ]:
+            result = await strict(document, variables, as_=ann)
+            codes.append(result["errors"][0]["extensions"]["code"] if "errors" in result else "ok")
+        assert codes == ["ok", "ok", "ok", "RATE_LIMITED"]
+        # the refused call rendered nothing and stored nothing new
+        assert len(list((tmp_path / "previews").glob("*.pdf"))) == 1
 
 
 async def test_a_new_sample_replaces_the_last(api: Api, app: Any) -> None:

@@ -11,20 +11,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pypdf
-from pydantic import SecretStr
 
 from domain.services.reports import expire_report_shares
 from persistence.connections import Database
 from persistence.unit_of_work import SqlUnitOfWork
-from server.app import create_app
 from server.clock import SystemClock
 from server.graphql.ids import expect_id
 from server.rate_limits import RULES
-from server.settings import Settings
-from tests.api.conftest import SECRET, Account, Api
+from tests.api.conftest import Account, Api, strict_api
 from tests.api.flows import completed_assessment
 from tests.api.test_assessments_api import CREATE, _input
-from tests.builders import unique_address
 from tests.database import execute, query
 
 GENERATE = """
@@ -350,26 +346,16 @@ async def test_a_signed_link_ends_with_the_login_it_was_made_in(api: Api) -> Non
 
 async def test_generating_is_rate_limited_per_account(api: Api, tmp_path: Path) -> None:
     rules = RULES | {"generate_reports": ("100/minute", "2/minute")}
-    settings = Settings(secret_key=SecretStr(SECRET), data_dir=tmp_path)
-    app = create_app(settings, api.url, rate_rules=rules)
-    async with app.router.lifespan_context(app):
-        # An address of its own: the windows are shared with every other app on this database.
-        transport = httpx.ASGITransport(app=app, client=(unique_address(), 40000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://rise") as client:
-            strict = Api(client, api.url)
-            ann, bob = strict.account(), strict.account()
-            assessment_id = await _assessment(strict, ann)
-            codes = []
-            for _ in range(3):
-                result = await strict(GENERATE, {"id": assessment_id, "types": ["CLIENT"]}, as_=ann)
-                codes.append(
-                    result["errors"][0]["extensions"]["code"] if "errors" in result else "ok"
-                )
-            assert codes == ["ok", "ok", "RATE_LIMITED"]
-            other = await strict(GENERATE, {"id": assessment_id}, as_=bob)  # another account
-            assert [e["code"] for e in other["data"]["generateReports"]["userErrors"]] == [
-                "NOT_FOUND"
-            ]
+    async with strict_api(api.url, tmp_path, rules) as strict:
+        ann, bob = strict.account(), strict.account()
+        assessment_id = await _assessment(strict, ann)
+        codes = []
+        for _ in range(3):
+            result = await strict(GENERATE, {"id": assessment_id, "types": ["CLIENT"]}, as_=ann)
+            codes.append(result["errors"][0]["extensions"]["code"] if "errors" in result else "ok")
+        assert codes == ["ok", "ok", "RATE_LIMITED"]
+        other = await strict(GENERATE, {"id": assessment_id}, as_=bob)  # another account
+        assert [e["code"] for e in other["data"]["generateReports"]["userErrors"]] == ["NOT_FOUND"]
 
 
 async def test_a_missing_file_is_not_found_and_counts_nothing(api: Api) -> None:

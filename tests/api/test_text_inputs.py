@@ -267,6 +267,17 @@ CASES = [
             ("body", "Read| it: {{report_link}}"),
         ]
     ),
+    *(
+        Case(f"SendInvitationInput.{field}", "consultant", "mutation", "String",
+             "sendAssessmentInvitation(input: {assessmentId: ASSESSMENT, " + field + ": VALUE})"
+             " { userErrors { code field message } }",
+             sample, _user_error("sendAssessmentInvitation", field))
+        for field, sample in [
+            ("to", "grace|@hopper.example"),
+            ("subject", "Hello| {{business_name}}"),
+            ("body", "Book| {{booking_link}}"),
+        ]
+    ),
     Case("Mutation.resetEmailTemplate(kind)", "consultant", "mutation", "String!",
          "resetEmailTemplate(kind: VALUE)" + ERRORS,
          "REPORT|_READY", _user_error("resetEmailTemplate", "kind")),

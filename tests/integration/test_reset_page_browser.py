@@ -33,7 +33,7 @@ LOGIN = (
 
 
 def test_the_page_resets_a_password_in_a_browser(tmp_path: Path, empty_database: str) -> None:
-    env = environment(tmp_path, DATABASE_URL=empty_database)
+    env = environment(tmp_path, DATABASE_URL=empty_database, RISE_RUN_JOBS="true")
     server = Server(env, "--workers", "1")
     try:
         server.wait_ready()

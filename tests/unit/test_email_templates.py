@@ -64,6 +64,21 @@ def test_html_rendering_escapes_values_and_words() -> None:
     assert render("Hi {{client_name}}", values) == 'Hi <script>alert("x")</script>'
 
 
+def test_html_rendering_links_the_link_variables_and_nothing_else() -> None:
+    values = {
+        "report_link": 'https://rise.example/shared/a"b&c',
+        "booking_link": "javascript:alert(1)",
+        "client_name": "https://not-a-link.example",
+    }
+    assert render("{{report_link}}", values, for_html=True) == (
+        '<a href="https://rise.example/shared/a&quot;b&amp;c">'
+        "https://rise.example/shared/a&quot;b&amp;c</a>"
+    )
+    assert render("{{booking_link}}", values, for_html=True) == "javascript:alert(1)"
+    assert render("{{client_name}}", values, for_html=True) == "https://not-a-link.example"
+    assert render("{{report_link}}", values) == 'https://rise.example/shared/a"b&c'
+
+
 def test_a_value_that_looks_like_a_variable_is_not_expanded_again() -> None:
     values = {"client_name": "{{report_link}}", "report_link": "https://secret"}
     assert render("Hi {{client_name}}", values) == "Hi {{report_link}}"
