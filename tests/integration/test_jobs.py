@@ -85,7 +85,7 @@ def _row(url: str, message_id: UUID) -> tuple[str, int, str | None]:
     return status, attempts, error
 
 
-async def _until(check: object, timeout: float = 20.0) -> None:
+async def _until(check: object, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():  # type: ignore[operator]
         if time.monotonic() > deadline:

@@ -30,7 +30,7 @@ TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 def _production(tmp_path: Path, database_url: str, **overrides: str) -> dict[str, str]:
     return environment(
         tmp_path, DATABASE_URL=database_url, RISE_ENV="production", RISE_SECRET_KEY=SECRET,
-        **overrides,
+        RISE_RUN_JOBS="true", **overrides,
     )  # fmt: skip
 
 
