@@ -282,9 +282,14 @@ async def test_an_invitation_reaches_the_client_with_the_booking_link(
     [error] = bad["data"]["sendAssessmentInvitation"]["userErrors"]
     assert (error["code"], error["field"]) == ("VALIDATION", ["body"])
     assert "ASSESSMENT_INVITATION offers" in error["message"]  # no report to link to
-    await api("mutation($id: ID!) { archiveAssessment(id: $id) { userErrors { code } } }",
-              {"id": assessment_id}, as_=ann)  # fmt: skip
-    archived = await api(INVITE, {"input": {"assessmentId": assessment_id}}, as_=ann)
+    finished = await completed_assessment(api, ann)  # only a completed one is archived
+    put_away = await api(
+        "mutation($id: ID!) { archiveAssessment(id: $id) { userErrors { code } } }",
+        {"id": finished},
+        as_=ann,
+    )
+    assert put_away["data"]["archiveAssessment"]["userErrors"] == []
+    archived = await api(INVITE, {"input": {"assessmentId": finished}}, as_=ann)
     assert [e["code"] for e in archived["data"]["sendAssessmentInvitation"]["userErrors"]] == [
         "ARCHIVED"
     ]
