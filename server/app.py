@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import psycopg
@@ -34,11 +35,12 @@ from server.logos_http import logo_routes
 from server.mail import MAIL_OFF
 from server.outages import outage_response
 from server.rate_limits import RateLimiter, rules_for, swept, windows_for
-from server.reports_http import PdfRenderer, ReportServices, report_routes
+from server.render_pool import PdfRenderer
+from server.reports_http import ReportServices, report_routes
 from server.reset_page import reset_page_routes
 from server.security_headers import SecurityHeaders
 from server.services import Services
-from server.settings import Settings
+from server.settings import Settings, available_cores
 from server.share_tokens import SignedShareTokens
 from server.storage import StorageUnavailable, report_store
 
@@ -58,13 +60,16 @@ def create_app(
     settings: Settings,
     database_url: str,
     *,
+    processes: int = 1,
     rate_rules: dict[str, tuple[str, str]] | None = None,
     on_connect: Callable[[Connection], None] | None = None,
 ) -> Starlette:
     """Builds the app; its database pool is opened on start-up and closed on shutdown.
-    `rate_rules` replaces the rate limits' allowances, `on_connect` sees every new database
-    connection (tests use both)."""
-    reports = ReportServices(store=report_store(settings), renderer=PdfRenderer())
+    `processes` is how many processes serve it (`rise serve --workers`), which share the
+    cores between their render workers. `rate_rules` replaces the rate limits' allowances,
+    `on_connect` sees every new database connection (tests use both)."""
+    renderer = PdfRenderer(workers=math.ceil(available_cores() / processes))
+    reports = ReportServices(store=report_store(settings), renderer=renderer)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -76,6 +81,7 @@ def create_app(
             on_connect=on_connect,
         )
         await database.open()
+        reports.renderer.start()
         windows = windows_for(settings.redis, database)
         jobs = Jobs(database_url, statement_timeout_ms=settings.db_statement_timeout_ms)
         clock = SystemClock()

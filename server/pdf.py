@@ -20,7 +20,7 @@ typed with "e" and two combining accents is drawn as the font's one "ễ".
 
 Concurrency: rendering is CPU-bound and synchronous, and xhtml2pdf serialises its own
 conversions with a process-wide lock (ReportLab keeps font state in module globals). The
-server therefore renders in worker processes, one per core (`server.reports_http.PdfRenderer`),
+server therefore renders in worker processes, one per core (`server.render_pool.PdfRenderer`),
 each calling `render_pdf_sync`.
 """
 

@@ -76,6 +76,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
             else:
                 # The workers are spawned: they read their settings as this process did.
                 os.environ["DATABASE_URL"] = location.url
+                os.environ["RISE_WORKERS"] = str(workers)
                 config = uvicorn.Config(
                     f"{__name__}:worker_app",
                     factory=True,
@@ -117,7 +118,7 @@ def worker_app() -> Starlette:
     configure_logging(settings.log_level)
     if settings.database_url is None:  # the supervisor always sets it
         raise SettingsError("a worker needs DATABASE_URL")
-    return create_app(settings, normalize_url(settings.database_url))
+    return create_app(settings, normalize_url(settings.database_url), processes=settings.workers)
 
 
 def run_until_signalled(server: uvicorn.Server, listener: socket.socket) -> None:

@@ -35,6 +35,19 @@ async def served(tmp_path: Path, database_url: str) -> AsyncIterator[tuple[Api, 
             yield Api(client, database_url), app
 
 
+def _counted_renders(app: Starlette, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The documents the app's renderer is asked to render from now on."""
+    renderer = app.state.services.reports.renderer
+    rendered: list[object] = []
+
+    async def render(document: object) -> object:
+        rendered.append(document)
+        return await type(renderer).render(renderer, document)
+
+    monkeypatch.setattr(renderer, "render", render)
+    return rendered
+
+
 def _storage_down(result: dict[str, Any]) -> None:
     assert result["data"] is None
     [error] = result["errors"]
@@ -44,15 +57,19 @@ def _storage_down(result: dict[str, Any]) -> None:
 
 
 async def test_unwritable_storage_is_told_before_rendering(
-    served: tuple[Api, Starlette], tmp_path: Path, caplog: pytest.LogCaptureFixture
+    served: tuple[Api, Starlette],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     api, app = served
     ann = api.account()
     assessment_id = await _assessment(api, ann)
     (tmp_path / "reports").write_text("in the way")  # unusable, even to root
+    rendered = _counted_renders(app, monkeypatch)
 
     _storage_down(await api(GENERATE, {"id": assessment_id}, as_=ann))
-    assert app.state.services.reports.renderer._pool is None  # nothing was rendered
+    assert rendered == []
     assert f"{STORAGE_DOWN} (StorageUnavailable: {tmp_path / 'reports'}" in caplog.text
     ready = await api.client.get("/readyz")
     assert ready.status_code == 503
@@ -62,6 +79,7 @@ async def test_unwritable_storage_is_told_before_rendering(
     assert (await api.client.get("/readyz")).status_code == 200
     result = await api(GENERATE, {"id": assessment_id}, as_=ann)
     assert len(result["data"]["generateReports"]["reports"]) == 2
+    assert len(rendered) == 2
 
 
 async def test_a_download_while_storage_is_down_is_503(
@@ -87,7 +105,7 @@ async def test_a_download_while_storage_is_down_is_503(
 
 
 async def test_a_bucket_that_is_not_there_is_told_before_rendering(
-    api: Api, s3_endpoint: str, tmp_path: Path
+    api: Api, s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = Settings(
         secret_key=SecretStr(SECRET),
@@ -105,8 +123,9 @@ async def test_a_bucket_that_is_not_there_is_told_before_rendering(
             bucketless = Api(client, api.url)
             ann = bucketless.account()
             assessment_id = await _assessment(bucketless, ann)
+            rendered = _counted_renders(app, monkeypatch)
             _storage_down(await bucketless(GENERATE, {"id": assessment_id}, as_=ann))
-            assert app.state.services.reports.renderer._pool is None
+            assert rendered == []
             ready = await client.get("/readyz")
             assert ready.json() == {
                 "status": "unavailable",

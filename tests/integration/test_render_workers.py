@@ -4,6 +4,7 @@ terminal's Ctrl-C, and say nothing on the way."""
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from server.settings import available_cores
 from tests.integration.served import Consultant, living, serve
 
 pytestmark = pytest.mark.slow
@@ -28,6 +30,32 @@ def _family(pid: int, workers: int = 1) -> list[psutil.Process]:
     assert len(renderers) == workers
     assert any(p.ppid() in renderers for p in spawned.values()), "no render worker started"
     return family
+
+
+def _spawned_children(process: psutil.Process) -> list[psutil.Process]:
+    return [p for p in process.children() if "spawn_main" in " ".join(p.cmdline())]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_render_workers_start_with_the_server_sharing_the_cores(
+    tmp_path: Path, empty_database: str, workers: int
+) -> None:
+    """No render asked for: each serving process starts its share of the cores' render
+    workers by itself, so the first report does not wait for them."""
+    server = serve(tmp_path, empty_database, RISE_WORKERS=str(workers))
+    try:
+        top = psutil.Process(server.process.pid)
+        each = math.ceil(available_cores() / workers)
+        deadline = time.monotonic() + 60
+        while True:
+            serving = [top] if workers == 1 else _spawned_children(top)
+            counts = [len(_spawned_children(p)) for p in serving]
+            if (len(serving), counts) == (workers, [each] * workers):
+                break
+            assert time.monotonic() < deadline, f"render workers per process: {counts}"
+            time.sleep(0.2)
+    finally:
+        server.stop()
 
 
 def _wait_gone(processes: list[psutil.Process]) -> list[psutil.Process]:

@@ -15,7 +15,7 @@ import pypdf
 
 from domain.model import DiscType
 from domain.reports import client_report
-from server.reports_http import PdfRenderer
+from server.render_pool import PdfRenderer
 from tests.integration.cli import REPO
 from tests.integration.served import living
 from tests.unit.test_reports import STORY_BY_STYLE, report_inputs, story_sheet
@@ -39,6 +39,40 @@ async def test_renders_in_worker_processes_no_more_than_asked_for() -> None:
         reader = pypdf.PdfReader(io.BytesIO(pdf.content))
         assert len(reader.pages) == pdf.page_count
         assert f"Shop {index}" in reader.pages[0].extract_text()
+
+
+_RENDERS_ONE = """
+import asyncio, sys
+from domain.model import DiscType
+from domain.reports import client_report
+from server.render_pool import PdfRenderer
+from tests.unit.test_reports import STORY_BY_STYLE, report_inputs, story_sheet
+
+async def main():
+    renderer = PdfRenderer(workers=1)
+    renderer.start()
+    try:
+        document = client_report(report_inputs(story_sheet(STORY_BY_STYLE[DiscType.S])))
+        rendered = await renderer.render(document)
+    finally:
+        renderer.close()
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("xhtml2pdf", "reportlab"))
+    print(rendered.page_count, loaded)
+
+asyncio.run(main())
+"""
+
+
+def test_the_server_process_never_loads_xhtml2pdf() -> None:
+    """The workers render; the process that asks them (a server) loads neither xhtml2pdf nor
+    ReportLab, neither to start them nor to read what they answer."""
+    done = subprocess.run(
+        [sys.executable, "-c", _RENDERS_ONE], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    pages, loaded = done.stdout.split(maxsplit=1)
+    assert int(pages) >= 1
+    assert loaded.strip() == "[]"
 
 
 def test_one_worker_per_core_by_default() -> None:
@@ -85,7 +119,7 @@ async def test_a_worker_ignores_ctrl_c_from_its_first_instant() -> None:
 _WORKER = """
 import os, sys, time
 import server.lifeline as lifeline
-import server.reports_http as workers
+import server.render_pool as workers
 lifeline.kernel_kills_with_parent = lambda: False
 if sys.argv[1] == "unwatched":
     lifeline._watch = lambda parent_pid: None
