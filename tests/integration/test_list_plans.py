@@ -9,24 +9,29 @@ a plan with no such index would still show its `Seq Scan` and fail. So are incre
 (`enable_incremental_sort = off`): on tables this small the seed's `created_at` index with a
 sort of its ties costs about what the keyset index does, and the planner picks either. (On a
 large table it may too, at a tenth of a millisecond: the pages stay index-driven.)
+
+The plans are made on a database of this module's own, whose tables no other test fills:
+on the shared test database the statistics would depend on which tests committed rows
+before, and with them the planner's choice between indexes that cost the same on a few rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
+import psycopg
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import AssessmentStatus, Phase
-from persistence import listings
+from persistence import listings, schema
+from persistence.connections import Connection
 from persistence.keysets import Statements
 from persistence.listings import ORDERS, AssessmentFilter, AssessmentSort
 from persistence.statements import DIALECT
-from tests.integration.test_queries import driver
+from tests.database import PgServer, libpq_url
 
 INDEX_OF = {
     AssessmentSort.CREATED_AT: ("keyset", "keyset"),
@@ -44,6 +49,26 @@ SAMPLE_KEYS: dict[AssessmentSort, Any] = {
 }
 
 
+@pytest.fixture(scope="module")
+def plans_database(pg_server: PgServer) -> Iterator[str]:
+    url = pg_server.create_database()
+    try:
+        schema.upgrade(url)
+        yield url
+    finally:
+        pg_server.drop_database(url)
+
+
+@pytest.fixture
+async def connection(plans_database: str) -> AsyncIterator[Connection]:
+    """A connection to the module's database, in a transaction rolled back after the test."""
+    async with await psycopg.AsyncConnection.connect(libpq_url(plans_database)) as opened:
+        try:
+            yield opened
+        finally:
+            await opened.rollback()
+
+
 def _expected_index(sort: AssessmentSort, descending: bool, owner: bool) -> str:
     suffix = INDEX_OF[sort][0 if descending else 1]
     return f"idx_assessments_{'consultant_' if owner else ''}{suffix}"
@@ -55,9 +80,8 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _nodes(child)
 
 
-async def _plan(session: AsyncSession, statement: Any, params: dict[str, Any]) -> dict[str, Any]:
+async def _plan(connection: Connection, statement: Any, params: dict[str, Any]) -> dict[str, Any]:
     compiled = statement.compile(dialect=DIALECT)
-    connection = await driver(session)
     await connection.execute("SET LOCAL enable_seqscan = off")
     await connection.execute("SET LOCAL enable_incremental_sort = off")
     cursor = await connection.execute(
@@ -84,13 +108,13 @@ ALL_ORDERS = sorted(ORDERS, key=lambda o: (o[0].value, o[1]))
 @pytest.mark.parametrize("owner", [True, False], ids=["a consultant's", "everyone's"])
 @pytest.mark.parametrize(("sort", "descending"), ALL_ORDERS, ids=lambda v: str(v))
 async def test_every_order_reads_its_index_in_order(
-    session: AsyncSession, sort: AssessmentSort, descending: bool, owner: bool
+    connection: Connection, sort: AssessmentSort, descending: bool, owner: bool
 ) -> None:
     listing = listings.assessments(
         AssessmentFilter(uuid4() if owner else None, sort=sort, descending=descending)
     )
     for statement, params in _both_pages(listing.statements, listing.params, sort):
-        plan = await _plan(session, statement, params)
+        plan = await _plan(connection, statement, params)
         nodes = list(_nodes(plan))
         assert [n["Node Type"] for n in nodes[:2]] == ["Limit", "Index Scan"], plan
         scan = nodes[1]
@@ -122,7 +146,7 @@ FILTERS: dict[str, dict[str, Any]] = {
 @pytest.mark.parametrize("owner", [True, False], ids=["a consultant's", "everyone's"])
 @pytest.mark.parametrize("name", list(FILTERS))
 async def test_filters_on_any_order_never_read_the_whole_table(
-    session: AsyncSession, name: str, owner: bool
+    connection: Connection, name: str, owner: bool
 ) -> None:
     for sort, descending in ALL_ORDERS:
         where = AssessmentFilter(
@@ -131,27 +155,26 @@ async def test_filters_on_any_order_never_read_the_whole_table(
         listing = listings.assessments(where)
         pages = _both_pages(listing.statements, listing.params, sort)
         for statement, params in [*pages, (listing.statements.count, listing.params)]:
-            plan = await _plan(session, statement, params)
+            plan = await _plan(connection, statement, params)
             scans = [n for n in _nodes(plan) if n.get("Relation Name") == "assessments"]
             assert all(n["Node Type"] != "Seq Scan" for n in scans), (sort, descending, plan)
 
 
-async def test_unfiltered_counts_read_the_tally(session: AsyncSession) -> None:
+async def test_unfiltered_counts_read_the_tally(connection: Connection) -> None:
     """Without a search, a time range or a phase, a count sums `assessment_counts`."""
     for archived in (False, True, None):
         for owner in (uuid4(), None):
             where = AssessmentFilter(owner, status=AssessmentStatus.DRAFT, archived=archived)
             listing = listings.assessments(where)
-            plan = await _plan(session, listing.statements.count, listing.params)
+            plan = await _plan(connection, listing.statements.count, listing.params)
             tables = {n.get("Relation Name") for n in _nodes(plan)} - {None}
             assert tables == {"assessment_counts"}, plan
 
 
-async def test_the_check_notices_an_order_without_its_index(session: AsyncSession) -> None:
+async def test_the_check_notices_an_order_without_its_index(connection: Connection) -> None:
     """Without the indexes of an order (dropped inside the test's transaction), its pages
     are sorted after reading every row of the consultant's, and the first check above would
     fail."""
-    connection = await driver(session)
     for index in (
         "idx_assessments_consultant_completed_asc_keyset",
         "idx_assessments_completed_asc_keyset",
@@ -160,5 +183,5 @@ async def test_the_check_notices_an_order_without_its_index(session: AsyncSessio
     where = AssessmentFilter(uuid4(), sort=AssessmentSort.COMPLETED_AT, descending=False)
     listing = listings.assessments(where)
     for statement, params in _both_pages(listing.statements, listing.params, where.sort):
-        nodes = list(_nodes(await _plan(session, statement, params)))
+        nodes = list(_nodes(await _plan(connection, statement, params)))
         assert "Sort" in [n["Node Type"] for n in nodes]
