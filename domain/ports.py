@@ -490,6 +490,25 @@ class ErasureRepository(Protocol):
 
     async def delete_user(self, user_id: UUID) -> bool: ...
 
+    async def client_assessments(self, email: str, consultant_id: UUID | None) -> list[UUID]:
+        """The client's assessments (deleted too), the consultant's or anyone's (None)."""
+        ...
+
+    async def traces(self, user_id: UUID | None, assessment_ids: Sequence[UUID]) -> list[str]:
+        """The ids, as text, of every row under the account and the assessments."""
+        ...
+
+    async def scrub_activity(
+        self, user_id: UUID | None, ids: Sequence[str], addresses: Sequence[str]
+    ) -> int:
+        """Strips the personal details of every audit row by the account or naming any of
+        the ids or addresses; returns how many rows."""
+        ...
+
+    async def forget_jobs(self, ids: Sequence[str]) -> int:
+        """Deletes the job queue's jobs about the messages among `ids`."""
+        ...
+
 
 class EmailOutbox(Protocol):
     async def add(self, draft: Draft, *, at: datetime) -> EmailMessage:

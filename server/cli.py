@@ -27,10 +27,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from domain.accounts import check_password, clean_name, normalize_email
 from domain.bank import BankError, load_bank
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
 from domain.model import Role, User
 from domain.services.accounts import PasswordSet, create_user, set_password
-from domain.services.erasure import Erased, erase_user, purge_deleted_assessments
+from domain.services.erasure import Erased, erase_client, erase_user, purge_deleted_assessments
 from domain.services.reports import Swept, sweep_report_files
 from persistence import schema as migrations
 from persistence.connections import Database
@@ -197,6 +197,22 @@ def _parser() -> argparse.ArgumentParser:
         "--older-than-days", type=_days, default=30, metavar="DAYS", help="default: 30"
     )
     purge.set_defaults(handler=_assessments_purge)
+
+    clients = commands.add_parser("clients", help="answer a client's data requests")
+    clients.set_defaults(handler=None)
+    client_commands = clients.add_subparsers(
+        title="clients commands", metavar="ACTION", required=True
+    )
+    erase = client_commands.add_parser(
+        "erase",
+        help="erase a client for good: their assessments, reports, messages and audit details",
+    )
+    erase.add_argument("--email", required=True, help="the client's email address")
+    erase.add_argument(
+        "--consultant", metavar="EMAIL", help="only this consultant's assessments (default: all)"
+    )
+    erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    erase.set_defaults(handler=_clients_erase)
 
     reports = commands.add_parser("reports", help="manage report files")
     reports.set_defaults(handler=None)
@@ -399,7 +415,8 @@ def _users_delete(settings: Settings, args: argparse.Namespace) -> int:
         _require_migrated(location.url)
         erased = asyncio.run(_erase_user(settings, location.url, email))
     print(
-        f"deleted {email} with {erased.assessments} assessment(s) and {erased.files} report file(s)"
+        f"deleted {email} with {erased.assessments} assessment(s), {erased.files} report"
+        f" file(s) and the details of {erased.audit_rows} audit row(s)"
     )
     return 0
 
@@ -465,6 +482,46 @@ async def _set_password(settings: Settings, url: str, email: str, password: str)
 async def _erase_user(settings: Settings, url: str, email: str) -> Erased:
     async with _unit_of_work(settings, url) as uow:
         return await erase_user(uow=uow, store=report_store(settings), email=email)
+
+
+# -- clients ---------------------------------------------------------------------------------
+
+
+def _clients_erase(settings: Settings, args: argparse.Namespace) -> int:
+    email = normalize_email(args.email)
+    consultant = normalize_email(args.consultant, field="consultant") if args.consultant else None
+    whose = f"{consultant}'s" if consultant else "every consultant's"
+    if not args.yes:
+        raise Failure(
+            f"this erases {email} from {whose} assessments for good, with their reports,"
+            " messages and audit details; repeat with --yes to go ahead"
+        )
+    with provide_database(settings.database_url, settings.data_dir) as location:
+        _require_migrated(location.url)
+        erased = asyncio.run(_erase_client(settings, location.url, email, consultant))
+    print(
+        f"erased {email} from {whose} assessments: {erased.assessments} assessment(s),"
+        f" {erased.files} report file(s), the details of {erased.audit_rows} audit row(s)"
+    )
+    return 0
+
+
+async def _erase_client(settings: Settings, url: str, email: str, consultant: str | None) -> Erased:
+    async with _unit_of_work(settings, url) as uow:
+        consultant_id = None
+        if consultant is not None:
+            async with uow:
+                found = await uow.users.get_by_email(consultant)
+            if found is None:
+                raise NotFound(f"no account {consultant}")
+            consultant_id = found.id
+        return await erase_client(
+            uow=uow,
+            store=report_store(settings),
+            email=email,
+            actor=None,
+            consultant_id=consultant_id,
+        )
 
 
 @contextlib.asynccontextmanager

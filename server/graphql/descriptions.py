@@ -496,6 +496,33 @@ DESCRIPTIONS: dict[str, str] = {
         "(NOT_SHAREABLE)."
     ),
     "Mutation.shareReport(input:)": "The report and how long the link works.",
+    "Mutation.deleteUser": (
+        "Deletes an account for good with everything it owns: its assessments with their "
+        "answers, results, checklists, reports and files, messages, settings, logo and booking "
+        "links; the audit rows it acted in or that name it lose their details. Admins only; "
+        "not one's own account, not the last active administrator, and not an account that "
+        "made reports or checklist items on other consultants' assessments (CONFLICT: "
+        "deactivate it instead). Recorded in the audit trail without whom."
+    ),
+    "Mutation.deleteUser(id:)": "The account (a User id).",
+    "Mutation.eraseClient": (
+        "Erases a client for good by email: every assessment of theirs (deleted ones too) "
+        "with its answers, results, checklists, reports and files, and messages; the audit "
+        "rows that name them lose their details. A consultant erases among their own "
+        "assessments; an admin among one consultant's or everyone's. NOT_FOUND when there is "
+        "none. Recorded in the audit trail without whom."
+    ),
+    "Mutation.eraseClient(input:)": "The client's address, and whose assessments.",
+    "EraseClientInput": "Whose data to erase.",
+    "EraseClientInput.email": "The client's email address, in any case.",
+    "EraseClientInput.consultantId": (
+        "Admins: only this consultant's assessments (a User id); null erases the client's "
+        "assessments at every consultant. A consultant may give only their own id."
+    ),
+    "ErasurePayload": "The outcome of an erasure.",
+    "ErasurePayload.assessments": "How many assessments were erased; null when it failed.",
+    "ErasurePayload.reportFiles": "How many report files were deleted; null when it failed.",
+    "ErasurePayload.userErrors": "Why the erasure failed; empty when it succeeded.",
     "Mutation.unlockUser": (
         "Lifts an account's login lockout and clears its count of failed logins. Admins only."
     ),

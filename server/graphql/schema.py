@@ -39,6 +39,7 @@ from server.graphql.types.client_view import ClientViewMutations, ClientViewQuer
 from server.graphql.types.common import Node
 from server.graphql.types.email_template_mutations import EmailTemplateMutations
 from server.graphql.types.emails import EmailMessage, EmailMutations
+from server.graphql.types.erasure import ErasureMutations
 from server.graphql.types.questions import Question, QuestionQueries, question_views
 from server.graphql.types.reports import Report, ReportMutations
 from server.graphql.types.scheduler_links import (
@@ -159,6 +160,7 @@ class Mutation(
     SchedulerLinkMutations,
     ClientViewMutations,
     ChecklistMutations,
+    ErasureMutations,
 ):
     pass
 

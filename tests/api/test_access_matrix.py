@@ -272,6 +272,12 @@ OWNED: list[tuple[str, str, Any]] = [
         " message { id } userErrors { code } } }",
         lambda w: {"id": w.report},
     ),
+    (
+        "eraseClient",
+        "mutation($input: EraseClientInput!) { eraseClient(input: $input) {"
+        " assessments userErrors { code } } }",
+        lambda w: {"input": {"email": _input()["clientEmail"], "consultantId": w.owner_id}},
+    ),
 ]
 
 ADMIN_ONLY: list[tuple[str, str, Any]] = [
@@ -298,6 +304,11 @@ ADMIN_ONLY: list[tuple[str, str, Any]] = [
     (
         "unlockUser",
         "mutation($id: ID!) { unlockUser(id: $id) { user { id } } }",
+        lambda w: {"id": w.owner_id},
+    ),
+    (
+        "deleteUser",
+        "mutation($id: ID!) { deleteUser(id: $id) { assessments userErrors { code } } }",
         lambda w: {"id": w.owner_id},
     ),
 ]

@@ -278,6 +278,9 @@ CASES = [
             ("body", "Book| {{booking_link}}"),
         ]
     ),
+    Case("EraseClientInput.email", "consultant", "mutation", "String!",
+         "eraseClient(input: {email: VALUE})" + ERRORS,
+         "grace|@hopper.example", _user_error("eraseClient", "email")),
     Case("Mutation.resetEmailTemplate(kind)", "consultant", "mutation", "String!",
          "resetEmailTemplate(kind: VALUE)" + ERRORS,
          "REPORT|_READY", _user_error("resetEmailTemplate", "kind")),
