@@ -81,9 +81,7 @@ async def erase_user(
         branding = [preview_key(user.id)]  # the logo and the sample report, if any
         if settings is not None and settings.logo_key is not None:
             branding.append(settings.logo_key)
-        traces = await uow.erasure.traces(user.id, assessments)
-        scrubbed = await uow.erasure.scrub_activity(user.id, traces, [user.email])
-        await uow.erasure.forget_jobs(traces)
+        scrubbed = await _forget_traces(uow, user.id, assessments, user.email)
         await uow.erasure.delete_user(user.id)
         await uow.activity.record(
             _erased(
@@ -121,9 +119,7 @@ async def erase_client(
         if not assessments:
             raise NotFound(f"no assessment of a client {address}")
         keys = await uow.reports.keys_of(assessments)
-        traces = await uow.erasure.traces(None, assessments)
-        scrubbed = await uow.erasure.scrub_activity(None, traces, [address])
-        await uow.erasure.forget_jobs(traces)
+        scrubbed = await _forget_traces(uow, None, assessments, address)
         await uow.erasure.delete_assessments(assessments)
         await uow.activity.record(
             _erased(
@@ -138,6 +134,18 @@ async def erase_client(
         await uow.commit()
     await store.delete(keys)
     return Erased(assessments=len(assessments), files=len(keys), audit_rows=scrubbed)
+
+
+async def _forget_traces(
+    uow: UnitOfWork, user_id: UUID | None, assessments: list[UUID], address: str
+) -> int:
+    """Strips the audit rows that name the account, the assessments or the address of their
+    details, and forgets the job queue's jobs about their messages; before the rows go, as
+    their ids are read from them. Returns how many audit rows."""
+    traces = await uow.erasure.traces(user_id, assessments)
+    scrubbed = await uow.erasure.scrub_activity(user_id, traces, [address])
+    await uow.erasure.forget_jobs(traces)
+    return scrubbed
 
 
 def _erased(kind: str, description: str, actor: User | None, **counts: object) -> ActivityEvent:
