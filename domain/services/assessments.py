@@ -337,11 +337,12 @@ async def mark_section_not_applicable(
             written = await uow.responses.save(assessment_id, valid)
             saved = written.saved
             assessment = await _after_save(uow, clock, bank.questions, assessment, written.sheet)
-            replaced = {
-                a.question_key: _answer_given(sheet[a.question_key])
+            # The questions, not the answers: those are kept only encrypted (README).
+            replaced = [
+                a.question_key
                 for a in valid
                 if a.question_key in sheet and sheet[a.question_key].is_answered
-            }
+            ]
             await uow.activity.record(
                 _event(
                     actor,
@@ -387,18 +388,6 @@ def _checked(
 
 def _already_na(answer: Answer | None) -> bool:
     return answer is not None and answer.not_applicable
-
-
-def _answer_given(answer: Answer) -> dict[str, object]:
-    """What an answer said, for the audit trail."""
-    given: dict[str, object] = {}
-    if answer.value is not None:
-        given["value"] = answer.value
-    if answer.values:
-        given["values"] = list(answer.values)
-    if answer.rating is not None:
-        given["rating"] = answer.rating
-    return given
 
 
 async def _after_save(
