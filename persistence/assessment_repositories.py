@@ -3,7 +3,6 @@ the unit of work's connection; rows map straight to domain objects)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
@@ -12,11 +11,11 @@ from uuid import UUID
 from sqlalchemy import Update, bindparam, func, insert, select, update
 
 from domain.assessments import Assessment, ClientDetails
-from domain.bank import Bank
 from domain.disc import DiscProfile
-from domain.model import Answer, AssessmentStatus, DiscType, Phase, QuestionType
+from domain.model import Answer, AssessmentStatus, DiscType, Phase
 from domain.ports import ReplacedResults, SavedAnswers, StoredResponse
 from domain.scoring import Scorecard
+from persistence.answer_rows import ANSWER_COLUMNS, AnswerRows
 from persistence.connections import Connection
 from persistence.models import (
     AssessmentRow,
@@ -46,14 +45,6 @@ ASSESSMENT_COLUMNS = (
     AssessmentRow.completed_at,
     AssessmentRow.archived_at,
 )
-# What an answer is made of (its notes included); the row's id and time come separately.
-ANSWER_COLUMNS = (
-    ResponseRow.question_id,
-    ResponseRow.answer_value,
-    ResponseRow.answer_numeric,
-    ResponseRow.is_not_applicable,
-    ResponseRow.consultant_notes,
-)
 
 
 def assessment_from_row(row: Row) -> Assessment:
@@ -74,28 +65,6 @@ def assessment_from_row(row: Row) -> Assessment:
         started_at=row.started_at,
         completed_at=row.completed_at,
         archived_at=row.archived_at,
-    )
-
-
-def answer_from_row(bank: Bank, row: Row) -> Answer | None:
-    """The answer a response row holds, or None for a question no longer in the bank: kept,
-    but no longer asked or scored. Stored as database-design.md says: the option value or the
-    text in `answer_value` (multiple choice: a JSON array of values), a rating in
-    `answer_numeric`."""
-    question = bank.by_id.get(row.question_id)
-    if question is None:
-        return None
-    if question.type is QuestionType.MULTIPLE_CHOICE:
-        value, values = None, tuple(json.loads(row.answer_value)) if row.answer_value else ()
-    else:
-        value, values = row.answer_value, ()
-    return Answer(
-        question_key=question.key,
-        value=value,
-        values=values,
-        rating=row.answer_numeric,
-        not_applicable=row.is_not_applicable,
-        notes=row.consultant_notes,
     )
 
 
@@ -146,33 +115,33 @@ def _update(columns: frozenset[str]) -> Update:
 
 
 class SqlResponseRepository:
-    def __init__(self, connection: Connection, bank: Bank) -> None:
+    def __init__(self, connection: Connection, rows: AnswerRows) -> None:
         self._connection = connection
-        self._bank = bank
+        self._rows = rows
 
     async def answers(self, assessment_id: UUID) -> dict[str, Answer]:
         rows = await fetch(self._connection, _ANSWERS, {"assessment_id": assessment_id})
-        answers = (answer_from_row(self._bank, row) for row in rows)
+        answers = (self._rows.answer(assessment_id, row) for row in rows)
         return {a.question_key: a for a in answers if a is not None}
 
     async def save(self, assessment_id: UUID, answers: Sequence[Answer]) -> SavedAnswers:
         """One statement: the upsert, and beside what it wrote, the assessment's other answers
         as they stood (a data-modifying CTE's siblings see the table before it), so that the
         whole sheet is known without reading back what was just written."""
-        ids = [self._bank.by_key[a.question_key].id for a in answers]
+        ids = [self._rows.bank.by_key[a.question_key].id for a in answers]
+        values, notes = self._rows.sealed(assessment_id, ids, answers)
         params = {
             "assessment_id": assessment_id,
             "question_ids": ids,
-            "answer_values": [json.dumps(list(a.values)) if a.values else a.value for a in answers],
-            "ratings": [a.rating for a in answers],
+            "answer_values": values,
             "not_applicable": [a.not_applicable for a in answers],
-            "notes": [a.notes for a in answers],
+            "notes": notes,
         }
         rows = await fetch(self._connection, _SAVE, params)
         stored = {row.question_id: row for row in rows if row.written}
         sheet = {}
         for row in rows:
-            if not row.written and (answer := answer_from_row(self._bank, row)) is not None:
+            if not row.written and (answer := self._rows.answer(assessment_id, row)) is not None:
                 sheet[answer.question_key] = answer
         sheet |= {a.question_key: a for a in answers}
         return SavedAnswers(
@@ -186,28 +155,27 @@ class SqlResponseRepository:
 
 _ANSWERS = select(*ANSWER_COLUMNS).where(ResponseRow.assessment_id == bindparam("assessment_id"))
 # The answers as arrays, one element each, unnested into rows: one statement whatever the
-# number of answers.
+# number of answers. `answer_numeric` is cleared (persistence/answer_rows.py).
 _SAVE = """
 WITH saved AS (
-    INSERT INTO responses (assessment_id, question_id, answer_value, answer_numeric,
-                           is_not_applicable, consultant_notes)
+    INSERT INTO responses (assessment_id, question_id, answer_value, is_not_applicable,
+                           consultant_notes)
     SELECT %(assessment_id)s::uuid, answer.*
-    FROM unnest(%(question_ids)s::uuid[], %(answer_values)s::text[], %(ratings)s::integer[],
+    FROM unnest(%(question_ids)s::uuid[], %(answer_values)s::text[],
                 %(not_applicable)s::boolean[], %(notes)s::text[]) AS answer
     ON CONFLICT ON CONSTRAINT uq_responses_assessment_id_question_id DO UPDATE SET
         answer_value = excluded.answer_value,
-        answer_numeric = excluded.answer_numeric,
+        answer_numeric = NULL,
         is_not_applicable = excluded.is_not_applicable,
         consultant_notes = excluded.consultant_notes,
         updated_at = now()
     RETURNING id, question_id, updated_at
 )
-SELECT id, updated_at, question_id, NULL::text AS answer_value, NULL::integer AS answer_numeric,
+SELECT id, updated_at, question_id, NULL::text AS answer_value,
        NULL::boolean AS is_not_applicable, NULL::text AS consultant_notes, true AS written
 FROM saved
 UNION ALL
-SELECT NULL, NULL, question_id, answer_value, answer_numeric, is_not_applicable,
-       consultant_notes, false
+SELECT NULL, NULL, question_id, answer_value, is_not_applicable, consultant_notes, false
 FROM responses
 WHERE assessment_id = %(assessment_id)s::uuid AND question_id <> ALL(%(question_ids)s::uuid[])
 """

@@ -600,6 +600,17 @@ class AssessmentCountRow(Base):
     live: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
+class SealingKeyRow(Base):
+    """A key that has sealed stored values (persistence/sealing.py), with a probe it sealed."""
+
+    __tablename__ = "sealing_keys"
+    __table_args__ = ({"comment": "The encryption keys that have sealed stored values"},)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    probe: Mapped[str] = mapped_column(Text, comment="A known text sealed with this key")
+    created_at: Mapped[datetime] = _created_at()
+
+
 class RateLimitWindowRow(Base):
     """Not in the design: the moving windows of the rate limits (API.md "Limits"), shared by
     every process of a deployment; counted and swept by `persistence.rate_windows`. Unlogged

@@ -19,7 +19,6 @@ from sqlalchemy.dialects.postgresql import UUID as UUID_TYPE
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.assessments import Assessment
-from domain.bank import Bank
 from domain.model import (
     DiscType,
     EventCategory,
@@ -39,12 +38,8 @@ from domain.results import (
     StoredPhaseResult,
 )
 from domain.scheduler_links import SchedulerLink, SchedulerLinkRecord
-from persistence.assessment_repositories import (
-    ANSWER_COLUMNS,
-    ASSESSMENT_COLUMNS,
-    answer_from_row,
-    assessment_from_row,
-)
+from persistence.answer_rows import ANSWER_COLUMNS, AnswerRows
+from persistence.assessment_repositories import ASSESSMENT_COLUMNS, assessment_from_row
 from persistence.checklist_repositories import CHECKLIST_COLUMNS, checklist_item
 from persistence.connections import Connection
 from persistence.models import (
@@ -165,8 +160,8 @@ async def assessments_by_id(connection: Connection, ids: Sequence[UUID]) -> dict
 _RESPONSE_COLUMNS = (ResponseRow.id, ResponseRow.assessment_id, ResponseRow.updated_at)
 
 
-def _stored(bank: Bank, row: Row) -> StoredResponse | None:
-    answer = answer_from_row(bank, row)
+def _stored(rows: AnswerRows, row: Row) -> StoredResponse | None:
+    answer = rows.answer(row.assessment_id, row)
     return StoredResponse(row.id, answer, row.updated_at) if answer is not None else None
 
 
@@ -174,15 +169,15 @@ _RESPONSES = select(*_RESPONSE_COLUMNS, *ANSWER_COLUMNS).where(any_of(ResponseRo
 
 
 async def responses_by_assessment(
-    connection: Connection, ids: Sequence[UUID], bank: Bank
+    connection: Connection, ids: Sequence[UUID], rows: AnswerRows
 ) -> dict[UUID, list[StoredResponse]]:
     """Answers to questions of the bank in force, in bank order."""
     found: dict[UUID, list[StoredResponse]] = defaultdict(list)
     for row in await _rows(connection, _RESPONSES, ids):
-        stored = _stored(bank, row)
+        stored = _stored(rows, row)
         if stored is not None:
             found[row.assessment_id].append(stored)
-    position = bank.position
+    position = rows.bank.position
     for responses in found.values():
         responses.sort(key=lambda r: position[r.answer.question_key])
     return dict(found)
@@ -409,11 +404,11 @@ _LINK = select(*LINK_COLUMNS).where(
 
 
 async def responses_by_id(
-    connection: Connection, ids: Sequence[UUID], bank: Bank
+    connection: Connection, ids: Sequence[UUID], rows: AnswerRows
 ) -> dict[UUID, tuple[UUID, StoredResponse]]:
     found: dict[UUID, tuple[UUID, StoredResponse]] = {}
     for row in await _rows(connection, _RESPONSE, ids):
-        stored = _stored(bank, row)
+        stored = _stored(rows, row)
         if stored is not None:
             found[row.id] = (row.assessment_id, stored)
     return found

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Self
 
 from domain.bank import Bank, load_bank
+from persistence.answer_rows import AnswerRows
 from persistence.assessment_repositories import (
     SqlAssessmentRepository,
     SqlResponseRepository,
@@ -19,6 +20,7 @@ from persistence.erasure import SqlErasureRepository
 from persistence.report_repositories import SqlReportRepository
 from persistence.repositories import SqlActivityLog, SqlSessionRepository, SqlUserRepository
 from persistence.scheduler_link_repositories import SqlSchedulerLinkRepository
+from persistence.sealing import Keyring
 from persistence.settings_repository import SqlSettingsRepository
 
 
@@ -36,11 +38,11 @@ class SqlUnitOfWork:
     settings: SqlSettingsRepository
     emails: SqlEmailOutbox
 
-    def __init__(self, scope: ConnectionScope, bank: Bank | None = None) -> None:
-        """`bank` is the question bank in force, which answers are read against (by default
-        the one this version ships)."""
+    def __init__(self, scope: ConnectionScope, keys: Keyring, bank: Bank | None = None) -> None:
+        """`keys` seal and open the answers; `bank` is the question bank in force, which
+        answers are read against (by default the one this version ships)."""
         self._scope = scope
-        self._bank = bank or load_bank()
+        self._answer_rows = AnswerRows(bank or load_bank(), keys)
         self._opened: AbstractAsyncContextManager[Transaction] | None = None
         self._transaction: Transaction | None = None
 
@@ -52,7 +54,7 @@ class SqlUnitOfWork:
         self.activity = SqlActivityLog(connection)
         self.sessions = SqlSessionRepository(connection)
         self.assessments = SqlAssessmentRepository(connection)
-        self.responses = SqlResponseRepository(connection, self._bank)
+        self.responses = SqlResponseRepository(connection, self._answer_rows)
         self.results = SqlResultRepository(connection)
         self.checklists = SqlChecklistRepository(connection)
         self.reports = SqlReportRepository(connection)

@@ -89,6 +89,7 @@ def create_app(
             database=database,
             secret=settings.secret(),
             bank=load_bank(),
+            keys=settings.keyring(),
             clock=clock,
             hasher=Argon2PasswordHasher(),
             mail=jobs,

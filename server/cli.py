@@ -41,12 +41,15 @@ from persistence.database import (
     provide_database,
 )
 from persistence.embedded import EmbeddedDatabaseError
+from persistence.key_registry import KeyMismatch
+from persistence.sealing import UnreadableValue
 from persistence.unit_of_work import SqlUnitOfWork
 from server.auth import Argon2PasswordHasher
 from server.clock import SystemClock
 from server.failure import Failure
+from server.key_commands import add_key_commands
 from server.logs import configure_logging
-from server.migrate import prepare_database
+from server.migrate import prepare_database, require_migrated
 from server.settings import Settings, SettingsError, load_settings
 from server.storage import StorageError, report_store
 from server.version import service_version
@@ -75,7 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated:
         print("rise: terminated", file=sys.stderr)
         return 128 + signal.SIGTERM
-    except (Failure, SettingsError, DatabaseUrlError, EmbeddedDatabaseError, BankError) as exc:
+    except (
+        Failure,
+        SettingsError,
+        DatabaseUrlError,
+        EmbeddedDatabaseError,
+        BankError,
+        KeyMismatch,
+        UnreadableValue,
+    ) as exc:
         return _fail(str(exc))
     except CommandError as exc:  # alembic: an unknown or unreachable revision
         return _fail(str(exc))
@@ -224,6 +235,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.set_defaults(handler=_reports_sweep)
 
+    add_key_commands(commands)
+
     demo = commands.add_parser(
         "demo", help="load an admin, a consultant and sample assessments (development only)"
     )
@@ -290,7 +303,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     announce_mail(settings)
     with provide_database(settings.database_url, settings.data_dir) as location:
         _announce(location)
-        _require_migrated(location.url)
+        require_migrated(location.url)
         asyncio.run(work_alone(settings, location.url))
     return 0
 
@@ -301,7 +314,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     with provide_database(settings.database_url, settings.data_dir) as location:
         _announce(location)
-        prepare_database(location.url, args.revision)
+        prepare_database(location.url, args.revision, keys=settings.keyring())
     return 0
 
 
@@ -347,7 +360,7 @@ def _users_create(settings: Settings, args: argparse.Namespace) -> int:
     clean_name(args.last_name, field="last_name")
     password = _password()
     with provide_database(settings.database_url, settings.data_dir) as location:
-        _require_migrated(location.url)
+        require_migrated(location.url)
         user = asyncio.run(_create_user(settings, location.url, args, email, password))
     print(f"created {user.role.value} {user.email} (id {user.id})")
     return 0
@@ -381,13 +394,6 @@ def _prompt_password() -> str:
     raise Failure("no password confirmed")
 
 
-def _require_migrated(url: str) -> None:
-    current = migrations.current_revision(url)
-    if current != migrations.head_revision():
-        state = "empty" if current is None else f"at revision {current}"
-        raise Failure(f"the database schema is {state}; run `rise db upgrade` first")
-
-
 async def _create_user(
     settings: Settings, url: str, args: argparse.Namespace, email: str, password: str
 ) -> User:
@@ -412,7 +418,7 @@ def _users_delete(settings: Settings, args: argparse.Namespace) -> int:
             " repeat with --yes to go ahead"
         )
     with provide_database(settings.database_url, settings.data_dir) as location:
-        _require_migrated(location.url)
+        require_migrated(location.url)
         erased = asyncio.run(_erase_user(settings, location.url, email))
     print(
         f"deleted {email} with {erased.assessments} assessment(s), {erased.files} report"
@@ -424,7 +430,7 @@ def _users_delete(settings: Settings, args: argparse.Namespace) -> int:
 def _users_list(settings: Settings, args: argparse.Namespace) -> int:
     role = Role(args.role) if args.role else None
     with provide_database(settings.database_url, settings.data_dir) as location:
-        _require_migrated(location.url)
+        require_migrated(location.url)
         users = asyncio.run(_list_users(settings, location.url, role))
     if not users:
         print(f"no {role.value} accounts" if role else "no accounts")
@@ -458,7 +464,7 @@ def _users_set_password(settings: Settings, args: argparse.Namespace) -> int:
     email = normalize_email(args.email)
     password = _password()
     with provide_database(settings.database_url, settings.data_dir) as location:
-        _require_migrated(location.url)
+        require_migrated(location.url)
         done = asyncio.run(_set_password(settings, location.url, email, password))
     unlocked = "; its lock is cleared" if done.was_locked else ""
     print(
@@ -497,7 +503,7 @@ def _clients_erase(settings: Settings, args: argparse.Namespace) -> int:
             " messages and audit details; repeat with --yes to go ahead"
         )
     with provide_database(settings.database_url, settings.data_dir) as location:
-        _require_migrated(location.url)
+        require_migrated(location.url)
         erased = asyncio.run(_erase_client(settings, location.url, email, consultant))
     print(
         f"erased {email} from {whose} assessments: {erased.assessments} assessment(s),"
@@ -528,7 +534,7 @@ async def _erase_client(settings: Settings, url: str, email: str, consultant: st
 async def _unit_of_work(settings: Settings, url: str) -> AsyncIterator[SqlUnitOfWork]:
     """A unit of work on a pool of its own, closed afterwards."""
     async with Database(url, statement_timeout_ms=settings.db_statement_timeout_ms) as database:
-        yield SqlUnitOfWork(database.scope())
+        yield SqlUnitOfWork(database.scope(), settings.keyring())
 
 
 # -- assessments -----------------------------------------------------------------------------
@@ -536,7 +542,7 @@ async def _unit_of_work(settings: Settings, url: str) -> AsyncIterator[SqlUnitOf
 
 def _assessments_purge(settings: Settings, args: argparse.Namespace) -> int:
     with provide_database(settings.database_url, settings.data_dir) as location:
-        _require_migrated(location.url)
+        require_migrated(location.url)
         erased = asyncio.run(_purge(settings, location.url, args.older_than_days))
     print(
         f"removed {erased.assessments} assessment(s) deleted more than"
@@ -560,7 +566,7 @@ async def _purge(settings: Settings, url: str, days: int) -> Erased:
 
 def _reports_sweep(settings: Settings, args: argparse.Namespace) -> int:
     with provide_database(settings.database_url, settings.data_dir) as location:
-        _require_migrated(location.url)
+        require_migrated(location.url)
         swept = asyncio.run(_sweep(settings, location.url))
     print(f"removed {swept.removed} orphan report file(s) of {swept.checked} checked")
     return 0
@@ -587,7 +593,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
     with provide_database(settings.database_url, settings.data_dir) as location:
         _announce(location)
-        prepare_database(location.url)
+        prepare_database(location.url, keys=settings.keyring())
         print(asyncio.run(_run_demo(settings, location.url)))
     return 0
 
@@ -597,7 +603,8 @@ async def _run_demo(settings: Settings, url: str) -> str:
 
     bank = load_bank()
     async with Database(url, statement_timeout_ms=settings.db_statement_timeout_ms) as database:
-        return await load_demo(lambda: SqlUnitOfWork(database.scope(), bank), bank)
+        keys = settings.keyring()
+        return await load_demo(lambda: SqlUnitOfWork(database.scope(), keys, bank), bank)
 
 
 # -- export-schema ---------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from domain.services.erasure import purge_deleted_assessments
 from domain.services.reports import expire_report_shares, sweep_report_files
 from persistence.connections import RECONNECT_SECONDS, Database
 from persistence.database import conninfo
+from persistence.sealing import Keyring
 from persistence.unit_of_work import SqlUnitOfWork
 from server.clock import SystemClock
 from server.mail import transport_for
@@ -61,6 +62,7 @@ class JobServices:
     """What the jobs work with, built by the process that runs the worker."""
 
     database: Database
+    keys: Keyring
     transport: MailTransport
     clock: Clock
     store: ReportStore
@@ -71,6 +73,7 @@ class JobServices:
 def job_services(settings: Settings, database: Database, store: ReportStore) -> JobServices:
     return JobServices(
         database=database,
+        keys=settings.keyring(),
         transport=transport_for(
             settings.smtp,
             settings.mail_from,
@@ -92,7 +95,7 @@ def _services(context: JobContext) -> JobServices:
 
 
 def _uow(services: JobServices) -> SqlUnitOfWork:
-    return SqlUnitOfWork(services.database.scope())
+    return SqlUnitOfWork(services.database.scope(), services.keys)
 
 
 class Jobs:

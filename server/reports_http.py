@@ -108,7 +108,7 @@ def report_routes() -> list[Route]:
                     headers={"www-authenticate": "Bearer"},
                 )
             file = await service.download_report(
-                uow=SqlUnitOfWork(scope, services.bank),
+                uow=SqlUnitOfWork(scope, services.keys, services.bank),
                 store=services.reports.store,
                 actor=user,
                 report_id=report_id,
@@ -156,7 +156,7 @@ def report_routes() -> list[Route]:
             return _not_found()
         try:
             file = await service.open_shared_report(
-                uow=SqlUnitOfWork(services.database.scope(), services.bank),
+                uow=SqlUnitOfWork(services.database.scope(), services.keys, services.bank),
                 clock=services.clock,
                 store=services.reports.store,
                 token=token,

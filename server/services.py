@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from domain.bank import Bank
 from domain.ports import Clock, EmailDispatch, LogoImages, PasswordHasher, ShareTokens
 from persistence.connections import Database
+from persistence.sealing import Keyring
 from server.rate_limits import RateLimiter
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ class Services:
     database: Database
     secret: str
     bank: Bank
+    keys: Keyring  # seal and open the answers at rest
     clock: Clock
     hasher: PasswordHasher
     mail: EmailDispatch  # asks for queued messages to be delivered

@@ -59,7 +59,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
             explorer_policy(explorer_html())
         with provide_database(settings.database_url, settings.data_dir) as location:
             log.info("database: %s", location.describe())
-            prepare_database(location.url)
+            prepare_database(location.url, keys=settings.keyring())
             options: dict[str, Any] = {
                 "host": host,
                 "port": port,

@@ -1,9 +1,9 @@
 """Configuration, read from the environment once by the entry point and passed down.
 
 Every setting has a documented default (README "Configuration"). In development the secret
-key is generated on first start and kept in ``<data dir>/secrets.json``; in production it
-must be given, and the service refuses to start without it, or with the development
-public URL.
+key and the encryption key are generated on first start and kept in ``<data dir>/secrets.json``
+and ``<data dir>/encryption-keys.json``; in production both must be given, and the service
+refuses to start without them, or with the development public URL.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import tempfile
+from collections.abc import Callable
 from email.utils import formataddr, parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
@@ -30,9 +31,13 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from persistence.database import DEFAULT_DATA_DIR
+from persistence.sealing import Keyring, KeyringError, new_key_entry
 
 SECRET_MIN_LENGTH = 32
 SECRETS_FILE = "secrets.json"
+KEYS_FILE = "encryption-keys.json"
+DEVELOPMENT_KEY_ID = "dev1"
+KEYS_HINT = "restore it: a new key cannot open the answers the old one encrypted"
 DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:8000"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 SMTP_SCHEMES = ("smtp://", "smtps://")
@@ -65,6 +70,7 @@ class Settings(BaseSettings):
     )
     data_dir: Path = DEFAULT_DATA_DIR
     secret_key: SecretStr | None = None
+    encryption_keys: SecretStr | None = None  # `id:key, ...`, persistence/sealing.py
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     # One process per core: what the processes must share (the rate-limit windows too)
@@ -256,6 +262,15 @@ class Settings(BaseSettings):
             raise SettingsError("RISE_SECRET_KEY is not set")
         return self.secret_key.get_secret_value()
 
+    def keyring(self) -> Keyring:
+        """The encryption keys; `load_settings` guarantees they are set and readable."""
+        if self.encryption_keys is None:
+            raise SettingsError("RISE_ENCRYPTION_KEYS is not set")
+        try:
+            return Keyring.parse(self.encryption_keys.get_secret_value())
+        except KeyringError as exc:
+            raise SettingsError(f"RISE_ENCRYPTION_KEYS: {exc}") from None
+
 
 def origin(text: str) -> str:
     """`text` as browsers write an origin in their Origin header (lower case, no default
@@ -276,7 +291,7 @@ def load_settings() -> Settings:
         settings = Settings()
     except ValidationError as exc:
         raise SettingsError(_describe(exc)) from None
-    settings = _with_secret(settings)
+    settings = _with_keys(_with_secret(settings))
     if settings.is_production and settings.public_url.rstrip("/") == DEVELOPMENT_PUBLIC_URL:
         raise SettingsError(
             "RISE_PUBLIC_URL must be set when RISE_ENV=production: the address people reach "
@@ -307,44 +322,73 @@ def _with_secret(settings: Settings) -> Settings:
             "RISE_SECRET_KEY must be set when RISE_ENV=production "
             '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))")'
         )
-    secret = _development_secret(settings.data_dir)
+    secret = _kept(
+        settings.data_dir / SECRETS_FILE,
+        "secret_key",
+        lambda: secrets.token_urlsafe(48),
+        lambda value: len(value) >= SECRET_MIN_LENGTH,
+    )
     return settings.model_copy(update={"secret_key": SecretStr(secret)})
 
 
-def _development_secret(data_dir: Path) -> str:
-    """Generated once and kept beside the embedded database, so tokens survive restarts.
+def _with_keys(settings: Settings) -> Settings:
+    if settings.encryption_keys is not None:
+        settings.keyring()  # readable, or a SettingsError that says why
+        return settings
+    if settings.is_production:
+        raise SettingsError(
+            "RISE_ENCRYPTION_KEYS must be set when RISE_ENV=production "
+            "(generate a key with: rise keys new --id <id>)"
+        )
+    path, hint = settings.data_dir / KEYS_FILE, KEYS_HINT
+    keys = _kept(path, "encryption_keys", lambda: new_key_entry(DEVELOPMENT_KEY_ID), hint=hint)
+    try:
+        Keyring.parse(keys)
+    except KeyringError as exc:
+        raise SettingsError(f"{path} holds no usable encryption_keys ({exc}); {hint}") from None
+    return settings.model_copy(update={"encryption_keys": SecretStr(keys)})
+
+
+def _kept(
+    path: Path,
+    field: str,
+    make: Callable[[], str],
+    usable: Callable[[str], bool] = bool,
+    hint: str = "delete it to generate a new one",
+) -> str:
+    """A development secret, generated once and kept beside the embedded database, so that
+    tokens and encrypted answers survive restarts.
 
     Several processes may start at once on a new data directory: each writes its candidate
     to a private scratch file and links it into place, which only the first one manages; the
     others read the winner's. A reader therefore never sees a half-written file.
     """
-    path = data_dir / SECRETS_FILE
-    existing = _read_secret(path)
+    existing = _read_kept(path, field, usable, hint)
     if existing is not None:
         return existing
-    data_dir.mkdir(parents=True, exist_ok=True)
-    descriptor, scratch = tempfile.mkstemp(prefix=".secrets-", dir=data_dir)  # mode 0600
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, scratch = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)  # 0600
     try:
         with os.fdopen(descriptor, "w") as handle:
-            json.dump({"secret_key": secrets.token_urlsafe(48)}, handle)
+            json.dump({field: make()}, handle)
         with contextlib.suppress(FileExistsError):
             os.link(scratch, path)
     finally:
         os.unlink(scratch)
-    winner = _read_secret(path)
+    winner = _read_kept(path, field, usable, hint)
     if winner is None:
-        raise SettingsError(f"{path} holds no usable secret_key; delete it to generate a new one")
+        raise SettingsError(f"{path} holds no usable {field}; {hint}")
     return winner
 
 
-def _read_secret(path: Path) -> str | None:
+def _read_kept(path: Path, field: str, usable: Callable[[str], bool], hint: str) -> str | None:
     try:
         stored = json.loads(path.read_text())
     except FileNotFoundError:
         return None
     except json.JSONDecodeError:
-        raise SettingsError(f"{path} is not valid JSON; delete it to generate a new one") from None
-    value = stored.get("secret_key") if isinstance(stored, dict) else None
-    if isinstance(value, str) and len(value) >= SECRET_MIN_LENGTH:
+        raise SettingsError(f"{path} is not valid JSON; {hint}") from None
+    value = stored.get(field) if isinstance(stored, dict) else None
+    if isinstance(value, str) and usable(value):
         return value
-    raise SettingsError(f"{path} holds no usable secret_key; delete it to generate a new one")
+    raise SettingsError(f"{path} holds no usable {field}; {hint}")

@@ -88,7 +88,7 @@ def response(of: AssessmentRow, to: QuestionRow, **overrides: Any) -> ResponseRo
     values: dict[str, Any] = {
         "assessment_id": of.id,
         "question_id": to.id,
-        "answer_value": "current",
+        "answer_value": ":current",  # kept as not yet sealed
     }
     return ResponseRow(**(values | overrides))
 

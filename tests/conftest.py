@@ -7,7 +7,8 @@ database, migrated once.
 
 Background jobs are off in every app and server a test starts (RISE_RUN_JOBS=false), unless
 the test turns them on: a worker started by one test would otherwise deliver another test's
-mail through its own transport.
+mail through its own transport. They all seal answers with the suite's encryption key
+(tests/keys.py, in RISE_ENCRYPTION_KEYS), unless the test gives keys of its own.
 
 The tests of the Redis rate-limit windows use `RISE_TEST_REDIS_URL` (default
 redis://127.0.0.1:6379/0) and are skipped when nothing answers there.
@@ -28,9 +29,11 @@ from persistence.database import normalize_url
 from persistence.embedded import EmbeddedPostgres
 from persistence.question_bank import load_bank_into
 from tests.database import PgServer
+from tests.keys import TEST_KEYS
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ["RISE_RUN_JOBS"] = "false"
+os.environ["RISE_ENCRYPTION_KEYS"] = TEST_KEYS
 
 
 @pytest.fixture(scope="session")

@@ -42,7 +42,7 @@ class Context:
     @classmethod
     def build(cls, request: Request, services: Services) -> Context:
         db = services.database.scope()
-        return cls(request, services, db, Loaders(db, services.bank))
+        return cls(request, services, db, Loaders(db, services.bank, services.keys))
 
     @property
     def bank(self) -> Bank:
@@ -63,7 +63,7 @@ class Context:
         return self.request.headers.get("user-agent")
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.db, self.bank)
+        return SqlUnitOfWork(self.db, self.services.keys, self.bank)
 
     async def identify(self) -> None:
         """Reads the viewer from the bearer token, once: a deactivated or deleted account, or

@@ -33,8 +33,10 @@ from domain.results import (
 )
 from domain.scheduler_links import SchedulerLinkRecord
 from persistence import queries
+from persistence.answer_rows import AnswerRows
 from persistence.connections import Connection, ConnectionScope
 from persistence.email_outbox import emails_by_assessment, emails_by_id
+from persistence.sealing import Keyring
 from persistence.settings_repository import settings_by_consultant
 
 K = TypeVar("K")
@@ -66,12 +68,12 @@ class Loaders:
     """The loaders of one operation, each made on first use; `one_*` load objects by their
     own ids, for node(id:)."""
 
-    def __init__(self, scope: ConnectionScope, bank: Bank) -> None:
-        self._scope, self._bank = scope, bank
+    def __init__(self, scope: ConnectionScope, bank: Bank, keys: Keyring) -> None:
+        self._scope, self._answer_rows = scope, AnswerRows(bank, keys)
 
-    def _with_bank(self, fetch: Any) -> Fetch[Any]:
-        bank = self._bank
-        return lambda connection, ids: fetch(connection, ids, bank)
+    def _with_answer_rows(self, fetch: Any) -> Fetch[Any]:
+        rows = self._answer_rows
+        return lambda connection, ids: fetch(connection, ids, rows)
 
     @cached_property
     def users(self) -> DataLoader[UUID, User | None]:
@@ -87,7 +89,7 @@ class Loaders:
 
     @cached_property
     def responses(self) -> DataLoader[UUID, list[StoredResponse]]:
-        return _loader(self._scope, self._with_bank(queries.responses_by_assessment), list)
+        return _loader(self._scope, self._with_answer_rows(queries.responses_by_assessment), list)
 
     @cached_property
     def phase_results(self) -> DataLoader[UUID, StoredPhaseResult | None]:
@@ -120,7 +122,7 @@ class Loaders:
 
     @cached_property
     def one_response(self) -> DataLoader[UUID, tuple[UUID, StoredResponse] | None]:
-        return _loader(self._scope, self._with_bank(queries.responses_by_id), _none)
+        return _loader(self._scope, self._with_answer_rows(queries.responses_by_id), _none)
 
     @cached_property
     def one_report(self) -> DataLoader[UUID, ReportRecord | None]:

@@ -620,7 +620,7 @@ async def test_nothing_reachable_from_the_view_tells_the_style_or_a_note(api: Ap
     marker = f"NOTE-MARKER-{uuid.uuid4().hex}"
     execute(
         api.url,
-        "UPDATE responses SET consultant_notes = :m WHERE assessment_id = :a",
+        "UPDATE responses SET consultant_notes = ':' || :m WHERE assessment_id = :a",
         m=marker,
         a=share.key,
     )

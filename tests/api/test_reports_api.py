@@ -22,6 +22,7 @@ from tests.api.conftest import Account, Api, strict_api
 from tests.api.flows import completed_assessment
 from tests.api.test_assessments_api import CREATE, _input
 from tests.database import execute, query
+from tests.keys import suite_keyring
 
 GENERATE = """
 mutation($id: ID!, $types: [ReportType!]) {
@@ -255,7 +256,9 @@ async def test_sharing_again_replaces_the_link_and_links_expire(api: Api) -> Non
 
     # The hourly job then ends the expired link, so that not even its hash stays.
     async with Database(api.url, statement_timeout_ms=10_000) as database:
-        ended = await expire_report_shares(uow=SqlUnitOfWork(database.scope()), clock=SystemClock())
+        ended = await expire_report_shares(
+            uow=SqlUnitOfWork(database.scope(), suite_keyring()), clock=SystemClock()
+        )
     assert ended >= 1
     [row] = query(
         api.url,

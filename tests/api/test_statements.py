@@ -120,7 +120,7 @@ def _seed(api: Api, owner_id: object, count: int) -> None:
     execute(
         api.url,
         "INSERT INTO responses (assessment_id, question_id, answer_value) "
-        "SELECT a.id, q.id, 'current' FROM assessments a, questions q "
+        "SELECT a.id, q.id, ':' || 'current' FROM assessments a, questions q "
         "WHERE a.consultant_id = :c AND q.key = 'STAB-001'",
         c=owner_id,
     )

@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.keys import TEST_KEYS
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -31,6 +33,7 @@ def environment(data_dir: Path, **overrides: str) -> dict[str, str]:
     env["RISE_DATA_DIR"] = str(data_dir)
     env["RISE_LOG_LEVEL"] = "WARNING"
     env["RISE_RUN_JOBS"] = "false"  # as in the tests' own apps (tests/conftest.py)
+    env["RISE_ENCRYPTION_KEYS"] = TEST_KEYS  # likewise
     env.update(overrides)
     return env
 

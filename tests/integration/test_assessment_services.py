@@ -15,10 +15,13 @@ from domain.bank import load_bank
 from domain.errors import AlreadyCompleted, Incomplete, NotFound, ValidationError
 from domain.model import Answer, AssessmentStatus, Role, User
 from domain.services import assessments as service
+from persistence.answer_rows import NOTES
 from persistence.connections import Database
+from persistence.sealing import place
 from persistence.unit_of_work import SqlUnitOfWork
 from tests.builders import unique_email
 from tests.database import execute, query
+from tests.keys import suite_keyring
 from tests.unit.test_client_stories import STORIES
 
 BANK = load_bank()
@@ -39,7 +42,7 @@ class World:
     admin: User
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.database.scope(), BANK)
+        return SqlUnitOfWork(self.database.scope(), suite_keyring(), BANK)
 
     async def new_assessment(self, owner: User | None = None) -> Assessment:
         return await service.create_assessment(
@@ -258,8 +261,10 @@ async def test_completing_scores_and_stores_everything_in_one_go(world: World) -
     assert noted.assessment.status is AssessmentStatus.COMPLETED
     [note] = query(
         world.url,
-        "SELECT r.consultant_notes FROM responses r JOIN questions q ON q.id = r.question_id "
-        "WHERE r.assessment_id = :a AND q.key = 'STAB-001'",
+        "SELECT r.question_id, r.consultant_notes FROM responses r"
+        " JOIN questions q ON q.id = r.question_id"
+        " WHERE r.assessment_id = :a AND q.key = 'STAB-001'",
         a=assessment.id,
     )
-    assert note.consultant_notes == "Later"
+    where = place(NOTES, assessment.id, note.question_id)
+    assert suite_keyring().open(note.consultant_notes, where) == "Later"

@@ -25,6 +25,7 @@ from persistence.unit_of_work import SqlUnitOfWork
 from server.auth import Argon2PasswordHasher
 from tests.builders import unique_email
 from tests.database import execute, query
+from tests.keys import suite_keyring
 from tests.unit.fakes import FakeClock, FakeDispatch
 
 PASSWORD = "Ledger-Balance-42"
@@ -48,7 +49,7 @@ class World:
     dispatch: FakeDispatch
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.database.scope())
+        return SqlUnitOfWork(self.database.scope(), suite_keyring())
 
     async def signed_in(self, user_id: UUID, session_id: UUID | None = None) -> User | None:
         """The account an access token for `user_id` and `session_id` stands for now."""

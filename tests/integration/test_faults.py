@@ -16,11 +16,14 @@ import httpx
 import psycopg
 import pytest
 
+from persistence.answer_rows import NOTES
 from persistence.embedded import EmbeddedPostgres
 from persistence.embedded_os import ServerAccount, binaries_directory
+from persistence.sealing import place
 from server.graphql.ids import expect_id
 from tests.integration.cli import environment
 from tests.integration.test_serve import Server
+from tests.keys import suite_keyring
 
 pytestmark = pytest.mark.slow
 
@@ -191,13 +194,15 @@ def test_a_database_restart_under_autosave_load_loses_no_acknowledged_save(
             log = server.stop()
         with psycopg.connect(cluster.conninfo("rise")) as conn:
             rows = conn.execute(
-                "SELECT assessment_id::text, consultant_notes FROM responses"
+                "SELECT assessment_id, question_id, consultant_notes FROM responses"
             ).fetchall()
+    keys = suite_keyring()
     stored: dict[str, list[int]] = {}
-    for assessment_id, notes in rows:
+    for assessment_id, question_id, sealed in rows:
+        notes = sealed and keys.open(sealed, place(NOTES, assessment_id, question_id))
         match = NOTE.match(notes or "")
         assert match, f"unexpected notes {notes!r}"
-        stored.setdefault(assessment_id, []).append(int(match.group(1)))
+        stored.setdefault(str(assessment_id), []).append(int(match.group(1)))
 
     acknowledged = sum(c.saves for c in clients)
     lost = 0

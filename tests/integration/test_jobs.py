@@ -34,6 +34,7 @@ from tests.builders import free_port, unique_email
 from tests.database import execute, query
 from tests.integration.cli import environment
 from tests.integration.test_serve import Server, _create_user
+from tests.keys import suite_keyring
 from tests.smtp import MailServer, mail_server, text_of
 
 pytestmark = pytest.mark.slow
@@ -70,7 +71,7 @@ def _message(to: str, *, html: str | None = None) -> EmailMessage:
 
 
 async def _queue(database: Database, to: str) -> UUID:
-    uow = SqlUnitOfWork(database.scope())
+    uow = SqlUnitOfWork(database.scope(), suite_keyring())
     async with uow:
         draft = Draft(kind=MessageKind.PASSWORD_CHANGED, to=to, subject="Changed", text="Hi\n")
         message = await uow.emails.add(draft, at=datetime.now(UTC))
@@ -95,7 +96,7 @@ async def _until(check: object, timeout: float = 60.0) -> None:
 
 def _services(database: Database, transport: SmtpTransport, tmp_path: Path) -> JobServices:
     return JobServices(
-        database=database, transport=transport, clock=SystemClock(),
+        database=database, keys=suite_keyring(), transport=transport, clock=SystemClock(),
         store=LocalReportStore(tmp_path / "files"), first_pause=FIRST_PAUSE,
         purge_after=timedelta(days=30),
     )  # fmt: skip
@@ -126,8 +127,8 @@ async def test_refused_credentials_fail_for_good(
     assert failure.value.lasting is True  # type: ignore[attr-defined]
     message_id = await _queue(database, unique_email())
     outcome = await deliver_message(
-        uow=SqlUnitOfWork(database.scope()), transport=transport, clock=SystemClock(),
-        message_id=message_id, first_pause=FIRST_PAUSE,
+        uow=SqlUnitOfWork(database.scope(), suite_keyring()), transport=transport,
+        clock=SystemClock(), message_id=message_id, first_pause=FIRST_PAUSE,
     )  # fmt: skip
     assert outcome is not None
     assert outcome.retry_at is None  # no second try with the same credentials

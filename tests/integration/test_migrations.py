@@ -30,7 +30,9 @@ DESIGN_TABLES = {
     "consultant_settings",
     "scheduler_links",
 }
-ADDED_TABLES = {"sessions", "assessment_counts", "rate_limit_windows", "email_messages"}
+ADDED_TABLES = {
+    "sessions", "assessment_counts", "rate_limit_windows", "email_messages", "sealing_keys"
+}  # fmt: skip
 
 # database-design.md, "Indexes" inline with each table.
 DESIGN_INDEXES = {

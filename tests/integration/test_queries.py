@@ -15,11 +15,13 @@ from domain.assessments import Assessment
 from domain.bank import load_bank
 from domain.model import AssessmentStatus
 from persistence import listings, queries
+from persistence.answer_rows import AnswerRows
 from persistence.connections import Connection
 from persistence.keysets import InvalidCursor, Page
 from persistence.listings import AssessmentFilter
 from persistence.models import AssessmentRow, UserRow
 from tests import builders as b
+from tests.keys import suite_keyring
 from tests.statements import Wire
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
@@ -139,7 +141,7 @@ async def test_each_batch_load_is_one_statement_whatever_the_count(
     loads = [
         queries.assessments_by_id(connection, ids),
         queries.users_by_id(connection, [consultant.id]),
-        queries.responses_by_assessment(connection, ids, bank),
+        queries.responses_by_assessment(connection, ids, AnswerRows(bank, suite_keyring())),
         queries.phase_results_by_assessment(connection, ids),
         queries.disc_profiles_by_assessment(connection, ids),
         queries.checklist_by_assessment(connection, ids),

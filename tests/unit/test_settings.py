@@ -261,3 +261,58 @@ def test_a_front_end_page_takes_the_reset_link(monkeypatch: pytest.MonkeyPatch) 
     settings = load_settings()
     assert settings.reset_link_pattern() == page
     assert settings.mail_from == "RISE Team <team@rise.example>"
+
+
+def test_development_generates_an_encryption_key_once_and_keeps_it_private(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("RISE_ENCRYPTION_KEYS", raising=False)
+    first, second = load_settings().keyring(), load_settings().keyring()
+    assert first.ids == second.ids == ("dev1",)
+    sealed = first.seal("kept across restarts", b"place")
+    assert second.open(sealed, b"place") == "kept across restarts"
+    stored = tmp_path / "data" / "encryption-keys.json"
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+
+
+def test_a_damaged_development_key_file_is_not_replaced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A new key could not open what the old one sealed: the start stops instead."""
+    monkeypatch.delenv("RISE_ENCRYPTION_KEYS", raising=False)
+    stored = tmp_path / "data" / "encryption-keys.json"
+    stored.parent.mkdir(parents=True)
+    stored.write_text('{"encryption_keys": "dev1:short"}')
+    with pytest.raises(SettingsError, match=r"holds no usable encryption_keys .*restore it"):
+        load_settings()
+    assert stored.read_text() == '{"encryption_keys": "dev1:short"}'
+
+
+def test_production_refuses_to_start_without_encryption_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("RISE_ENCRYPTION_KEYS", raising=False)
+    monkeypatch.setenv("RISE_ENV", "production")
+    monkeypatch.setenv("RISE_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("RISE_PUBLIC_URL", PUBLIC_URL)
+    with pytest.raises(SettingsError, match="RISE_ENCRYPTION_KEYS must be set"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("given", "reason"),
+    [
+        ("", "no key is given"),
+        ("nocolon", "entry 1 is not `id:key`"),
+        ("bad id!:" + "A" * 43 + "=", "entry 1 is not `id:key`"),
+        ("k1:not base64 at all", "key 'k1' is not base64"),
+        ("k1:" + "A" * 24, "key 'k1' is 18 bytes; AES-256 needs 32"),
+        ("k1:" + "A" * 43 + "=" + ", k1:" + "B" * 43 + "=", "key id 'k1' is given twice"),
+    ],
+)
+def test_unreadable_encryption_keys_are_refused_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch, given: str, reason: str
+) -> None:
+    monkeypatch.setenv("RISE_ENCRYPTION_KEYS", given)
+    with pytest.raises(SettingsError, match=re.escape(f"RISE_ENCRYPTION_KEYS: {reason}")):
+        load_settings()
