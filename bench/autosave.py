@@ -8,9 +8,10 @@ last, so that every upsert really changes its rows. Every response is read for G
 errors and user errors.
 
 Baseline: the same 10-row upsert (INSERT ... ON CONFLICT (assessment_id, question_id) DO
-UPDATE) and the progress update (UPDATE assessments SET progress_percentage, status,
-updated_at) in one transaction per save, through psycopg from 50 asyncio tasks on 50
-connections, one assessment each, for the same time.
+UPDATE) of the answers and notes sealed as the service seals them, and the progress update
+(UPDATE assessments SET progress_percentage, status, updated_at) in one transaction per
+save, through psycopg from 50 asyncio tasks on 50 connections, one assessment each, for the
+same time.
 
 Saves a second, p95, p99 and errors for both, medians over `--rounds` rounds (the order
 alternating), and the ratios service / baseline.
@@ -34,12 +35,13 @@ from bench.database import Database, add_database_options, bench_database
 from bench.dataset import PRACTICE_DB, autosave_assessments, ensure_practice
 from bench.measure import in_turn, keep_busy, median, ms, percentile, ratio
 from bench.report import write_section
-from bench.service import Client, serve, settle
+from bench.service import Client, bench_keyring, serve, settle
 from bench.sheets import response_input
 from bench.wrk import run_wrk
 from domain.bank import load_bank
 from domain.model import Answer, Question, QuestionType
 from domain.questionnaire import progress
+from persistence.answer_rows import AnswerRows
 from server.graphql.ids import expect_id
 
 CLIENTS, ANSWERS, VARIANTS = 50, 10, 8
@@ -50,14 +52,14 @@ SAVE = (
 )
 
 UPSERT = (
-    "INSERT INTO responses (assessment_id, question_id, answer_value, answer_numeric,"
-    " is_not_applicable, consultant_notes) VALUES {rows}"
+    "INSERT INTO responses (assessment_id, question_id, answer_value, is_not_applicable,"
+    " consultant_notes) VALUES {rows}"
     " ON CONFLICT (assessment_id, question_id) DO UPDATE SET"
-    " answer_value = excluded.answer_value, answer_numeric = excluded.answer_numeric,"
+    " answer_value = excluded.answer_value, answer_numeric = NULL,"
     " is_not_applicable = excluded.is_not_applicable,"
     " consultant_notes = excluded.consultant_notes, updated_at = now()"
     " RETURNING id, question_id, updated_at"
-).format(rows=", ".join(["(%s, %s, %s, %s, %s, %s)"] * ANSWERS))
+).format(rows=", ".join(["(%s, %s, %s, %s, %s)"] * ANSWERS))
 PROGRESS = (
     "UPDATE assessments SET progress_percentage = %s, status = 'in_progress',"
     " updated_at = now() WHERE id = %s"
@@ -113,15 +115,13 @@ def bodies(assessments: list[str]) -> list[str]:
 
 async def baseline(db: Database, assessments: list[UUID], duration: float) -> dict[str, Any]:
     bank = load_bank().questions
+    answer_rows = AnswerRows(load_bank(), bench_keyring())
+    ids = [q.id for q in questions()]
     prepared = []
     for number in range(VARIANTS):
         answers = variant(number)
         sheet = {a.question_key: a for a in answers}
-        rows = [
-            (q.id, a.value, a.rating, a.not_applicable, a.notes)
-            for q, a in zip(questions(), answers, strict=True)
-        ]
-        prepared.append((rows, progress(bank, sheet)))
+        prepared.append((answers, progress(bank, sheet)))
     conns = [await psycopg.AsyncConnection.connect(db.conninfo) for _ in assessments]
 
     def client(
@@ -131,9 +131,14 @@ async def baseline(db: Database, assessments: list[UUID], duration: float) -> di
 
         async def save() -> None:
             nonlocal turn
-            rows, percent = prepared[turn % VARIANTS]
+            answers, percent = prepared[turn % VARIANTS]
             turn += 1
-            params = [value for row in rows for value in (assessment, *row)]
+            values, notes = answer_rows.sealed(assessment, ids, answers)  # as every save does
+            params = [
+                item
+                for row in zip(ids, values, answers, notes, strict=True)
+                for item in (assessment, row[0], row[1], row[2].not_applicable, row[3])
+            ]
             async with conn.transaction():
                 await (await conn.execute(UPSERT, params)).fetchall()
                 await conn.execute(PROGRESS, [percent, assessment])

@@ -69,7 +69,7 @@ SELECT id, consultant_id, client_name, client_business_name, client_email, statu
 FROM assessments WHERE id = %(id)s AND deleted_at IS NULL FOR UPDATE
 """
 ANSWERS = """
-SELECT question_id, answer_value, answer_numeric, is_not_applicable, consultant_notes
+SELECT question_id, answer_value, is_not_applicable, consultant_notes
 FROM responses WHERE assessment_id = %(id)s
 """
 PHASE_RESULT = """

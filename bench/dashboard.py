@@ -1,20 +1,26 @@
 """The nested dashboard read, and its floor: one hand-written SQL statement that returns the
 same JSON document as the API's `data`, built by PostgreSQL (json_build_object, json_agg).
 
-The floor matches the API value for value: enum names upper-case as GraphQL spells them,
-timestamps as Python's `isoformat()` writes them (microseconds only when not zero, the
-session's offset as +HH:MM), ids as the API's global ids (base64url of "Type:" and the
-uuid's 16 bytes, without padding, server/graphql/ids.py), cursors as
-persistence/keysets.py makes them for the newest-first order (base64url of "created_at,id"), answers
-in bank order, checklist items
-by order, reports newest first, and the viewer check (the user active and not deleted, the
-token's login still live) in the same statement. `difference()` finds where two documents
-part, for the check that every run makes once.
+The answers and notes are sealed at rest: the statement hands each over with the ids it is
+sealed for, and `unsealed` opens them in one pass over the text, the least any reader of
+sealed answers must do. The floor matches the API value for value: enum names upper-case
+as GraphQL spells them, timestamps as Python's `isoformat()` writes them (microseconds only
+when not zero, the session's offset as +HH:MM), ids as the API's global ids (base64url of
+"Type:" and the uuid's 16 bytes, without padding, server/graphql/ids.py), cursors as
+persistence/keysets.py makes them for the newest-first order (base64url of "created_at,id"),
+answers in bank order, checklist items by order, reports newest first, and the viewer check
+(the user active and not deleted, the token's login still live) in the same statement.
+`difference()` finds where two documents part, for the check that every run makes once.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
+
+from persistence.answer_rows import NOTES, VALUE
+from persistence.sealing import Keyring
 
 PAGE = 50
 
@@ -64,15 +70,22 @@ def _list(element: str, order: str, source: str) -> str:
     return f"(SELECT COALESCE(json_agg({element} ORDER BY {order}), '[]'::json) {source})"
 
 
+def _sealed(kind: str, column: str, name: str) -> str:
+    """A sealed column as `kind/place/sealed value`, the place (persistence/sealing.py
+    `place`) in hex, which `unsealed` opens and puts in place; NULL when the column is."""
+    where = (
+        f"encode(convert_to('{name}/', 'UTF8') || uuid_send(r.assessment_id)"
+        " || uuid_send(r.question_id), 'hex')"
+    )
+    return f"CASE WHEN {column} IS NOT NULL THEN {kind} || '/' || {where} || '/' || {column} END"
+
+
 _RESPONSES = _list(
     _object(
         id=_global_id("Response", "r.id"),
-        value="CASE WHEN q.question_type = 'multiple_choice' THEN NULL ELSE r.answer_value END",
-        values="CASE WHEN q.question_type = 'multiple_choice' AND r.answer_value IS NOT NULL"
-        " AND r.answer_value::jsonb <> '[]'::jsonb THEN r.answer_value::json END",
-        rating="r.answer_numeric",
+        sealedAnswer=_sealed("q.question_type", "r.answer_value", VALUE),
         notApplicable="r.is_not_applicable",
-        consultantNotes="r.consultant_notes",
+        consultantNotes=_sealed("'notes'", "r.consultant_notes", NOTES),
         updatedAt=_iso("r.updated_at"),
         question=_object(
             id=_global_id("Question", "q.id"),
@@ -190,6 +203,36 @@ SELECT json_build_object('assessments', json_build_object(
   'edges', {_EDGES}
 ))::text
 """
+
+
+_NO_ANSWER = '"value" : null, "values" : null, "rating" : null'
+_SEALED_FIELD = re.compile(r'"(sealedAnswer|consultantNotes)" : ("[^"\\]*(?:\\.[^"\\]*)*"|null)')
+
+
+def unsealed(document: str, keys: Keyring) -> str:
+    """The floor's document with its sealed fields opened: each `sealedAnswer` becomes the
+    response's value, values and rating as the API gives them (persistence/answer_rows.py
+    says how an answer is kept), each `consultantNotes` the notes."""
+
+    open_value, dumps = keys.open, json.dumps
+
+    def opened(match: re.Match[str]) -> str:
+        field, given = match.group(1), match.group(2)
+        if given == "null":
+            return _NO_ANSWER if field == "sealedAnswer" else match.group(0)
+        # Only a value stored before encryption may hold JSON escapes.
+        text = json.loads(given) if "\\" in given else given[1:-1]
+        kind, where, stored = text.split("/", 2)
+        plain = open_value(stored, bytes.fromhex(where))
+        if kind == "notes":
+            return f'"consultantNotes" : {dumps(plain)}'
+        if kind == "multiple_choice":
+            return f'"value" : null, "values" : {dumps(json.loads(plain) or None)}, "rating" : null'
+        if kind == "rating":
+            return f'"value" : null, "values" : null, "rating" : {int(plain)}'
+        return f'"value" : {dumps(plain)}, "values" : null, "rating" : null'
+
+    return _SEALED_FIELD.sub(opened, document)
 
 
 def difference(api: Any, floor: Any, path: str = "data") -> list[str]:

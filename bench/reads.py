@@ -3,7 +3,8 @@
 a. The nested dashboard read (bench/dashboard.py: `assessments(first: 50)` with every
    answer, result, checklist item and report under each) as the practice consultant,
    against its floor, one hand-written SQL statement that builds the same JSON document in
-   PostgreSQL and hands it over as text through psycopg. Checked once per run: the floor's
+   PostgreSQL and hands it over as text through psycopg, with the sealed answers and notes
+   opened in Python (bench/dashboard.py `unsealed`). Checked once per run: the floor's
    document equals the API's `data`, parsed. Measured: sequential p50 (`--samples`
    requests after 3 warm-ups, one client: over HTTP for the service, through psycopg for
    the floor), and throughput at 4 connections for `--duration` seconds (wrk -c4 -t2 for
@@ -37,7 +38,7 @@ from bench.database import Database, add_database_options, bench_database
 from bench.dataset import PRACTICE_DB, ensure_practice
 from bench.measure import in_turn, keep_busy, median, ms, ratio, runs
 from bench.report import write_section
-from bench.service import Client, bench_secret, serve, serve_bare, settle
+from bench.service import Client, bench_keyring, bench_secret, serve, serve_bare, settle
 from bench.wrk import run_wrk
 from server.tokens import read_access_token
 
@@ -56,6 +57,7 @@ class Run:
         self.db, self.service, self.bare, self.email = db, service, bare, email
         self.token = ""
         self.params: dict[str, Any] = {}
+        self.keys = bench_keyring()
 
     async def sign_in(self) -> None:
         """A fresh access token (they last 15 minutes), and its claims for the floor."""
@@ -82,8 +84,7 @@ class Run:
 
     async def floor_text(self, conn: psycopg.AsyncConnection[Any]) -> str:
         row = await (await conn.execute(dashboard.FLOOR, self.params)).fetchone()
-        text: str = row[0] if row else ""
-        return text
+        return dashboard.unsealed(row[0], self.keys) if row else ""
 
 
 DASHBOARD = json.dumps({"query": dashboard.QUERY})

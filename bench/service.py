@@ -15,11 +15,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from persistence.sealing import Keyring, new_key_entry
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / ".rise-bench"  # the bench cluster, secret and report files (git-ignored)
@@ -33,16 +35,31 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def bench_secret() -> str:
-    """The signing secret both contenders share, kept in `.rise-bench/secret_key` (0600), so
-    that tokens stay valid across the bench's processes and runs."""
-    path = BENCH_DIR / "secret_key"
+def _kept(name: str, make: Callable[[], str]) -> str:
+    """A value both contenders share, made once and kept in `.rise-bench/<name>` (0600), so
+    that it stays the same across the bench's processes and runs."""
+    path = BENCH_DIR / name
     if not path.exists():
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+            handle.write(make())
     return path.read_text().strip()
+
+
+def bench_secret() -> str:
+    """The signing secret, so that tokens stay valid across processes and runs."""
+    return _kept("secret_key", lambda: secrets.token_urlsafe(48))
+
+
+def bench_keys() -> str:
+    """The encryption keys (RISE_ENCRYPTION_KEYS) of every bench server, which the
+    baselines seal and open answers with too."""
+    return _kept("encryption_keys", lambda: new_key_entry("bench1"))
+
+
+def bench_keyring() -> Keyring:
+    return Keyring.parse(bench_keys())
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -60,6 +77,7 @@ def rise_env(database_url: str | None, data_dir: Path = BENCH_DIR, **extra: str)
         RISE_DATA_DIR=str(data_dir),
         RISE_LOG_LEVEL="WARNING",
         RISE_SECRET_KEY=bench_secret(),
+        RISE_ENCRYPTION_KEYS=bench_keys(),
         RISE_REPORTS_PER_MINUTE="100000",
         **{"RISE_WORKERS": "1"} | extra,
     )
