@@ -18,11 +18,13 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_BYTES = 32  # AES-256
 NONCE_BYTES = 12
@@ -44,12 +46,17 @@ class UnreadableValue(Exception):
 
 @dataclass(frozen=True)
 class Keyring:
-    ciphers: Mapping[str, AESGCM]
+    keys: Mapping[str, bytes]
     current: str  # the id of the key that seals
+    ciphers: Mapping[str, AESGCM] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        ciphers = {key_id: AESGCM(key) for key_id, key in self.keys.items()}
+        object.__setattr__(self, "ciphers", ciphers)
 
     @classmethod
     def parse(cls, text: str) -> Keyring:
-        ciphers: dict[str, AESGCM] = {}
+        keys: dict[str, bytes] = {}
         first = ""
         for number, entry in enumerate((e.strip() for e in text.split(",")), start=1):
             if not entry:
@@ -60,13 +67,13 @@ class Keyring:
                 raise KeyringError(
                     f"entry {number} is not `id:key` with an id of 1-32 letters, digits, - or _"
                 )
-            if key_id in ciphers:
+            if key_id in keys:
                 raise KeyringError(f"key id {key_id!r} is given twice")
-            ciphers[key_id] = AESGCM(_key_bytes(key_id, encoded))
+            keys[key_id] = _key_bytes(key_id, encoded)
             first = first or key_id
-        if not ciphers:
+        if not keys:
             raise KeyringError("no key is given")
-        return cls(ciphers, first)
+        return cls(keys, first)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -98,6 +105,15 @@ class Keyring:
 
     def is_current(self, stored: str) -> bool:
         return stored.startswith(self.current + ":")
+
+    def derived(self, key_id: str, salt: bytes, purpose: bytes) -> AESGCM:
+        """A cipher under a key of its own, derived (HKDF-SHA256) from key `key_id` for one
+        `purpose` and `salt`: what encrypts a backup never encrypts an answer."""
+        key = self.keys.get(key_id)
+        if key is None:
+            raise UnreadableValue(f"sealed with key {key_id!r}, which is not given")
+        derive = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=purpose)
+        return AESGCM(derive.derive(key))
 
 
 def key_id_of(stored: str) -> str:

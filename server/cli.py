@@ -45,6 +45,7 @@ from persistence.key_registry import KeyMismatch
 from persistence.sealing import UnreadableValue
 from persistence.unit_of_work import SqlUnitOfWork
 from server.auth import Argon2PasswordHasher
+from server.backup_commands import add_backup_commands
 from server.clock import SystemClock
 from server.failure import Failure
 from server.key_commands import add_key_commands
@@ -160,6 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     downgrade.set_defaults(handler=_db_downgrade)
     current = db_commands.add_parser("current", help="show the database's revision")
     current.set_defaults(handler=_db_current)
+    add_backup_commands(db_commands)
 
     users = commands.add_parser("users", help="manage accounts")
     users.set_defaults(handler=None)
