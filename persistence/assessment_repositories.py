@@ -127,7 +127,8 @@ class SqlResponseRepository:
     async def save(self, assessment_id: UUID, answers: Sequence[Answer]) -> SavedAnswers:
         """One statement: the upsert, and beside what it wrote, the assessment's other answers
         as they stood (a data-modifying CTE's siblings see the table before it), so that the
-        whole sheet is known without reading back what was just written."""
+        whole sheet is known without reading back what was just written. The other answers
+        come without their notes, which nothing after a save needs: fewer values to open."""
         ids = [self._rows.bank.by_key[a.question_key].id for a in answers]
         values, notes = self._rows.sealed(assessment_id, ids, answers)
         params = {
@@ -175,7 +176,7 @@ SELECT id, updated_at, question_id, NULL::text AS answer_value,
        NULL::boolean AS is_not_applicable, NULL::text AS consultant_notes, true AS written
 FROM saved
 UNION ALL
-SELECT NULL, NULL, question_id, answer_value, is_not_applicable, consultant_notes, false
+SELECT NULL, NULL, question_id, answer_value, is_not_applicable, NULL, false
 FROM responses
 WHERE assessment_id = %(assessment_id)s::uuid AND question_id <> ALL(%(question_ids)s::uuid[])
 """
