@@ -18,6 +18,7 @@ from uuid import UUID
 from domain.assessments import Assessment, ClientDetails
 from domain.branding import ConsultantSettings, EncodedLogo, ImageFacts
 from domain.checklists import NewItem
+from domain.exports import DataExport, ExportContents, ExportSubject
 from domain.model import ActivityEvent, Answer, DiscType, NewUser, Phase, ReportType, Role, User
 from domain.outbox import Draft, EmailMessage
 from domain.recommendations import ChecklistDraft, ChecklistEntry
@@ -65,6 +66,13 @@ class EmailDispatch(Protocol):
     whose request is lost (the process ended first) is found in the outbox and sent later."""
 
     async def deliver(self, message_ids: Sequence[UUID]) -> None: ...
+
+
+class ExportQueue(Protocol):
+    """Asks for committed export requests to be built as soon as a worker is free. A
+    request whose ask is lost is found among the pending ones and built later."""
+
+    async def build(self, export_ids: Sequence[UUID]) -> None: ...
 
 
 class Clock(Protocol):
@@ -233,7 +241,8 @@ class StoredResponse:
 
 @dataclass(frozen=True, slots=True)
 class SavedAnswers:
-    """What a save wrote, and the assessment's whole answer sheet after it."""
+    """What a save wrote, and the assessment's whole answer sheet after it (the answers
+    not written by the save without their notes: progress and status do not need them)."""
 
     saved: list[StoredResponse]
     sheet: dict[str, Answer]
@@ -477,6 +486,46 @@ class SchedulerLinkRepository(Protocol):
         ...
 
 
+class ExportRepository(Protocol):
+    async def add(
+        self,
+        requested_by: UUID,
+        subject: ExportSubject,
+        client_email: str | None,
+        consultant_id: UUID | None,
+    ) -> DataExport: ...
+
+    async def get(self, export_id: UUID, *, lock: bool = False) -> DataExport | None: ...
+
+    async def of_user(self, user_id: UUID) -> list[DataExport]:
+        """The user's requests that are not yet removed, newest first."""
+        ...
+
+    async def pending(self) -> list[UUID]: ...
+
+    async def contents(self, export: DataExport) -> ExportContents:
+        """Everything the export covers, read in this transaction."""
+        ...
+
+    async def finish(
+        self, export_id: UUID, *, size: int, at: datetime, expires_at: datetime
+    ) -> None: ...
+
+    async def fail(self, export_id: UUID, error: str) -> None: ...
+
+    async def expired(self, at: datetime) -> list[UUID]:
+        """Deletes the requests that expired by `at`; returns their ids."""
+        ...
+
+    async def about(
+        self, *, email: str, assessment_ids: Sequence[UUID], user_id: UUID | None
+    ) -> list[UUID]:
+        """Deletes every export that may hold what an erasure takes: the client exports of
+        `email` or of the assessments' clients, the account exports of their consultants,
+        and what the account `user_id` asked for or that covers its practice."""
+        ...
+
+
 class ErasureRepository(Protocol):
     """Deleting for good; the database's cascades take every row under what is deleted."""
 
@@ -581,6 +630,9 @@ class UnitOfWork(Protocol):
 
     @property
     def emails(self) -> EmailOutbox: ...
+
+    @property
+    def exports(self) -> ExportRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -600,6 +600,38 @@ class AssessmentCountRow(Base):
     live: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
+class DataExportRow(Base):
+    """Not in the design: an export requested (an account's, or a client's by email), built
+    by a job into a ZIP file (`persistence.export_repositories`)."""
+
+    __tablename__ = "data_exports"
+    __table_args__ = (
+        CheckConstraint("subject IN ('account', 'client')", name="subject"),
+        CheckConstraint("status IN ('pending', 'ready', 'failed')", name="status"),
+        Index("idx_data_exports_requested_by", "requested_by", "created_at"),
+        Index("idx_data_exports_consultant_id", "consultant_id"),
+        Index("idx_data_exports_waiting", "status", postgresql_where=text("status = 'pending'")),
+        {"comment": "Exports of an account or a client, built by a job"},
+    )
+
+    id: Mapped[uuid.UUID] = _id()
+    requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(20))
+    client_email: Mapped[str | None] = mapped_column(
+        String(255), comment="A client export's address"
+    )
+    consultant_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"),
+        comment="A client export's practice; empty: every consultant's",
+    )
+    status: Mapped[str] = mapped_column(String(20), server_default=text("'pending'"))
+    file_size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()
+    ready_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+
+
 class SealingKeyRow(Base):
     """A key that has sealed stored values (persistence/sealing.py), with a probe it sealed."""
 

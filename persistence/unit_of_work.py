@@ -17,6 +17,7 @@ from persistence.checklist_repositories import SqlChecklistRepository
 from persistence.connections import ConnectionScope, Transaction
 from persistence.email_outbox import SqlEmailOutbox
 from persistence.erasure import SqlErasureRepository
+from persistence.export_repositories import SqlExportRepository
 from persistence.report_repositories import SqlReportRepository
 from persistence.repositories import SqlActivityLog, SqlSessionRepository, SqlUserRepository
 from persistence.scheduler_link_repositories import SqlSchedulerLinkRepository
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     erasure: SqlErasureRepository
     settings: SqlSettingsRepository
     emails: SqlEmailOutbox
+    exports: SqlExportRepository
 
     def __init__(self, scope: ConnectionScope, keys: Keyring, bank: Bank | None = None) -> None:
         """`keys` seal and open the answers; `bank` is the question bank in force, which
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
         self.erasure = SqlErasureRepository(connection)
         self.settings = SqlSettingsRepository(connection)
         self.emails = SqlEmailOutbox(connection)
+        self.exports = SqlExportRepository(connection, self._answer_rows)
         return self
 
     async def __aexit__(

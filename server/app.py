@@ -24,6 +24,7 @@ from persistence.connections import Connection, Database
 from server.auth import Argon2PasswordHasher
 from server.clock import SystemClock
 from server.cors import cors_middleware
+from server.exports_http import export_routes
 from server.graphql.context import Context
 from server.graphql.explorer_assets import asset_routes, graphiql_assets
 from server.graphql.http import RiseGraphQL
@@ -93,6 +94,7 @@ def create_app(
             clock=clock,
             hasher=Argon2PasswordHasher(),
             mail=jobs,
+            exports=jobs,
             public_url=settings.public_url.rstrip("/"),
             reset_link=settings.reset_link_pattern(),
             mail_off=settings.mail_is_off,
@@ -127,6 +129,7 @@ def create_app(
             Route("/graphql", graphql),  # it answers other methods itself: 405
             *explorer,
             *report_routes(),
+            *export_routes(),
             *logo_routes(),
             *reset_page_routes(),
         ],

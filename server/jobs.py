@@ -8,11 +8,15 @@ workers on any number of machines against a shared one.
   message that is due: one whose request was lost, because the process that committed it
   ended before asking, or a worker died while sending it, is sent this way.
 - `retry_stalled_jobs`, every minute, runs again the jobs of a worker that died mid-job.
+- `build_export` builds one data export (`domain.services.data_exports`); `relay_exports`,
+  every minute, asks again for the ones still pending.
 - `purge_deleted_assessments` (daily), `sweep_report_files` (daily) and
-  `expire_share_links` (hourly) are the periodic housekeeping.
+  `expire_share_links` (hourly, which also removes expired exports) are the periodic
+  housekeeping.
 
-A job for a message carries a queueing lock (`email:<id>`): while one waits, asking again
-adds nothing. Jobs that ran are deleted from the queue; the outbox keeps the record.
+A job for a message or an export carries a queueing lock (`email:<id>`, `export:<id>`):
+while one waits, asking again adds nothing. Jobs that ran are deleted from the queue; the
+outbox and the exports table keep the record.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 from psycopg_pool import AsyncConnectionPool
 
 from domain.ports import Clock, MailTransport, ReportStore
+from domain.services.data_exports import build_export, expire_exports, pending_exports
 from domain.services.email_delivery import deliver_message, waiting_messages
 from domain.services.erasure import purge_deleted_assessments
 from domain.services.reports import expire_report_shares, sweep_report_files
@@ -130,6 +135,23 @@ class Jobs:
         async def relay_outbox(context: JobContext, timestamp: int) -> None:
             await self.relay(_services(context))
 
+        @app.task(name="build_export", queue="exports", pass_context=True)
+        async def build_one_export(context: JobContext, export_id: str) -> None:
+            services = _services(context)
+            built = await build_export(
+                uow=_uow(services),
+                store=services.store,
+                clock=services.clock,
+                export_id=UUID(export_id),
+            )
+            if built is not None:
+                log.info("export %s: %s", export_id, built.status.value)
+
+        @app.periodic(cron="* * * * *")
+        @app.task(name="relay_exports", queue="exports", pass_context=True)
+        async def relay_exports(context: JobContext, timestamp: int) -> None:
+            await self.build(await pending_exports(uow=_uow(_services(context))))
+
         @app.periodic(cron="* * * * *")
         @app.task(name="retry_stalled_jobs")
         async def retry_stalled(timestamp: int) -> None:
@@ -167,8 +189,14 @@ class Jobs:
             ended = await expire_report_shares(uow=_uow(services), clock=services.clock)
             if ended:
                 log.info("ended %d expired share link(s)", ended)
+            removed = await expire_exports(
+                uow=_uow(services), store=services.store, clock=services.clock
+            )
+            if removed:
+                log.info("removed %d expired export(s)", removed)
 
         self._deliver_email = deliver_email
+        self._build_export = build_one_export
 
     async def deliver(self, message_ids: Sequence[UUID]) -> None:
         """Asks for delivery now. A failure to ask is only logged: the relay finds the
@@ -178,6 +206,18 @@ class Jobs:
                 await self._defer(message_id)
             except Exception as exc:  # the message is committed; the relay sends it
                 log.warning("could not queue mail %s yet: %s", message_id, exc)
+
+    async def build(self, export_ids: Sequence[UUID]) -> None:
+        """Asks for the exports to be built (ExportQueue). A failure to ask is only logged:
+        the relay finds a pending export within a minute."""
+        for export_id in export_ids:
+            try:
+                with contextlib.suppress(AlreadyEnqueued):
+                    await self._build_export.configure(
+                        queueing_lock=f"export:{export_id}"
+                    ).defer_async(export_id=str(export_id))
+            except Exception as exc:  # the request is committed; the relay builds it
+                log.warning("could not queue export %s yet: %s", export_id, exc)
 
     async def _defer(self, message_id: UUID, *, at: datetime | None = None) -> None:
         options: dict[str, Any] = {"queueing_lock": f"email:{message_id}"}

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from domain.bank import Bank
-from domain.ports import Clock, EmailDispatch, LogoImages, PasswordHasher, ShareTokens
+from domain.ports import (
+    Clock,
+    EmailDispatch,
+    ExportQueue,
+    LogoImages,
+    PasswordHasher,
+    ShareTokens,
+)
 from persistence.connections import Database
 from persistence.sealing import Keyring
 from server.rate_limits import RateLimiter
@@ -24,6 +31,7 @@ class Services:
     clock: Clock
     hasher: PasswordHasher
     mail: EmailDispatch  # asks for queued messages to be delivered
+    exports: ExportQueue  # asks for requested exports to be built
     public_url: str  # where people reach the service, without a trailing slash
     reset_link: str  # the password-reset link, with {token} where the token goes
     mail_off: bool  # production without a mail server: nothing is sent

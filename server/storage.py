@@ -3,13 +3,14 @@
 `LocalReportStore` keeps files under ``<RISE_DATA_DIR>/reports``, the default;
 `S3ReportStore` keeps them in an S3-compatible bucket when one is configured. Keys are made
 by the service from ids and random digits: ``reports/<assessment id>/<report id>.pdf``,
-``logos/<32 hex digits>.png`` (or ``.jpg``) and ``previews/<user id>.pdf``; a key of any
-other shape is refused, so that no key can reach outside the store's directory.
+``logos/<32 hex digits>.png`` (or ``.jpg``), ``previews/<user id>.pdf`` and
+``exports/<export id>.zip``; a key of any other shape is refused, so that no key can reach
+outside the store's directory.
 
 Both list the report files they hold, a page of keys at a time, for the sweep of files no
 report names (`domain.services.reports.sweep_report_files`); a directory also lists the
 leftovers of report writes that never finished, which only a sweep removes. Logos and
-sample reports are never listed: their rows (or their owner) say when they go.
+sample reports and exports are never listed: their rows (or their owner) say when they go.
 
 A store that cannot be used (a directory that is missing, read-only or full, a bucket that
 is unreachable, missing or refuses the credentials) raises `StorageUnavailable`, whatever
@@ -39,10 +40,18 @@ if TYPE_CHECKING:
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 REPORT_KEY = re.compile(rf"reports/{_UUID}/{_UUID}\.pdf")
-# A report's key, a logo's (`domain.branding.new_logo_key`) or a sample report's
-# (`domain.services.branding.preview_key`); only report keys are listed for the sweep.
-KEY_PATTERN = re.compile(rf"{REPORT_KEY.pattern}|{LOGO_KEY.pattern}|previews/{_UUID}\.pdf")
-CONTENT_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
+# A report's key, a logo's (`domain.branding.new_logo_key`), a sample report's
+# (`domain.services.branding.preview_key`) or a data export's (`domain.exports.export_key`);
+# only report keys are listed for the sweep.
+KEY_PATTERN = re.compile(
+    rf"{REPORT_KEY.pattern}|{LOGO_KEY.pattern}|previews/{_UUID}\.pdf|exports/{_UUID}\.zip"
+)
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".zip": "application/zip",
+}
 # What a local write leaves beside its final name until it is renamed (tempfile's names).
 PARTIAL_PATTERN = re.compile(rf"reports/{_UUID}/tmp\w+\.part")
 PAGE_SIZE = 1000  # keys listed at a time (S3 answers at most 1000 per request)

@@ -174,7 +174,22 @@ def verify_preview(
     return _verify_link(secret, PREVIEW_PURPOSE, PREVIEW_SUBJECT, params, now)
 
 
+def sign_export(
+    *, secret: str, export_id: UUID, grant: DownloadGrant, now: datetime
+) -> dict[str, str]:
+    """The query parameters of a link to a data export, on the terms of a download link
+    (its own key: no other link opens an export)."""
+    return _sign_link(secret, EXPORT_PURPOSE, str(export_id), grant, now)
+
+
+def verify_export(
+    *, secret: str, export_id: UUID, params: Mapping[str, str], now: datetime
+) -> DownloadGrant | None:
+    return _verify_link(secret, EXPORT_PURPOSE, str(export_id), params, now)
+
+
 DOWNLOAD_PURPOSE = "download-link"
+EXPORT_PURPOSE = "export-link"
 PREVIEW_PURPOSE = "preview-link"
 PREVIEW_SUBJECT = "client-report-preview"
 

@@ -20,6 +20,7 @@ from uuid import UUID
 
 from domain.accounts import normalize_email
 from domain.errors import Conflict, NotFound
+from domain.exports import export_key
 from domain.model import ActivityEvent, EventCategory, Role, Severity, User
 from domain.ports import ReportStore, UnitOfWork
 from domain.services.branding import preview_key
@@ -82,6 +83,7 @@ async def erase_user(
         if settings is not None and settings.logo_key is not None:
             branding.append(settings.logo_key)
         scrubbed = await _forget_traces(uow, user.id, assessments, user.email)
+        exports = await _forget_exports(uow, user.id, assessments, user.email)
         await uow.erasure.delete_user(user.id)
         await uow.activity.record(
             _erased(
@@ -93,7 +95,7 @@ async def erase_user(
             )
         )
         await uow.commit()
-    await store.delete([*keys, *branding])
+    await store.delete([*keys, *branding, *exports])
     return Erased(assessments=len(assessments), files=len(keys), audit_rows=scrubbed)
 
 
@@ -120,6 +122,7 @@ async def erase_client(
             raise NotFound(f"no assessment of a client {address}")
         keys = await uow.reports.keys_of(assessments)
         scrubbed = await _forget_traces(uow, None, assessments, address)
+        exports = await _forget_exports(uow, None, assessments, address)
         await uow.erasure.delete_assessments(assessments)
         await uow.activity.record(
             _erased(
@@ -132,7 +135,7 @@ async def erase_client(
             )
         )
         await uow.commit()
-    await store.delete(keys)
+    await store.delete([*keys, *exports])
     return Erased(assessments=len(assessments), files=len(keys), audit_rows=scrubbed)
 
 
@@ -146,6 +149,14 @@ async def _forget_traces(
     scrubbed = await uow.erasure.scrub_activity(user_id, traces, [address])
     await uow.erasure.forget_jobs(traces)
     return scrubbed
+
+
+async def _forget_exports(
+    uow: UnitOfWork, user_id: UUID | None, assessments: list[UUID], address: str
+) -> list[str]:
+    """Deletes the exports that may hold what is erased; returns their files' keys."""
+    exports = await uow.exports.about(email=address, assessment_ids=assessments, user_id=user_id)
+    return [export_key(export_id) for export_id in exports]
 
 
 def _erased(kind: str, description: str, actor: User | None, **counts: object) -> ActivityEvent:

@@ -519,6 +519,55 @@ DESCRIPTIONS: dict[str, str] = {
         "Admins: only this consultant's assessments (a User id); null erases the client's "
         "assessments at every consultant. A consultant may give only their own id."
     ),
+    "Mutation.requestAccountExport": (
+        "Asks for an export of everything the service holds about the viewer's account and "
+        "practice: the account, settings, booking links, every assessment with its answers, "
+        "notes, results, checklist, reports (with the PDFs) and messages, and the viewer's "
+        'audit trail. A job builds it into one ZIP file (README "Data rights"); follow it '
+        "in dataExports."
+    ),
+    "Mutation.requestClientExport": (
+        "Asks for an export of everything the service holds about one client, by email: "
+        "their assessments, as in an account export, and the audit rows about them. A "
+        "consultant exports among their own assessments; an admin among one consultant's or "
+        "everyone's."
+    ),
+    "Mutation.requestClientExport(input:)": "The client's address, and whose assessments.",
+    "RequestClientExportInput": "Whose data to export.",
+    "RequestClientExportInput.email": "The client's email address, in any case.",
+    "RequestClientExportInput.consultantId": (
+        "Admins: only this consultant's assessments (a User id); null exports the client's "
+        "assessments at every consultant. A consultant may give only their own id."
+    ),
+    "DataExportPayload": "The export requested, or why it could not be.",
+    "DataExportPayload.export": "The request, pending until the job has built it.",
+    "DataExportPayload.userErrors": "Why the request failed; empty when it succeeded.",
+    "Query.dataExports": (
+        "The viewer's export requests that are still kept, newest first. A built export is "
+        "kept for a day."
+    ),
+    "DataExport": "An export of an account or of a client, built by a job into a ZIP file.",
+    "DataExport.id": "Its global id.",
+    "DataExport.subject": "An account export or a client export.",
+    "DataExport.clientEmail": "A client export's address; null for an account export.",
+    "DataExport.status": "PENDING until built, then READY, or FAILED with the error.",
+    "DataExport.createdAt": "When it was requested.",
+    "DataExport.readyAt": "When it was built.",
+    "DataExport.expiresAt": "When it is removed, file and all.",
+    "DataExport.fileSizeBytes": "The ZIP file's size, once built.",
+    "DataExport.error": "Why it could not be built.",
+    "DataExport.downloadUrl": (
+        "While it is ready and kept: the ZIP file's path, signed for the viewer and their "
+        "login for five minutes; the same path without the query works with the viewer's "
+        "bearer token. Each download is recorded in the audit trail."
+    ),
+    "DataExportStatus": "Where an export stands.",
+    "DataExportStatus.PENDING": "Requested; the job has not built it yet.",
+    "DataExportStatus.READY": "Built; downloadable until it expires.",
+    "DataExportStatus.FAILED": "The job could not build it; see error.",
+    "DataExportSubject": "What an export covers.",
+    "DataExportSubject.ACCOUNT": "The requester's own account and practice.",
+    "DataExportSubject.CLIENT": "One client, by email.",
     "ErasurePayload": "The outcome of an erasure.",
     "ErasurePayload.assessments": "How many assessments were erased; null when it failed.",
     "ErasurePayload.reportFiles": "How many report files were deleted; null when it failed.",

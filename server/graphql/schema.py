@@ -37,6 +37,7 @@ from server.graphql.types.checklist_mutations import ChecklistMutations
 from server.graphql.types.checklists import ChecklistItem
 from server.graphql.types.client_view import ClientViewMutations, ClientViewQueries
 from server.graphql.types.common import Node
+from server.graphql.types.data_exports import DataExportMutations, DataExportQueries
 from server.graphql.types.email_template_mutations import EmailTemplateMutations
 from server.graphql.types.emails import EmailMessage, EmailMutations
 from server.graphql.types.erasure import ErasureMutations
@@ -130,6 +131,7 @@ class Query(
     UserQueries,
     ActivityQueries,
     ClientViewQueries,
+    DataExportQueries,
 ):
     @strawberry.field
     def service_version(self) -> str:
@@ -161,6 +163,7 @@ class Mutation(
     ClientViewMutations,
     ChecklistMutations,
     ErasureMutations,
+    DataExportMutations,
 ):
     pass
 

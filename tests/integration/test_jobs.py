@@ -225,6 +225,7 @@ async def test_the_housekeeping_jobs_run_on_their_schedule(
     }  # fmt: skip
     assert schedule == {
         "relay_outbox": "* * * * *",  # every minute
+        "relay_exports": "* * * * *",
         "retry_stalled_jobs": "* * * * *",
         "purge_deleted_assessments": "17 3 * * *",  # daily
         "sweep_report_files": "47 3 * * *",  # daily
@@ -245,7 +246,8 @@ def _queue_is_empty(url: str) -> bool:
     """Every job ran (the worker deletes them) and none failed."""
     rows = query(url, "SELECT task_name, status FROM procrastinate.procrastinate_jobs")
     assert all(status != "failed" for _, status in rows), rows
-    return not [r for r in rows if r[0] not in ("relay_outbox", "retry_stalled_jobs")]
+    periodic = ("relay_outbox", "relay_exports", "retry_stalled_jobs")
+    return not [r for r in rows if r[0] not in periodic]
 
 
 # -- rise worker -----------------------------------------------------------------------------

@@ -31,7 +31,8 @@ DESIGN_TABLES = {
     "scheduler_links",
 }
 ADDED_TABLES = {
-    "sessions", "assessment_counts", "rate_limit_windows", "email_messages", "sealing_keys"
+    "sessions", "assessment_counts", "rate_limit_windows", "email_messages", "sealing_keys",
+    "data_exports"
 }  # fmt: skip
 
 # database-design.md, "Indexes" inline with each table.
@@ -84,6 +85,8 @@ DESIGN_DELETE_RULES = {
     ("sessions", "user_id"): "CASCADE",
     ("email_messages", "assessment_id"): "CASCADE",
     ("email_messages", "user_id"): "CASCADE",
+    ("data_exports", "requested_by"): "CASCADE",
+    ("data_exports", "consultant_id"): "CASCADE",
 }
 
 
