@@ -207,8 +207,9 @@ def body(results: dict[str, list[Any]], rounds: int, duration: float) -> str:
         "",
         f"`saveResponses` with {ANSWERS} answers a call from {CLIENTS} clients at once for"
         f" {duration:g} s (wrk -t{CLIENTS} -c{CLIENTS}, one assessment in progress per"
-        " connection, each save changing every row). Baseline: the same upsert and progress"
-        f" update in one transaction per save, psycopg from {CLIENTS} asyncio tasks on"
+        " connection, each save changing every row, answers and notes encrypted at rest)."
+        " Baseline: the same upsert, of answers and notes encrypted as the service does it,"
+        f" and progress update in one transaction per save, psycopg from {CLIENTS} asyncio tasks on"
         f" {CLIENTS} connections. Medians over {rounds} rounds, the order alternating.",
         "",
         "| | saves/s | p95 | p99 | errors |",
