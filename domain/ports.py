@@ -497,10 +497,6 @@ class ExportRepository(Protocol):
 
     async def get(self, export_id: UUID, *, lock: bool = False) -> DataExport | None: ...
 
-    async def of_user(self, user_id: UUID) -> list[DataExport]:
-        """The user's requests that are not yet removed, newest first."""
-        ...
-
     async def pending(self) -> list[UUID]: ...
 
     async def contents(self, export: DataExport) -> ExportContents:

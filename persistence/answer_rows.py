@@ -71,7 +71,7 @@ class AnswerRows:
         values: list[str | None] = []
         notes: list[str | None] = []
         for question_id, answer in zip(question_ids, answers, strict=True):
-            plain = stored_value(answer)
+            plain = _stored_value(answer)
             values.append(
                 None if plain is None else seal(plain, place(VALUE, assessment_id, question_id))
             )
@@ -83,7 +83,7 @@ class AnswerRows:
         return values, notes
 
 
-def stored_value(answer: Answer) -> str | None:
+def _stored_value(answer: Answer) -> str | None:
     """The text that stands for an answer's value in `answer_value`, before sealing."""
     if answer.values:
         return json.dumps(list(answer.values))

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
+from persistence.database import one_connection
 from persistence.embedded_os import binaries_directory
 from persistence.sealed_stream import StreamError, open_stream, seal_stream
 from persistence.sealing import Keyring
@@ -76,12 +76,8 @@ def restore(
 def client_programs(url: str) -> Path:
     """The directory of pg_dump and pg_restore of the server's major version: the embedded
     distribution's, the Debian package's, or those on PATH."""
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            major = int(connection.scalar(text("SHOW server_version_num")) or 0) // 10000
-    finally:
-        engine.dispose()
+    with one_connection(url) as connection:
+        major = int(connection.scalar(text("SHOW server_version_num")) or 0) // 10000
     on_path = shutil.which("pg_dump")
     candidates = [
         binaries_directory(),
@@ -106,18 +102,14 @@ def _major(program: Path) -> int | None:
 
 
 def _tables(url: str) -> int:
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            found = connection.scalar(
-                text(
-                    "SELECT count(*) FROM pg_tables"
-                    " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
-                )
+    with one_connection(url) as connection:
+        found = connection.scalar(
+            text(
+                "SELECT count(*) FROM pg_tables"
+                " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
             )
-            return int(found or 0)
-    finally:
-        engine.dispose()
+        )
+        return int(found or 0)
 
 
 def _client(

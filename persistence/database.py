@@ -1,4 +1,5 @@
-"""Where the database is: URL normalisation, the embedded fallback, the connection string."""
+"""Where the database is: URL normalisation, the embedded fallback, the connection string,
+and a connection of its own for the commands that work outside the service's pool."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Connection, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
 
 from persistence.embedded import EmbeddedPostgres
 
@@ -18,6 +21,18 @@ log = logging.getLogger(__name__)
 DEFAULT_DATA_DIR = Path(".rise")
 EMBEDDED_DATABASE = "rise"
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg"}
+
+
+@contextlib.contextmanager
+def one_connection(url: str) -> Iterator[Connection]:
+    """A connection to `url` of its own, with no pool, closed when the block ends (migrations,
+    the bank's load, key checks and rotation, backups)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
 
 
 class DatabaseUrlError(ValueError):

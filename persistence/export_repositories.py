@@ -128,6 +128,16 @@ RETURNING e.id
 """
 
 
+async def exports_by_requester(connection: Connection, user_id: UUID) -> list[DataExport]:
+    """The user's requests that are not yet removed, newest first."""
+    statement = (
+        select(*_COLUMNS)
+        .where(DataExportRow.requested_by == user_id)
+        .order_by(DataExportRow.created_at.desc(), DataExportRow.id.desc())
+    )
+    return [export_from_row(row) for row in await fetch(connection, statement)]
+
+
 class SqlExportRepository:
     def __init__(self, connection: Connection, rows: AnswerRows) -> None:
         self._connection = connection
@@ -156,14 +166,6 @@ class SqlExportRepository:
         statement = select(*_COLUMNS).where(DataExportRow.id == export_id)
         row = await first(self._connection, statement.with_for_update() if lock else statement)
         return export_from_row(row) if row else None
-
-    async def of_user(self, user_id: UUID) -> list[DataExport]:
-        statement = (
-            select(*_COLUMNS)
-            .where(DataExportRow.requested_by == user_id)
-            .order_by(DataExportRow.created_at.desc(), DataExportRow.id.desc())
-        )
-        return [export_from_row(row) for row in await fetch(self._connection, statement)]
 
     async def pending(self) -> list[UUID]:
         statement = select(DataExportRow.id).where(DataExportRow.status == "pending")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, create_engine, delete, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.pool import NullPool
 
+from persistence.database import one_connection
 from persistence.models import SealingKeyRow
 from persistence.sealing import PROBE, PROBE_PLACE, Keyring, UnreadableValue
 
@@ -31,12 +31,8 @@ class KeyCheck:
 def check_keys(url: str, keys: Keyring) -> KeyCheck:
     """Registers the sealing key (if new) and proves every registered key present and right;
     raises KeyMismatch otherwise. Opens its own connection to `url`."""
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as connection:
-            return register(connection, keys)
-    finally:
-        engine.dispose()
+    with one_connection(url) as connection, connection.begin():
+        return register(connection, keys)
 
 
 def register(connection: Connection, keys: Keyring) -> KeyCheck:

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Row, create_engine, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Connection, Row, text
 
 from persistence.answer_rows import NOTES, VALUE
+from persistence.database import one_connection
 from persistence.key_registry import forget_other_keys, register
 from persistence.sealing import Keyring, place
 
@@ -80,12 +80,8 @@ class Rotation:
 
 def values_per_key(url: str) -> dict[str, int]:
     """How many stored values each key sealed ("" for values not yet sealed)."""
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            return {row.key_id: row.n for row in connection.execute(_PER_KEY)}
-    finally:
-        engine.dispose()
+    with one_connection(url) as connection:
+        return {row.key_id: row.n for row in connection.execute(_PER_KEY)}
 
 
 def rotate(
@@ -97,23 +93,19 @@ def rotate(
 ) -> Rotation:
     """Re-encrypts every stored value that is not on the sealing key; `progress` is told
     (rows examined, rows in all) after each batch."""
-    engine = create_engine(url, poolclass=NullPool)
     result = Rotation()
-    try:
-        with engine.connect() as connection:
+    with one_connection(url) as connection:
+        with connection.begin():
+            register(connection, keys)  # the keys are right before anything is rewritten
+        for _ in range(PASSES):
+            _one_pass(connection, keys, batch, result, progress)
             with connection.begin():
-                register(connection, keys)  # the keys are right before anything is rewritten
-            for _ in range(PASSES):
-                _one_pass(connection, keys, batch, result, progress)
-                with connection.begin():
-                    per_key = {r.key_id: r.n for r in connection.execute(_PER_KEY)}
-                    result.left = {k: n for k, n in per_key.items() if k != keys.current}
-                    if not result.left:
-                        result.forgotten = forget_other_keys(connection, keys)
-                        return result
-        return result
-    finally:
-        engine.dispose()
+                per_key = {r.key_id: r.n for r in connection.execute(_PER_KEY)}
+                result.left = {k: n for k, n in per_key.items() if k != keys.current}
+                if not result.left:
+                    result.forgotten = forget_other_keys(connection, keys)
+                    break
+    return result
 
 
 def _one_pass(

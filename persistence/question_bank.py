@@ -22,7 +22,6 @@ from sqlalchemy import (
     Connection,
     Row,
     Table,
-    create_engine,
     func,
     literal_column,
     or_,
@@ -30,7 +29,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.pool import NullPool
 
 from domain.model import (
     AnswerOption,
@@ -43,6 +41,7 @@ from domain.model import (
     Section,
     question_id,
 )
+from persistence.database import one_connection
 from persistence.models import QuestionRow
 
 log = logging.getLogger(__name__)
@@ -231,9 +230,5 @@ def read_questions(connection: Connection, *, include_retired: bool = False) -> 
 
 def load_bank_into(url: str, questions: Iterable[Question]) -> BankSync:
     """Opens its own connection to `url` and syncs the bank in one transaction."""
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as connection:
-            return sync_bank(connection, questions)
-    finally:
-        engine.dispose()
+    with one_connection(url) as connection, connection.begin():
+        return sync_bank(connection, questions)

@@ -12,8 +12,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import text
+
+from persistence.database import one_connection
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -33,12 +34,8 @@ def downgrade(url: str, revision: str) -> None:
     """Downgrades to `revision`; at base the bookkeeping table goes too, leaving no table."""
     command.downgrade(alembic_config(url), revision)
     if current_revision(url) is None:
-        engine = create_engine(url, poolclass=NullPool)
-        try:
-            with engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        finally:
-            engine.dispose()
+        with one_connection(url) as connection, connection.begin():
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 def head_revision() -> str:
@@ -55,9 +52,5 @@ def known_revisions() -> set[str]:
 
 def current_revision(url: str) -> str | None:
     """The revision the database is at, or None for an empty (never migrated) database."""
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
-    finally:
-        engine.dispose()
+    with one_connection(url) as connection:
+        return MigrationContext.configure(connection).get_current_revision()

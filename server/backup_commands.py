@@ -8,7 +8,6 @@ import contextlib
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -16,6 +15,7 @@ from typing import Any, BinaryIO
 from persistence.backups import BackupError, backup, restore
 from persistence.database import provide_database
 from server.failure import Failure
+from server.progress import Progress
 from server.settings import Settings
 
 
@@ -57,15 +57,9 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run(work: Callable[[Callable[[int], None]], int]) -> int:
-    shown = [0.0]
-
-    def progress(done: int) -> None:  # at most once a second
-        if time.monotonic() - shown[0] >= 1:
-            shown[0] = time.monotonic()
-            print(f"  {_size(done)}", file=sys.stderr, flush=True)
-
+    show = Progress()
     try:
-        return work(progress)
+        return work(lambda done: show(_size(done)))
     except BackupError as exc:
         raise Failure(str(exc)) from None
 

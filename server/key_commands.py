@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from typing import Any
 
 from persistence.database import provide_database
 from persistence.key_rotation import rotate, values_per_key
 from persistence.sealing import new_key_entry
 from server.migrate import require_migrated
+from server.progress import Progress
 from server.settings import Settings
 
 DEFAULT_BATCH = 500
@@ -67,12 +67,10 @@ def _rotate(settings: Settings, args: argparse.Namespace) -> int:
     keys = settings.keyring()
     with provide_database(settings.database_url, settings.data_dir) as location:
         require_migrated(location.url)
-        shown = [0.0]
+        show = Progress()
 
-        def progress(done: int, total: int) -> None:  # at most once a second, and the end
-            if done == total or time.monotonic() - shown[0] >= 1:
-                shown[0] = time.monotonic()
-                print(f"  {done}/{total} responses", file=sys.stderr, flush=True)
+        def progress(done: int, total: int) -> None:
+            show(f"{done}/{total} responses", last=done == total)
 
         print(f"re-encrypting with key {keys.current!r}", file=sys.stderr, flush=True)
         result = rotate(location.url, keys, batch=args.batch, progress=progress)

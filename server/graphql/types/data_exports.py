@@ -15,6 +15,7 @@ from domain import exports
 from domain.errors import DomainError
 from domain.exports import ExportStatus, ExportSubject
 from domain.services import data_exports as service
+from persistence.export_repositories import exports_by_requester
 from server.graphql.context import Info
 from server.graphql.fields import field, mutation
 from server.graphql.ids import id_or_missing, to_global_id
@@ -93,9 +94,8 @@ class DataExportQueries:
     @field(permission_classes=[SignedIn])
     async def data_exports(self, info: Info) -> list[DataExport]:
         context = info.context
-        uow = context.uow()
-        async with uow:
-            found = await uow.exports.of_user(context.require_viewer().id)
+        async with context.db.reading() as db:
+            found = await exports_by_requester(db, context.require_viewer().id)
         return [DataExport.of(export) for export in found]
 
 
