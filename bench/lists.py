@@ -115,25 +115,31 @@ def plans(db: Database, who: dict[str, Any]) -> dict[str, list[Plan]]:
     return found
 
 
+def _of_the_request(plan: Plan) -> bool:
+    """False for a pool's ping and for the in-process job worker polling its queue, which
+    the log interleaves with the request's own statements."""
+    query = plan.query.strip().rstrip(";")
+    return query.upper() != "SELECT 1" and "procrastinate_" not in query
+
+
 def _plans_text(found: dict[str, list[Plan]]) -> list[str]:
     lines = ["", "### Plans", ""]
     lines += [
         "Every statement each request made, as auto_explain logged it (EXPLAIN ANALYZE,"
-        " BUFFERS), in a service started with it on; pool pings (`SELECT 1`) left out.",
+        " BUFFERS), in a service started with it on; pool pings (`SELECT 1`) and the job"
+        " worker's queue polls, which the log interleaves, left out.",
         "",
         "| request | statements | Seq Scan on assessments |",
         "|---|---|---|",
     ]
-    for name, plans in found.items():
-        shown = [p for p in plans if p.query.strip().rstrip(";").upper() != "SELECT 1"]
+    found = {name: list(filter(_of_the_request, plans)) for name, plans in found.items()}
+    for name, shown in found.items():
         seq = sum("assessments" in p.seq_scans for p in shown)
         flag = f"**yes, in {seq}**" if seq else "no"
         lines.append(f"| {name} | {len(shown)} | {flag} |")
     for name, plans in found.items():
         lines += ["", f"#### {name}", ""]
         for number, plan in enumerate(plans, 1):
-            if plan.query.strip().rstrip(";").upper() == "SELECT 1":
-                continue
             warning = " — **Seq Scan on assessments**" if "assessments" in plan.seq_scans else ""
             lines += [
                 "<details>",
