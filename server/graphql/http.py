@@ -28,7 +28,6 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
@@ -36,8 +35,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.http.base import BaseRequestProtocol
+from strawberry.http import GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
@@ -60,6 +58,10 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 METHODS = ("GET", "POST")
 ALLOW = {"Allow": ", ".join(METHODS)}
+ALLOWED_OPERATIONS = {
+    "GET": OperationType.from_http("GET"),
+    "POST": OperationType.from_http("POST"),
+}
 
 
 def accepts_graphql_response_json(accept: str) -> bool:
@@ -89,6 +91,11 @@ ContextFactory = Callable[[Request], Context]
 
 
 class RiseGraphQL(GraphQL[Any, None]):
+    """Strawberry's ASGI view with the HTTP side of its own: `answer` serves every HTTP
+    request (strawberry's `run` also weighs websockets, streaming and incremental delivery,
+    which this endpoint never offers, and its runtime protocol checks cost a small query
+    some 5 % of its time); strawberry executes the operations."""
+
     def __init__(
         self, schema: BaseSchema, *, graphiql: bool, context: ContextFactory | None = None
     ) -> None:
@@ -103,86 +110,82 @@ class RiseGraphQL(GraphQL[Any, None]):
             return
         request = Request(scope, receive)
         try:
-            if request.method not in METHODS:
-                raise RequestError(
-                    "the GraphQL endpoint answers GET and POST only", status=405, headers=ALLOW
-                )
-            response = await self.run(request)
+            response = await self.answer(request)
         except RequestError as error:
             response = request_error_response(error, request.headers.get("accept", ""))
-        except HTTPException as error:  # any refusal of strawberry's own
-            refusal = RequestError(error.reason, status=error.status_code)
-            response = request_error_response(refusal, request.headers.get("accept", ""))
         finally:
             await request.close()  # an upload's files, spooled to disk past 1 MiB
         await response(scope, receive, send)
 
-    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
-        # Without GraphiQL, a browser's GET is a request without a query like any other.
-        return bool(self._explorer) and super().should_render_graphql_ide(request)
+    async def answer(self, request: Request) -> Response:
+        """The response to one HTTP request: GraphiQL's page, or the operation or batch it
+        carries, executed."""
+        if request.method not in METHODS:
+            raise RequestError(
+                "the GraphQL endpoint answers GET and POST only", status=405, headers=ALLOW
+            )
+        if self.wants_explorer(request):
+            return HTMLResponse(self._explorer, headers={CSP: self._explorer_policy})
+        operations = await self.operations(request)
+        sub_response = self.sub_response(request)
+        if isinstance(operations, list):
+            contexts = [await self.get_context(request, sub_response) for _ in operations]
+            results = await asyncio.gather(
+                *(
+                    self._execute(request, data, context)
+                    for data, context in zip(operations, contexts, strict=True)
+                )
+            )
+            body: Any = [self.response_data(sub_response, result) for result in results]
+        else:
+            context = await self.get_context(request, sub_response)
+            result = await self._execute(request, operations, context)
+            body = self.response_data(sub_response, result)
+        return self.create_response(body, sub_response)
 
-    async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self._explorer, headers={CSP: self._explorer_policy})
+    def wants_explorer(self, request: Request) -> bool:
+        """A browser's GET without a query, when GraphiQL is on; without GraphiQL, such a GET
+        is a request without a query like any other."""
+        if not self._explorer or request.method != "GET" or "query" in request.query_params:
+            return False
+        accept = request.headers.get("accept", "")
+        return "text/html" in accept or "*/*" in accept
 
-    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Operations:
+    async def operations(self, request: Request) -> Operations:
+        """The operation or the batch the request carries, checked (`server.graphql.requests`)."""
         if request.method == "GET":
-            return get_operation(request.query_params)  # type: ignore[arg-type]
-        if is_multipart(request.content_type):
+            return get_operation(request.query_params)
+        content_type = request.headers.get("content-type")
+        if is_multipart(content_type):
             try:
-                form = (await request.get_form_data()).form
+                form = await request.form()
             except (StarletteHTTPException, MultiPartException) as error:
                 detail = getattr(error, "detail", None) or getattr(error, "message", "")
                 raise RequestError(f"the multipart body cannot be read: {detail}") from None
-            return multipart_operations(form.multi_items())  # type: ignore[attr-defined]
-        return post_operations(request.content_type, await request.get_body())
+            return multipart_operations(form.multi_items())
+        return post_operations(content_type, await request.body())
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Any:
+        """A context of its own for each operation (those of a batch run side by side, each
+        with its own viewer and connection)."""
         if self._context is None or not isinstance(request, Request):
             return await super().get_context(request, response)
         return self._context(request)
 
-    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        """A batch's operations, each with a context of its own."""
-        batch, context = kwargs.get("request_data"), kwargs.get("context")
-        if not isinstance(batch, list) or self._context is None:
-            return await super().execute_operation(*args, **kwargs)
-        request: Request = kwargs["request"]
-        return await asyncio.gather(
-            *(
-                self.execute_single(
-                    request=request,
-                    request_adapter=kwargs["request_adapter"],
-                    sub_response=kwargs["sub_response"],
-                    context=context if index == 0 else self._context(request),
-                    root_value=kwargs["root_value"],
-                    request_data=data,
-                )
-                for index, data in enumerate(batch)
-            )
-        )
-
-    async def execute_single(  # type: ignore[override]
-        self,
-        *,
-        request: Request,
-        request_adapter: AsyncHTTPRequestAdapter,
-        sub_response: Response,
-        context: Any,
-        root_value: None,
-        request_data: GraphQLRequestData,
+    async def _execute(
+        self, request: Request, data: GraphQLRequestData, context: Any
     ) -> ExecutionResult:
         """Runs one operation; its context's connection goes back to the pool after it."""
         try:
             return await self.schema.execute(
-                request_data.query,
-                root_value=root_value,
-                variable_values=request_data.variables,
+                data.query,
+                variable_values=data.variables,
                 context_value=context,
-                operation_name=request_data.operation_name,
-                allowed_operation_types=OperationType.from_http(request_adapter.method),
-                operation_extensions=request_data.extensions,
+                operation_name=data.operation_name,
+                allowed_operation_types=ALLOWED_OPERATIONS[request.method],
+                operation_extensions=data.extensions,
             )
         except InvalidOperationTypeError as error:  # only GET limits them: to queries
             raise RequestError(
@@ -197,17 +200,16 @@ class RiseGraphQL(GraphQL[Any, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
-    async def get_sub_response(self, request: Request | WebSocket) -> Response:
-        sub_response = await super().get_sub_response(request)
-        request.state.sub_response = sub_response
+    @staticmethod
+    def sub_response(request: Request) -> Response:
+        """Where the operations leave the status, headers and media type of the answer."""
         modern = accepts_graphql_response_json(request.headers.get("accept", ""))
-        sub_response.media_type = GRAPHQL_RESPONSE_JSON if modern else JSON
-        return sub_response
+        return Response(media_type=GRAPHQL_RESPONSE_JSON if modern else JSON)
 
-    async def process_result(
-        self, request: Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        sub_response: Response = request.state.sub_response
+    @staticmethod
+    def response_data(sub_response: Response, result: ExecutionResult) -> dict[str, Any]:
+        """One operation's part of the response body; a request error (nothing could run)
+        sets the status: 503 when the database was down, else 400 for the modern type."""
         errors = list(result.errors or [])
         response: dict[str, Any] = {"data": result.data}
         if errors:
@@ -225,13 +227,9 @@ class RiseGraphQL(GraphQL[Any, None]):
                 sub_response.status_code = 400
             if modern:
                 del response["data"]
-        return response  # type: ignore[return-value]
+        return response
 
-    def create_response(
-        self,
-        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
-        sub_response: Response,
-    ) -> Response:
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = Response(
             self.encode_json(response_data),
             status_code=sub_response.status_code or 200,
