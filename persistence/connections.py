@@ -6,8 +6,9 @@ one statement on the wire: no BEGIN, no ROLLBACK, no ping.
 
 A `ConnectionScope` keeps the connection its first read checked out for every later read,
 until `close()`, so all the data loaders of a request share one connection. A unit of work
-runs its transaction on the scope's connection (or checks one out), saying BEGIN and COMMIT
-itself, and hands the connection back to the pool when it ends: nothing holds a connection
+runs its transaction on the scope's connection (or checks one out), saying BEGIN (with its
+first statement, see persistence/statements.py) and COMMIT itself, and hands the connection
+back to the pool when it ends: nothing holds a connection
 while the request does slow work of its own between two transactions, such as verifying a
 password.
 
@@ -34,6 +35,7 @@ import psycopg
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
+from persistence import statements
 from persistence.database import conninfo
 
 log = logging.getLogger(__name__)
@@ -142,7 +144,7 @@ class Transaction:
         self.committed = False
 
     async def commit(self) -> None:
-        await self.connection.execute("COMMIT")
+        await statements.commit(self.connection)
         self.committed = True
 
 
@@ -162,19 +164,20 @@ class ConnectionScope:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """BEGIN on the scope's connection; ROLLBACK unless committed; the connection goes
-        back to the pool either way."""
+        """A transaction on the scope's connection, its BEGIN sent with its first statement
+        (persistence/statements.py); ROLLBACK unless committed; the connection goes back to
+        the pool either way."""
         async with self._turn:
             connection, self._connection = self._connection, None
             if connection is None:
                 connection = await self._database.connect()
             try:
-                await connection.execute("BEGIN")
+                statements.hold_begin(connection)
                 transaction = Transaction(connection)
                 try:
                     yield transaction
                 finally:
-                    if not transaction.committed:
+                    if statements.release(connection) and not transaction.committed:
                         await _roll_back(connection)
             finally:
                 await self._database.release(connection)

@@ -18,7 +18,16 @@ from domain.model import ActivityEvent, NewUser, Role, User
 from domain.ports import Credentials, NewRefreshSession, RefreshSession, RevokedReason
 from persistence.connections import Connection
 from persistence.models import ActivityLogRow, SessionRow, UserRow
-from persistence.statements import Row, arguments, execute, fetch, first, one, parameters, scalar
+from persistence.statements import (
+    Row,
+    arguments,
+    execute_later,
+    fetch,
+    first,
+    one,
+    parameters,
+    scalar,
+)
 
 USER_COLUMNS = (
     UserRow.id,
@@ -209,8 +218,9 @@ class SqlActivityLog:
         self._connection = connection
 
     async def record(self, event: ActivityEvent, *, at: datetime | None = None) -> None:
+        """The audit row goes with the transaction's next statement, or its COMMIT."""
         values = activity_values(event, at)
-        await execute(self._connection, _RECORD[at is not None], arguments(values))
+        await execute_later(self._connection, _RECORD[at is not None], arguments(values))
 
     async def count(self, *, user_id: UUID, event_type: str, since: datetime) -> int:
         found = await scalar(

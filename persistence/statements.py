@@ -9,16 +9,23 @@ keeps them, so statements of one shape share one compilation. Building a stateme
 more than finding its compilation, so the statements of the request path are module
 constants with named parameters. A plain SQL string, with ``%(name)s`` parameters, runs as
 it is.
+
+A transaction's BEGIN is not a message of its own: it waits (`hold_begin`) and goes with
+the transaction's first statement, and a write whose result nothing reads, such as an audit
+row (`execute_later`), waits and goes with the next statement or with COMMIT. Such a message
+carries several statements, so it is sent with the simple protocol, its values bound here
+(psycopg's client-side binding) and not prepared. An autosave is then five round trips
+instead of seven, and a transaction that only writes an audit row is one.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from psycopg import AsyncConnection, AsyncCursor, pq
+from psycopg import AsyncClientCursor, AsyncConnection, AsyncCursor, pq
 from psycopg.rows import namedtuple_row
 from sqlalchemy import BindParameter, bindparam
 from sqlalchemy.dialects import postgresql
@@ -117,12 +124,82 @@ def _prepared(statement: Statement, given: Params | None) -> tuple[str, Params |
     return compiled.sql, compiled.own_params(given)
 
 
+@dataclass
+class _Waiting:
+    """What a connection's transaction has not sent yet: its BEGIN, and writes bound to
+    SQL text, in the order they were asked for."""
+
+    begin: bool = True
+    writes: list[str] = field(default_factory=list)
+
+    def take(self) -> list[str]:
+        texts = (["BEGIN"] if self.begin else []) + self.writes
+        self.begin, self.writes = False, []
+        return texts
+
+
+_WAITING: dict[AsyncConnection[Any], _Waiting] = {}
+
+
+def hold_begin(connection: AsyncConnection[Any]) -> None:
+    """Starts a transaction on `connection` whose BEGIN goes with its first statement."""
+    _WAITING[connection] = _Waiting()
+
+
+def release(connection: AsyncConnection[Any]) -> bool:
+    """Ends what `hold_begin` started, dropping anything still waiting (a transaction not
+    committed is rolled back, and so loses it anyway). True when the server has the
+    transaction open, to be rolled back."""
+    _WAITING.pop(connection, None)
+    return connection.info.transaction_status != pq.TransactionStatus.IDLE
+
+
+async def commit(connection: AsyncConnection[Any]) -> None:
+    """COMMIT, with what is still waiting; nothing at all when the transaction never sent
+    a statement."""
+    waiting = _WAITING.get(connection)
+    texts = waiting.take() if waiting is not None else []
+    if texts == ["BEGIN"]:
+        return
+    cursor = connection.cursor()
+    await cursor.execute("; ".join([*texts, "COMMIT"]), prepare=False)
+
+
+async def execute_later(
+    connection: AsyncConnection[Any], statement: Statement, params: Params | None = None
+) -> None:
+    """Runs a write whose result nothing reads. In a transaction begun with `hold_begin` it
+    waits for the transaction's next statement or its COMMIT and goes in that message; its
+    values are bound now. Otherwise it runs at once."""
+    waiting = _WAITING.get(connection)
+    if waiting is None:
+        await execute(connection, statement, params)
+        return
+    sql, values = _prepared(statement, params)
+    waiting.writes.append(AsyncClientCursor(connection).mogrify(sql, values))
+
+
 async def _run(
     connection: AsyncConnection[Any], statement: Statement, params: Params | None
 ) -> AsyncCursor[Any]:
     sql, values = _prepared(statement, params)
+    waiting = _WAITING.get(connection)
+    if waiting is not None and (waiting.begin or waiting.writes):
+        return await _with_waiting(connection, waiting.take(), sql, values)
     cursor = connection.cursor(row_factory=namedtuple_row)
     return await cursor.execute(sql, values)
+
+
+async def _with_waiting(
+    connection: AsyncConnection[Any], texts: list[str], sql: str, values: Params | None
+) -> AsyncCursor[Any]:
+    """The statement sent after what waited, in one message; the cursor on its result."""
+    cursor = AsyncClientCursor(connection, row_factory=namedtuple_row)
+    texts.append(cursor.mogrify(sql, values))
+    await cursor.execute("; ".join(texts), prepare=False)
+    while cursor.nextset():
+        pass
+    return cursor
 
 
 def _has_rows(cursor: AsyncCursor[Any]) -> bool:
