@@ -1,10 +1,13 @@
 """Over random selections of the toy schema (subsets of fields, aliases, merged fields,
 fragments, directives) and random data (Nones, values of the wrong type, the wrong object
-types), the fast executor's outcome is graphql-core's: same data, errors and resolver calls."""
+types), the fast executor's outcome is graphql-core's: same data, errors and resolver calls,
+and neither leaves a resolver's coroutine unawaited."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import warnings
 from typing import Any
 
 from graphql import parse, validate
@@ -141,4 +144,9 @@ def test_random_selections_over_random_data(
 ) -> None:
     assert validate(DEFAULT._schema, parse(document)) == []  # the generator writes valid ones
     strict = [value for value in data if value is not None]
-    asyncio.run(both(document, lambda: root(*data, strict=strict, single=single), variables))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        asyncio.run(both(document, lambda: root(*data, strict=strict, single=single), variables))
+        gc.collect(1)  # a resolver's coroutine left unawaited warns when it is collected
+    unawaited = [str(w.message) for w in caught if "never awaited" in str(w.message)]
+    assert unawaited == [], (document, unawaited)
