@@ -258,6 +258,15 @@ class AssessmentRepository(Protocol):
 
     async def update(self, assessment_id: UUID, changes: Mapping[str, object]) -> Assessment: ...
 
+    async def update_later(
+        self, assessment: Assessment, changes: Mapping[str, object], at: datetime
+    ) -> Assessment:
+        """The update of `update` for a caller that needs nothing back from the database:
+        it goes with the unit of work's next statement or its commit, and fails the commit
+        if it fails. Returns `assessment` as the update leaves it, `at` being the time the
+        unit of work writes with (the updated_at its other writes returned)."""
+        ...
+
 
 class ResponseRepository(Protocol):
     async def answers(self, assessment_id: UUID) -> dict[str, Answer]:

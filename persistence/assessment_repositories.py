@@ -4,8 +4,10 @@ the unit of work's connection; rows map straight to domain objects)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Update, bindparam, func, insert, select, update
@@ -23,7 +25,16 @@ from persistence.models import (
     PhaseResultRow,
     ResponseRow,
 )
-from persistence.statements import Row, arguments, execute, fetch, first, one, parameters
+from persistence.statements import (
+    Row,
+    arguments,
+    execute,
+    execute_later,
+    fetch,
+    first,
+    one,
+    parameters,
+)
 
 _D, _I, _S, _C = DiscType.D, DiscType.I, DiscType.S, DiscType.C
 
@@ -96,6 +107,18 @@ class SqlAssessmentRepository:
         row = await one(self._connection, _update(frozenset(changes)), params)
         return assessment_from_row(row)
 
+    async def update_later(
+        self, assessment: Assessment, changes: Mapping[str, object], at: datetime
+    ) -> Assessment:
+        params = arguments(changes) | {"assessment_id": assessment.id}
+        await execute_later(self._connection, _update(frozenset(changes), returning=False), params)
+        # No trigger changes a row before it is written, so the row is what was sent, and
+        # now() is the transaction's time, `at`.
+        fields: dict[str, Any] = {_FIELDS.get(c, c): value for c, value in changes.items()}
+        if "status" in fields:
+            fields["status"] = AssessmentStatus(fields["status"])
+        return replace(assessment, **fields, updated_at=at)
+
 
 _LIVE = select(*ASSESSMENT_COLUMNS).where(
     AssessmentRow.id == bindparam("assessment_id"), AssessmentRow.deleted_at.is_(None)
@@ -103,15 +126,19 @@ _LIVE = select(*ASSESSMENT_COLUMNS).where(
 _GET = {False: _LIVE, True: _LIVE.with_for_update()}
 
 
+# The Assessment field of each column whose name differs.
+_FIELDS = {"progress_percentage": "progress"}
+
+
 @cache
-def _update(columns: frozenset[str]) -> Update:
+def _update(columns: frozenset[str], *, returning: bool = True) -> Update:
     """The UPDATE of these columns (and updated_at), built once for each set of them."""
-    return (
+    statement = (
         update(AssessmentRow)
         .where(AssessmentRow.id == bindparam("assessment_id"))
         .values({**parameters(*sorted(columns)), "updated_at": func.now()})
-        .returning(*ASSESSMENT_COLUMNS)
     )
+    return statement.returning(*ASSESSMENT_COLUMNS) if returning else statement
 
 
 class SqlResponseRepository:

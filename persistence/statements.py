@@ -12,10 +12,11 @@ it is.
 
 A transaction's BEGIN is not a message of its own: it waits (`hold_begin`) and goes with
 the transaction's first statement, and a write whose result nothing reads, such as an audit
-row (`execute_later`), waits and goes with the next statement or with COMMIT. Such a message
-carries several statements, so it is sent with the simple protocol, its values bound here
-(psycopg's client-side binding) and not prepared. An autosave is then five round trips
-instead of seven, and a transaction that only writes an audit row is one.
+row or an autosave's progress (`execute_later`), waits and goes with the next statement or
+with COMMIT. Such a message carries several statements, so it is sent with the simple
+protocol, its values bound here (psycopg's client-side binding) and not prepared. An autosave
+is then four round trips instead of seven, and a transaction that only writes an audit row
+is one.
 """
 
 from __future__ import annotations

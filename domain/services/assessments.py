@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -235,7 +235,9 @@ async def save_responses(
         if valid:
             written = await uow.responses.save(assessment_id, valid)
             saved = written.saved
-            assessment = await _after_save(uow, clock, bank.questions, assessment, written.sheet)
+            assessment = await _after_save(
+                uow, clock, bank.questions, assessment, written.sheet, saved[0].updated_at
+            )
             await uow.activity.record(
                 _event(
                     actor,
@@ -336,7 +338,9 @@ async def mark_section_not_applicable(
         if valid:
             written = await uow.responses.save(assessment_id, valid)
             saved = written.saved
-            assessment = await _after_save(uow, clock, bank.questions, assessment, written.sheet)
+            assessment = await _after_save(
+                uow, clock, bank.questions, assessment, written.sheet, saved[0].updated_at
+            )
             # The questions, not the answers: those are kept only encrypted (README).
             replaced = [
                 a.question_key
@@ -396,7 +400,10 @@ async def _after_save(
     questions: Sequence[Question],
     assessment: Assessment,
     sheet: Answers,
+    at: datetime,
 ) -> Assessment:
+    """Progress, the mirrored columns and a draft's start follow the saved `sheet`; nothing
+    after a save reads the row back, so the update goes with the save's commit."""
     copies = mirrored(questions, sheet)
     changes: dict[str, object] = {
         "progress_percentage": progress(questions, sheet),
@@ -405,7 +412,7 @@ async def _after_save(
     }
     if assessment.status is AssessmentStatus.DRAFT:
         changes |= {"status": AssessmentStatus.IN_PROGRESS.value, "started_at": clock.now()}
-    return await uow.assessments.update(assessment.id, changes)
+    return await uow.assessments.update_later(assessment, changes, at)
 
 
 def _scored(

@@ -167,6 +167,38 @@ async def test_autosave_reports_bad_items_by_position_and_saves_the_rest(api: Ap
     assert payload["assessment"]["status"] == "IN_PROGRESS"
 
 
+STORED = """
+query($id: ID!) { assessment(id: $id) {
+  status progressPercentage entityType isSCorpOnPayroll startedAt updatedAt } }"""
+
+
+async def test_the_assessment_a_save_answers_is_the_one_stored(api: Api) -> None:
+    """The save computes the assessment it answers rather than reading it back."""
+    ann = api.account()
+    assessment_id = (await api(CREATE, {"input": _input()}, as_=ann))["data"]["createAssessment"][
+        "assessment"
+    ]["id"]
+    story = STORIES["manufacturer building systems who values stability"][0]
+    items = _responses(story.sheet())
+    seen = []
+    for batch in (items[:1], items[1:7], items[7:8]):  # a draft started, then in progress
+        saved = await api(
+            SAVE.replace("isSCorpOnPayroll }", "isSCorpOnPayroll startedAt updatedAt }"),
+            {"input": {"assessmentId": assessment_id, "responses": batch}},
+            as_=ann,
+        )
+        payload = saved["data"]["saveResponses"]
+        assert payload["userErrors"] == []
+        stored = await api(STORED, {"id": assessment_id}, as_=ann)
+        assert payload["assessment"] == stored["data"]["assessment"]
+        seen.append(payload["assessment"])
+    assert [a["status"] for a in seen] == ["IN_PROGRESS"] * 3
+    assert float(seen[0]["progressPercentage"]) < float(seen[1]["progressPercentage"])
+    assert seen[1]["entityType"] is not None
+    assert len({a["updatedAt"] for a in seen}) == 3
+    assert len({a["startedAt"] for a in seen}) == 1
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
