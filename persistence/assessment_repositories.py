@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
+import orjson
 from sqlalchemy import Update, bindparam, func, insert, select, update
 
 from domain.assessments import Assessment, ClientDetails
@@ -158,13 +159,11 @@ class SqlResponseRepository:
         come without their notes, which nothing after a save needs: fewer values to open."""
         ids = [self._rows.bank.by_key[a.question_key].id for a in answers]
         values, notes = self._rows.sealed(assessment_id, ids, answers)
-        params = {
-            "assessment_id": assessment_id,
-            "question_ids": ids,
-            "answer_values": values,
-            "not_applicable": [a.not_applicable for a in answers],
-            "notes": notes,
-        }
+        written = [
+            {"q": i, "v": value, "na": a.not_applicable, "n": note}
+            for i, value, a, note in zip(ids, values, answers, notes, strict=True)
+        ]
+        params = {"assessment_id": assessment_id, "answers": orjson.dumps(written).decode()}
         rows = await fetch(self._connection, _SAVE, params)
         stored = {row.question_id: row for row in rows if row.written}
         sheet = {}
@@ -182,15 +181,18 @@ class SqlResponseRepository:
 
 
 _ANSWERS = select(*ANSWER_COLUMNS).where(ResponseRow.assessment_id == bindparam("assessment_id"))
-# The answers as arrays, one element each, unnested into rows: one statement whatever the
-# number of answers. `answer_numeric` is cleared (persistence/answer_rows.py).
+# The answers as one JSON array of rows: one statement whatever the number of answers, and
+# one text value to send (psycopg's array dumping, element by element, cost more than the
+# statement itself). The values are sealed text (base64), so nothing in them is beyond JSON.
+# `answer_numeric` is cleared (persistence/answer_rows.py).
 _SAVE = """
-WITH saved AS (
+WITH answer AS (
+    SELECT * FROM json_to_recordset(%(answers)s::json)
+        AS answer(q uuid, v text, na boolean, n text)
+), saved AS (
     INSERT INTO responses (assessment_id, question_id, answer_value, is_not_applicable,
                            consultant_notes)
-    SELECT %(assessment_id)s::uuid, answer.*
-    FROM unnest(%(question_ids)s::uuid[], %(answer_values)s::text[],
-                %(not_applicable)s::boolean[], %(notes)s::text[]) AS answer
+    SELECT %(assessment_id)s::uuid, q, v, na, n FROM answer
     ON CONFLICT ON CONSTRAINT uq_responses_assessment_id_question_id DO UPDATE SET
         answer_value = excluded.answer_value,
         answer_numeric = NULL,
@@ -205,7 +207,7 @@ FROM saved
 UNION ALL
 SELECT NULL, NULL, question_id, answer_value, is_not_applicable, NULL, false
 FROM responses
-WHERE assessment_id = %(assessment_id)s::uuid AND question_id <> ALL(%(question_ids)s::uuid[])
+WHERE assessment_id = %(assessment_id)s::uuid AND question_id <> ALL(ARRAY(SELECT q FROM answer))
 """
 
 
