@@ -278,6 +278,16 @@ class ResponseRepository(Protocol):
         returns them with the whole sheet after the save."""
         ...
 
+    async def save_locked(
+        self, assessment_id: UUID, answers: Sequence[Answer]
+    ) -> tuple[Assessment | None, SavedAnswers]:
+        """`AssessmentRepository.get(lock=True)` and `save` at once: the assessment (None as
+        `get` gives it) and the save, which saves nothing (`saved` empty, `sheet` the stored
+        answers) when the assessment is missing, deleted or completed. Whether the actor may
+        save is the caller's to decide after: a save that must not stand is rolled back with
+        the unit of work."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class ReplacedResults:

@@ -32,6 +32,7 @@ from persistence.statements import (
     execute,
     execute_later,
     fetch,
+    fetch_each,
     first,
     one,
     parameters,
@@ -157,20 +158,43 @@ class SqlResponseRepository:
         as they stood (a data-modifying CTE's siblings see the table before it), so that the
         whole sheet is known without reading back what was just written. The other answers
         come without their notes, which nothing after a save needs: fewer values to open."""
+        ids, params = self._params(assessment_id, answers)
+        rows = await fetch(self._connection, _SAVE, params)
+        return self._saved(assessment_id, answers, ids, rows)
+
+    async def save_locked(
+        self, assessment_id: UUID, answers: Sequence[Answer]
+    ) -> tuple[Assessment | None, SavedAnswers]:
+        """The assessment locked, and the answers saved as `save` does it only if the
+        assessment is live and not completed, in one message: the lock's statement first,
+        so the save's snapshot sees every save before it."""
+        ids, params = self._params(assessment_id, answers)
+        locked, rows = await fetch_each(
+            self._connection,
+            (_GET[True], {"assessment_id": assessment_id}),
+            (_SAVE_UNLESS_COMPLETED, params),
+        )
+        assessment = assessment_from_row(locked[0]) if locked else None
+        if any(row.written for row in rows):
+            return assessment, self._saved(assessment_id, answers, ids, rows)
+        return assessment, SavedAnswers(saved=[], sheet=self._sheet(assessment_id, rows))
+
+    def _params(
+        self, assessment_id: UUID, answers: Sequence[Answer]
+    ) -> tuple[list[UUID], dict[str, object]]:
         ids = [self._rows.bank.by_key[a.question_key].id for a in answers]
         values, notes = self._rows.sealed(assessment_id, ids, answers)
         written = [
             {"q": i, "v": value, "na": a.not_applicable, "n": note}
             for i, value, a, note in zip(ids, values, answers, notes, strict=True)
         ]
-        params = {"assessment_id": assessment_id, "answers": orjson.dumps(written).decode()}
-        rows = await fetch(self._connection, _SAVE, params)
+        return ids, {"assessment_id": assessment_id, "answers": orjson.dumps(written).decode()}
+
+    def _saved(
+        self, assessment_id: UUID, answers: Sequence[Answer], ids: list[UUID], rows: list[Row]
+    ) -> SavedAnswers:
         stored = {row.question_id: row for row in rows if row.written}
-        sheet = {}
-        for row in rows:
-            if not row.written and (answer := self._rows.answer(assessment_id, row)) is not None:
-                sheet[answer.question_key] = answer
-        sheet |= {a.question_key: a for a in answers}
+        sheet = self._sheet(assessment_id, rows) | {a.question_key: a for a in answers}
         return SavedAnswers(
             saved=[
                 StoredResponse(stored[i].id, answer, stored[i].updated_at)
@@ -179,20 +203,25 @@ class SqlResponseRepository:
             sheet=sheet,
         )
 
+    def _sheet(self, assessment_id: UUID, rows: list[Row]) -> dict[str, Answer]:
+        """The stored answers among a save's rows, those it did not write."""
+        answers = (self._rows.answer(assessment_id, r) for r in rows if not r.written)
+        return {a.question_key: a for a in answers if a is not None}
+
 
 _ANSWERS = select(*ANSWER_COLUMNS).where(ResponseRow.assessment_id == bindparam("assessment_id"))
 # The answers as one JSON array of rows: one statement whatever the number of answers, and
 # one text value to send (psycopg's array dumping, element by element, cost more than the
 # statement itself). The values are sealed text (base64), so nothing in them is beyond JSON.
 # `answer_numeric` is cleared (persistence/answer_rows.py).
-_SAVE = """
+_SAVE_TEMPLATE = """
 WITH answer AS (
     SELECT * FROM json_to_recordset(%(answers)s::json)
         AS answer(q uuid, v text, na boolean, n text)
 ), saved AS (
     INSERT INTO responses (assessment_id, question_id, answer_value, is_not_applicable,
                            consultant_notes)
-    SELECT %(assessment_id)s::uuid, q, v, na, n FROM answer
+    SELECT %(assessment_id)s::uuid, q, v, na, n FROM answer{guard}
     ON CONFLICT ON CONSTRAINT uq_responses_assessment_id_question_id DO UPDATE SET
         answer_value = excluded.answer_value,
         answer_numeric = NULL,
@@ -207,8 +236,15 @@ FROM saved
 UNION ALL
 SELECT NULL, NULL, question_id, answer_value, is_not_applicable, NULL, false
 FROM responses
-WHERE assessment_id = %(assessment_id)s::uuid AND question_id <> ALL(ARRAY(SELECT q FROM answer))
+WHERE assessment_id = %(assessment_id)s::uuid
+  AND question_id <> ALL(ARRAY(SELECT question_id FROM saved))
 """
+_SAVE = _SAVE_TEMPLATE.format(guard="")
+_SAVE_UNLESS_COMPLETED = _SAVE_TEMPLATE.format(
+    guard="""
+    WHERE EXISTS (SELECT FROM assessments WHERE id = %(assessment_id)s::uuid
+                  AND deleted_at IS NULL AND status <> 'completed')"""
+)
 
 
 def _phase_result_row(

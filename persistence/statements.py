@@ -10,13 +10,13 @@ more than finding its compilation, so the statements of the request path are mod
 constants with named parameters. A plain SQL string, with ``%(name)s`` parameters, runs as
 it is.
 
-A transaction's BEGIN is not a message of its own: it waits (`hold_begin`) and goes with
+A transaction's BEGIN is not a round trip of its own: it waits (`hold_begin`) and goes with
 the transaction's first statement, and a write whose result nothing reads, such as an audit
 row or an autosave's progress (`execute_later`), waits and goes with the next statement or
-with COMMIT. Such a message carries several statements, so it is sent with the simple
-protocol, its values bound here (psycopg's client-side binding) and not prepared. An autosave
-is then four round trips instead of seven, and a transaction that only writes an audit row
-is one.
+with COMMIT. Statements that go together are sent in psycopg's pipeline mode, so each is
+still a prepared statement; `fetch_each` sends several that the caller needs the results
+of. An autosave is then three round trips instead of seven, and a transaction that only
+writes an audit row is one.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from psycopg import AsyncClientCursor, AsyncConnection, AsyncCursor, pq
+from psycopg import AsyncConnection, AsyncCursor, pq
 from psycopg.rows import namedtuple_row
 from sqlalchemy import BindParameter, bindparam
 from sqlalchemy.dialects import postgresql
@@ -125,18 +125,24 @@ def _prepared(statement: Statement, given: Params | None) -> tuple[str, Params |
     return compiled.sql, compiled.own_params(given)
 
 
+# A statement as sent: its SQL and the values bound to it.
+_Sent = tuple[str, Params | None]
+_BEGIN: _Sent = ("BEGIN", None)
+_COMMIT: _Sent = ("COMMIT", None)
+
+
 @dataclass
 class _Waiting:
-    """What a connection's transaction has not sent yet: its BEGIN, and writes bound to
-    SQL text, in the order they were asked for."""
+    """What a connection's transaction has not sent yet: its BEGIN, and writes with their
+    values, in the order they were asked for."""
 
     begin: bool = True
-    writes: list[str] = field(default_factory=list)
+    writes: list[_Sent] = field(default_factory=list)
 
-    def take(self) -> list[str]:
-        texts = (["BEGIN"] if self.begin else []) + self.writes
+    def take(self) -> list[_Sent]:
+        sent = ([_BEGIN] if self.begin else []) + self.writes
         self.begin, self.writes = False, []
-        return texts
+        return sent
 
 
 _WAITING: dict[AsyncConnection[Any], _Waiting] = {}
@@ -159,25 +165,23 @@ async def commit(connection: AsyncConnection[Any]) -> None:
     """COMMIT, with what is still waiting; nothing at all when the transaction never sent
     a statement."""
     waiting = _WAITING.get(connection)
-    texts = waiting.take() if waiting is not None else []
-    if texts == ["BEGIN"]:
+    sent = waiting.take() if waiting is not None else []
+    if sent == [_BEGIN]:
         return
-    cursor = connection.cursor()
-    await cursor.execute("; ".join([*texts, "COMMIT"]), prepare=False)
+    await _pipelined(connection, [*sent, _COMMIT])
 
 
 async def execute_later(
     connection: AsyncConnection[Any], statement: Statement, params: Params | None = None
 ) -> None:
     """Runs a write whose result nothing reads. In a transaction begun with `hold_begin` it
-    waits for the transaction's next statement or its COMMIT and goes in that message; its
-    values are bound now. Otherwise it runs at once."""
+    waits for the transaction's next statement or its COMMIT and goes in that round trip;
+    its values are bound now. Otherwise it runs at once."""
     waiting = _WAITING.get(connection)
     if waiting is None:
         await execute(connection, statement, params)
         return
-    sql, values = _prepared(statement, params)
-    waiting.writes.append(AsyncClientCursor(connection).mogrify(sql, values))
+    waiting.writes.append(_prepared(statement, params))
 
 
 async def _run(
@@ -186,21 +190,35 @@ async def _run(
     sql, values = _prepared(statement, params)
     waiting = _WAITING.get(connection)
     if waiting is not None and (waiting.begin or waiting.writes):
-        return await _with_waiting(connection, waiting.take(), sql, values)
+        *_, cursor = await _pipelined(connection, [*waiting.take(), (sql, values)])
+        return cursor
     cursor = connection.cursor(row_factory=namedtuple_row)
     return await cursor.execute(sql, values)
 
 
-async def _with_waiting(
-    connection: AsyncConnection[Any], texts: list[str], sql: str, values: Params | None
-) -> AsyncCursor[Any]:
-    """The statement sent after what waited, in one message; the cursor on its result."""
-    cursor = AsyncClientCursor(connection, row_factory=namedtuple_row)
-    texts.append(cursor.mogrify(sql, values))
-    await cursor.execute("; ".join(texts), prepare=False)
-    while cursor.nextset():
-        pass
-    return cursor
+async def _pipelined(connection: AsyncConnection[Any], sent: list[_Sent]) -> list[AsyncCursor[Any]]:
+    """The statements in one round trip (psycopg's pipeline mode: each is still prepared
+    once it has run a few times on the connection), and the cursors on their results. Each
+    runs when the one before it has finished, with a snapshot of its own; the first to fail
+    fails the rest, and raises here."""
+    cursors = []
+    async with connection.pipeline():
+        for sql, values in sent:
+            cursor = connection.cursor(row_factory=namedtuple_row)
+            control = values is None and sql in ("BEGIN", "COMMIT")
+            cursors.append(await cursor.execute(sql, values, prepare=False if control else None))
+    return cursors
+
+
+async def fetch_each(
+    connection: AsyncConnection[Any], *runs: tuple[Statement, Params | None]
+) -> list[list[Any]]:
+    """Every row of each statement's result, the statements sent in one round trip after
+    what waits on the connection: one may lock a row that the next one reads."""
+    waiting = _WAITING.get(connection)
+    sent = waiting.take() if waiting is not None else []
+    cursors = await _pipelined(connection, [*sent, *(_prepared(s, p) for s, p in runs)])
+    return [await c.fetchall() if _has_rows(c) else [] for c in cursors[len(sent) :]]
 
 
 def _has_rows(cursor: AsyncCursor[Any]) -> bool:

@@ -3,11 +3,11 @@
 libpq traces every protocol message a connection sends. A statement is an `Execute`
 message (the extended protocol psycopg uses for statements with parameters; the Parse, Bind,
 Describe and Sync messages around it belong to it), or one of the statements of a `Query`
-message (the simple protocol, which carries one or more statements separated by semicolons:
-BEGIN with a transaction's first statement, an audit row with COMMIT, a ping). So the count
-includes everything: transaction control, pings and the statements themselves. A round trip
-is a `Query` message, or the `Sync` that ends an Execute, each answered before the next is
-sent.
+message (the simple protocol, which carries one or more statements separated by
+semicolons). So the count includes everything: transaction control, pings and the
+statements themselves. A round trip is a `Query` message, or the `Sync` that ends one or
+more Executes (psycopg's pipeline mode sends several before one Sync: a transaction's BEGIN
+with its first statement, an audit row with COMMIT), each answered before the next is sent.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ from domain.model import (
     Section,
     User,
 )
-from domain.ports import Clock, StoredResponse, UnitOfWork
+from domain.ports import Clock, SavedAnswers, StoredResponse, UnitOfWork
 from domain.questionnaire import (
     InvalidAnswer,
     mirrored,
@@ -81,19 +81,26 @@ async def reachable(
     uow: UnitOfWork, actor: User, assessment_id: UUID, *, lock: bool = False
 ) -> Assessment:
     """The assessment if the actor may see it; NotFound otherwise, as if it did not exist."""
-    assessment = await uow.assessments.get(assessment_id, lock=lock)
-    if assessment is None or not may_see_assessment(actor, assessment):
-        raise NotFound("no such assessment")
-    return assessment
+    return _seen(actor, await uow.assessments.get(assessment_id, lock=lock))
 
 
 async def changeable(uow: UnitOfWork, actor: User, assessment_id: UUID) -> Assessment:
     """The assessment, locked, if the actor may see it and it may change: NotFound as
     `reachable`, Archived when it is archived."""
-    assessment = await reachable(uow, actor, assessment_id, lock=True)
-    if assessment.archived:
-        raise Archived
+    return _changing(actor, await uow.assessments.get(assessment_id, lock=True))
+
+
+def _seen(actor: User, assessment: Assessment | None) -> Assessment:
+    if assessment is None or not may_see_assessment(actor, assessment):
+        raise NotFound("no such assessment")
     return assessment
+
+
+def _changing(actor: User, assessment: Assessment | None) -> Assessment:
+    seen = _seen(actor, assessment)
+    if seen.archived:
+        raise Archived
+    return seen
 
 
 def _event(
@@ -226,15 +233,22 @@ async def save_responses(
     assessment only notes change (`_save_notes`)."""
     valid, positions, errors = _checked(bank, answers)
     async with uow:
-        assessment = await changeable(uow, actor, assessment_id)
+        written = SavedAnswers(saved=[], sheet={})
+        if valid:
+            # The save goes with the lock (one round trip); one the actor may not make is
+            # rolled back with the unit of work when `_changing` refuses.
+            found, written = await uow.responses.save_locked(assessment_id, valid)
+            assessment = _changing(actor, found)
+        else:
+            assessment = await changeable(uow, actor, assessment_id)
         if assessment.status is AssessmentStatus.COMPLETED:
-            outcome = await _save_notes(uow, actor, assessment, valid, positions, errors)
+            outcome = await _save_notes(
+                uow, actor, assessment, written.sheet, valid, positions, errors
+            )
             await uow.commit()
             return outcome
-        saved: list[StoredResponse] = []
-        if valid:
-            written = await uow.responses.save(assessment_id, valid)
-            saved = written.saved
+        saved = written.saved
+        if saved:
             assessment = await _after_save(
                 uow, clock, bank.questions, assessment, written.sheet, saved[0].updated_at
             )
@@ -268,16 +282,16 @@ async def _save_notes(
     uow: UnitOfWork,
     actor: User,
     assessment: Assessment,
+    stored: Answers,
     valid: Sequence[Answer],
     positions: Sequence[int],
     errors: list[ItemError],
 ) -> SaveOutcome:
-    """A completed assessment keeps its answers but takes new notes. An item must name a
-    question the assessment has a stored response to and give that response's answer
-    unchanged (each item replaces a response whole, so leaving the answer out would clear
-    it); anything else is refused by position as AlreadyCompleted, and the others are saved.
-    Progress, status and results stay as they are."""
-    stored = await uow.responses.answers(assessment.id)
+    """A completed assessment keeps its answers (`stored`, their notes aside) but takes new
+    notes. An item must name a question the assessment has a stored response to and give
+    that response's answer unchanged (each item replaces a response whole, so leaving the
+    answer out would clear it); anything else is refused by position as AlreadyCompleted,
+    and the others are saved. Progress, status and results stay as they are."""
     kept: list[Answer] = []
     for index, answer in zip(positions, valid, strict=True):
         before = stored.get(answer.question_key)

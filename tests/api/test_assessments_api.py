@@ -3,6 +3,7 @@ nested result; ownership and sign-in enforced on every path."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -243,6 +244,37 @@ async def test_another_consultants_assessment_looks_missing(api: Api) -> None:
         assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"]
     mine = await api(NESTED, {"id": assessment_id}, as_=ann)
     assert mine["data"]["assessment"]["status"] == "DRAFT"  # untouched
+    assert mine["data"]["assessment"]["responses"] == []  # the refused save rolled back
+
+
+async def test_saves_of_one_assessment_at_once_take_turns(api: Api) -> None:
+    """Each save sees every save before it: ten at once, one answer each, give ten
+    different progress figures, the last of them the stored one."""
+    ann = api.account()
+    assessment_id = (await api(CREATE, {"input": _input()}, as_=ann))["data"]["createAssessment"][
+        "assessment"
+    ]["id"]
+    parents = {q.condition.parent_key for q in BANK.questions if q.condition}
+    plain = [
+        q
+        for q in BANK.questions
+        if q.condition is None and q.mirror is None and q.key not in parents and q.options
+    ][:10]
+    assert len(plain) == 10
+
+    async def save(key: str, value: str) -> float:
+        batch = [{"questionId": QID[key], "value": value}]
+        result = await api(
+            SAVE, {"input": {"assessmentId": assessment_id, "responses": batch}}, as_=ann
+        )
+        payload = result["data"]["saveResponses"]
+        assert payload["userErrors"] == [], payload
+        return float(payload["assessment"]["progressPercentage"])
+
+    figures = await asyncio.gather(*(save(q.key, q.options[0].value) for q in plain))
+    assert len(set(figures)) == 10, figures
+    stored = await api(STORED, {"id": assessment_id}, as_=ann)
+    assert float(stored["data"]["assessment"]["progressPercentage"]) == max(figures)
 
 
 async def test_anonymous_callers_must_sign_in(api: Api) -> None:
