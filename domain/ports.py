@@ -278,6 +278,13 @@ class ResponseRepository(Protocol):
         returns them with the whole sheet after the save."""
         ...
 
+    async def answers_locked(
+        self, assessment_id: UUID
+    ) -> tuple[Assessment | None, dict[str, Answer]]:
+        """`AssessmentRepository.get(lock=True)` and `answers` at once, the answers read
+        once the lock is held."""
+        ...
+
     async def save_locked(
         self, assessment_id: UUID, answers: Sequence[Answer]
     ) -> tuple[Assessment | None, SavedAnswers]:

@@ -29,7 +29,6 @@ from persistence.models import (
 from persistence.statements import (
     Row,
     arguments,
-    execute,
     execute_later,
     fetch,
     fetch_each,
@@ -152,6 +151,17 @@ class SqlResponseRepository:
         rows = await fetch(self._connection, _ANSWERS, {"assessment_id": assessment_id})
         answers = (self._rows.answer(assessment_id, row) for row in rows)
         return {a.question_key: a for a in answers if a is not None}
+
+    async def answers_locked(
+        self, assessment_id: UUID
+    ) -> tuple[Assessment | None, dict[str, Answer]]:
+        """One round trip: the lock's statement first, so the answers' snapshot sees every
+        save before it."""
+        params = {"assessment_id": assessment_id}
+        locked, rows = await fetch_each(self._connection, (_GET[True], params), (_ANSWERS, params))
+        answers = (self._rows.answer(assessment_id, row) for row in rows)
+        found = assessment_from_row(locked[0]) if locked else None
+        return found, {a.question_key: a for a in answers if a is not None}
 
     async def save(self, assessment_id: UUID, answers: Sequence[Answer]) -> SavedAnswers:
         """One statement: the upsert, and beside what it wrote, the assessment's other answers
@@ -284,11 +294,12 @@ class SqlResultRepository:
         self._connection = connection
 
     async def save(self, assessment_id: UUID, card: Scorecard, calculated_at: datetime) -> None:
+        """The results go with the transaction's next statement (nothing reads them back)."""
         phase_result = _phase_result_row(assessment_id, card, calculated_at)
-        await execute(self._connection, _PHASE_RESULT, arguments(phase_result))
+        await execute_later(self._connection, _PHASE_RESULT, arguments(phase_result))
         if card.disc is not None:
             profile = _disc_profile_row(assessment_id, card.disc, calculated_at)
-            await execute(self._connection, _DISC_PROFILE, arguments(profile))
+            await execute_later(self._connection, _DISC_PROFILE, arguments(profile))
 
     async def replace(
         self, assessment_id: UUID, card: Scorecard, calculated_at: datetime

@@ -16,7 +16,15 @@ from domain.recommendations import ChecklistDraft, ChecklistEntry
 from domain.results import ChecklistItem
 from persistence.connections import Connection
 from persistence.models import ChecklistItemRow
-from persistence.statements import Row, arguments, execute, fetch, first, one, parameters
+from persistence.statements import (
+    Row,
+    arguments,
+    execute_later,
+    fetch,
+    first,
+    one,
+    parameters,
+)
 
 CHECKLIST_COLUMNS = (
     ChecklistItemRow.id,
@@ -62,7 +70,8 @@ class SqlChecklistRepository:
         """Every item in one INSERT, after the assessment's live items (those a consultant
         added before completion), in the order of their `order`: numbered on from the last
         live item. The items travel as one JSON array: a completion writes well over a
-        hundred, and psycopg adapts a JSON string far faster than five arrays."""
+        hundred, and psycopg adapts a JSON string far faster than five arrays. It goes with
+        the transaction's next statement (nothing reads it back)."""
         if not items:
             return
         rows = [
@@ -77,7 +86,7 @@ class SqlChecklistRepository:
             for item in items
         ]
         params = {"assessment_id": assessment_id, "created_by": by, "items": json.dumps(rows)}
-        await execute(self._connection, _ADD_ITEMS, params)
+        await execute_later(self._connection, _ADD_ITEMS, params)
 
     async def entries(self, assessment_id: UUID) -> list[ChecklistEntry]:
         """Every item of the assessment, deleted ones too, as a re-score matches them."""

@@ -90,6 +90,15 @@ async def changeable(uow: UnitOfWork, actor: User, assessment_id: UUID) -> Asses
     return _changing(actor, await uow.assessments.get(assessment_id, lock=True))
 
 
+async def changeable_with_answers(
+    uow: UnitOfWork, actor: User, assessment_id: UUID
+) -> tuple[Assessment, Answers]:
+    """`changeable`, and the assessment's stored answers read under its lock (one round
+    trip)."""
+    found, answers = await uow.responses.answers_locked(assessment_id)
+    return _changing(actor, found), answers
+
+
 def _seen(actor: User, assessment: Assessment | None) -> Assessment:
     if assessment is None or not may_see_assessment(actor, assessment):
         raise NotFound("no such assessment")
@@ -341,10 +350,9 @@ async def mark_section_not_applicable(
     visible questions (as `ItemError.index`); hidden follow-ups are neither marked nor
     reported."""
     async with uow:
-        assessment = await changeable(uow, actor, assessment_id)
+        assessment, sheet = await changeable_with_answers(uow, actor, assessment_id)
         if assessment.status is AssessmentStatus.COMPLETED:
             raise AlreadyCompleted
-        sheet = await uow.responses.answers(assessment_id)
         marks = not_applicable_answers(bank.questions, sheet, section)
         checked, _, errors = _checked(bank, marks)
         valid = [a for a in checked if not _already_na(sheet.get(a.question_key))]
@@ -450,10 +458,9 @@ async def complete_assessment(
     The checklist's items are due within their time frames from the day (UTC) of completion,
     and go after any the consultant added before."""
     async with uow:
-        assessment = await changeable(uow, actor, assessment_id)
+        assessment, sheet = await changeable_with_answers(uow, actor, assessment_id)
         if assessment.status is AssessmentStatus.COMPLETED:
             raise AlreadyCompleted
-        sheet = await uow.responses.answers(assessment_id)
         missing = missing_required(bank.questions, sheet)
         if missing:
             raise Incomplete([q.key for q in missing])
@@ -492,10 +499,9 @@ async def recalculate_assessment(
     items are due within their time frames from the day (UTC) of the re-score. The audit row
     holds the old and new primary phase and DISC type."""
     async with uow:
-        assessment = await changeable(uow, actor, assessment_id)
+        assessment, sheet = await changeable_with_answers(uow, actor, assessment_id)
         if assessment.status is not AssessmentStatus.COMPLETED:
             raise NotCompleted("only a completed assessment can be recalculated")
-        sheet = await uow.responses.answers(assessment_id)
         now = clock.now()
         card, items = _scored(bank, sheet, due_from=now.date())
         before = await uow.results.replace(assessment_id, card, now)

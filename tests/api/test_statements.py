@@ -209,9 +209,9 @@ async def test_completing_is_at_most_twelve_statements(api: Api, wire: Wire) -> 
         )
         assert saved["data"]["saveResponses"]["userErrors"] == []
         counts.append(await _counted(wire, api, owner, COMPLETE, id=assessment))
-    # the viewer; BEGIN, the assessment locked, its answers, the phase result, the style
-    # profile, the checklist in one INSERT, the status, the audit row, COMMIT
-    assert counts[1] == (10, 8)
+    # the viewer; BEGIN, the assessment locked and its answers; the phase result, the style
+    # profile and the checklist in one INSERT with the status; the audit row with COMMIT
+    assert counts[1] == (10, 4)
 
 
 RECALCULATE = """
@@ -239,9 +239,10 @@ async def test_recalculating_is_nine_statements_and_one_insert_for_new_items(
         counts.append(
             await _counted(wire, api, owner, RECALCULATE, id=await _completed(api, owner))
         )
-    # the viewer; BEGIN, the assessment locked, its answers, the phase result and the style
-    # profile each replaced, the checklist's items, the audit row, COMMIT (nothing to add)
-    assert counts[1] == (9, 7)
+    # the viewer; BEGIN, the assessment locked and its answers; the phase result and the
+    # style profile each replaced; the checklist's items; the audit row with COMMIT (nothing
+    # to add)
+    assert counts[1] == (9, 6)
     assessment = await _completed(api, owner)
     execute(
         api.url,
