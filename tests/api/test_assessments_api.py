@@ -200,6 +200,25 @@ async def test_the_assessment_a_save_answers_is_the_one_stored(api: Api) -> None
     assert len({a["startedAt"] for a in seen}) == 1
 
 
+async def test_a_question_id_is_read_in_any_form_it_decodes_from(api: Api) -> None:
+    ann = api.account()
+    assessment_id = (await api(CREATE, {"input": _input()}, as_=ann))["data"]["createAssessment"][
+        "assessment"
+    ]["id"]
+    padded = QID["STAB-001"] + "=" * (-len(QID["STAB-001"]) % 4)
+    assert padded != QID["STAB-001"]
+    items = [
+        {"questionId": padded, "value": "current"},
+        {"questionId": assessment_id, "value": "current"},  # an id, not of a question
+    ]
+    result = await api(
+        SAVE, {"input": {"assessmentId": assessment_id, "responses": items}}, as_=ann
+    )
+    payload = result["data"]["saveResponses"]
+    assert [r["question"]["key"] for r in payload["responses"]] == ["STAB-001"]
+    assert [e["field"] for e in payload["userErrors"]] == [["responses", "1", "questionId"]]
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from domain.bank import Bank
 from domain.errors import DomainError
 from domain.model import Answer, Section
 from domain.services import assessments as service
@@ -118,6 +119,16 @@ def _saved(
         responses=[Response.of(r, views) for r in outcome.saved],
         user_errors=errors,
     )
+
+
+def _question_key(bank: Bank, question_id: str) -> str | None:
+    """The key of the question an id names in a form other than the one handed out (such
+    as padded), or None."""
+    try:
+        question = bank.by_id.get(expect_id(question_id, "Question"))
+    except BadId:
+        return None
+    return question.key if question else None
 
 
 @strawberry.type
@@ -239,21 +250,18 @@ class AssessmentMutations:
         """SCORING §1 and §5 through the autosave path: valid items saved together, the
         others reported with their position, as ["responses", "<index>", "<field>"]."""
         context = info.context
-        by_id = context.bank.by_id
+        keys = question_views(context.bank, context.viewer).keys
         answers: list[Answer] = []
         positions: list[int] = []
         errors: list[UserError] = []
         for index, item in enumerate(input.responses):
-            try:
-                question = by_id.get(expect_id(item.question_id, "Question"))
-            except BadId:
-                question = None
-            if question is None:
+            key = keys.get(item.question_id) or _question_key(context.bank, item.question_id)
+            if key is None:
                 errors.append(_item_error(index, "question_id", "no such question"))
                 continue
             answers.append(
                 Answer(
-                    question_key=question.key,
+                    question_key=key,
                     value=item.value,
                     values=tuple(item.values or ()),
                     rating=item.rating,

@@ -96,6 +96,7 @@ class QuestionViews:
     by_key: Mapping[str, Question]
     texts: Mapping[model.Section, SectionText]
     sections: list[QuestionSection]
+    keys: Mapping[str, str]  # the key of each question's global id, as the API hands it out
 
     def __getitem__(self, key: str) -> Question:
         return self.by_key[key]
@@ -151,7 +152,8 @@ def _build(bank: Bank, weights: bool) -> QuestionViews:
             allows_not_applicable=question.allows_na,
             options=_options(question, weights=weights),
         )
-    return QuestionViews(built, bank.sections, _grouped(built, bank.sections, bank.questions))
+    keys = {str(question.id): key for key, question in built.items()}
+    return QuestionViews(built, bank.sections, _grouped(built, bank.sections, bank.questions), keys)
 
 
 def question_views(bank: Bank, viewer: User | None) -> QuestionViews:
