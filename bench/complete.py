@@ -42,9 +42,17 @@ from domain.questionnaire import missing_required
 from domain.recommendations import applicable, checklist
 from domain.scoring import Scorecard, score
 from server.graphql.ids import from_global_id
+from server.settings import Settings
 from server.tokens import Claims, bearer_claims
 
-WARM_UPS = 2
+# Warm-up calls before the rounds. The service's pool hands its connections out in turn,
+# and psycopg prepares a statement on its fifth run on a connection: the warm-up runs every
+# connection of a full pool (the default RISE_DB_POOL_SIZE) past that, as hours of use
+# would. The floor's one connection needs the same on its own.
+PREPARED_ON_RUN = 5
+FLOOR_WARM_UPS = PREPARED_ON_RUN + 1
+SERVICE_WARM_UPS = Settings.model_fields["db_pool_size"].default * FLOOR_WARM_UPS
+WARM_UPS = SERVICE_WARM_UPS + FLOOR_WARM_UPS
 SHEET = """query($id: ID!) { assessment(id: $id) { responses {
   value values rating notApplicable consultantNotes question { key } } } }"""
 
@@ -217,19 +225,19 @@ async def measure(
     await api.login(practice_email)
     # The service and the floor each complete `calls` fresh assessments a round.
     per_round = 2 * calls
-    ids = await completion_pool(api, 2 * WARM_UPS + rounds * per_round)
+    ids = await completion_pool(api, WARM_UPS + rounds * per_round)
     sheets = [await sheet_of(api, i) for i in ids]
     planned = [
         floor_parameters(i, *domain_scoring(sheet)) for i, sheet in zip(ids, sheets, strict=True)
     ]
     conn = await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
-    await service_times(api, ids[:WARM_UPS])
-    await floor_times(conn, claims_of(api), planned[WARM_UPS : 2 * WARM_UPS])
-    domain_times(sheets[:WARM_UPS] * 10)
+    await service_times(api, ids[:SERVICE_WARM_UPS])
+    await floor_times(conn, claims_of(api), planned[SERVICE_WARM_UPS:WARM_UPS])
+    domain_times(sheets[:FLOOR_WARM_UPS] * 10)
     results: dict[str, list[list[float]]] = {"service": [], "domain": [], "floor": []}
     for number in range(rounds):
         await api.login(practice_email)
-        first = 2 * WARM_UPS + number * per_round
+        first = WARM_UPS + number * per_round
         served, floored = slice(first, first + calls), slice(first + calls, first + per_round)
         print(f"round {number + 1}/{rounds}", flush=True)
         for contender in in_turn(["service", "domain", "floor"], number):
@@ -258,7 +266,9 @@ def body(results: dict[str, Any], rounds: int, calls: int) -> str:
         " fresh fully answered assessment of the practice dataset, against the use case's pure"
         " part in-process on the same answer sheets (the required-answers check, `score`,"
         f" `applicable`, `checklist`). Medians over {rounds} rounds, the order alternating;"
-        f" {WARM_UPS} warm-up calls first.",
+        f" first {SERVICE_WARM_UPS} warm-up calls to the service (every connection of its pool"
+        f" past psycopg's preparing of statements on their {PREPARED_ON_RUN}th run) and"
+        f" {FLOOR_WARM_UPS} to the floor.",
         "",
         "| | median | p95 |",
         "|---|---|---|",

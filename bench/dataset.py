@@ -45,7 +45,7 @@ WORKBENCH = "workbench@practice.bench.example"
 COMPLETED, IN_PROGRESS, CHECKLIST_ITEMS = 100, 50, 20
 AUTOSAVE_PREFIX, POOL_PREFIX = "Autosave Client", "Pool Client"
 SEEDING_CLIENTS = 4  # concurrent API clients while seeding
-POOL_SIZE = 62  # what bench/complete.py takes at its defaults: 2 warm-ups, 3 rounds of 20
+POOL_SIZE = 62  # a first stock for bench/complete.py, which tops it up to what a run takes
 
 
 @dataclass(frozen=True)
