@@ -14,7 +14,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy.engine import make_url
 
 from persistence.connections import Database
-from persistence.statements import execute, execute_later, fetch, scalar
+from persistence.statements import execute, execute_later, fetch, fetch_each, scalar
 
 
 async def test_statement_timeout_is_added_to_options_from_the_url(database_url: str) -> None:
@@ -154,3 +154,44 @@ async def test_a_later_write_outside_a_transaction_runs_at_once(notes: Database)
         await execute_later(connection, _NOTE, {"id": 7, **_TRICKY})
     await scope.close()
     assert [row.id for row in await _rows(notes)] == [7]
+
+
+async def test_statements_sent_together_each_see_those_before(notes: Database) -> None:
+    scope = notes.scope()
+    async with scope.transaction() as transaction:
+        connection = transaction.connection
+        await execute_later(connection, _NOTE, {"id": 1, **_TRICKY})
+        inserted, counted, nothing = await fetch_each(
+            connection,
+            (_NOTE + " RETURNING id", {"id": 2, **_TRICKY}),
+            ("SELECT count(*) AS n FROM later_notes", None),
+            ("UPDATE later_notes SET body = 'x' WHERE id = 99", None),
+        )
+        assert [row.id for row in inserted] == [2]
+        assert [row.n for row in counted] == [2]  # the waiting write and the one before it
+        assert nothing == []  # a statement without rows
+        await transaction.commit()
+    assert [row.id for row in await _rows(notes)] == [1, 2]
+    await scope.close()
+
+
+async def test_a_failing_statement_sent_together_fails_the_transaction(notes: Database) -> None:
+    scope = notes.scope()
+
+    async def insert_twice() -> None:
+        async with scope.transaction() as transaction:
+            await fetch_each(
+                transaction.connection,
+                (_NOTE, {"id": 3, **_TRICKY}),
+                (_NOTE, {"id": 3, **_TRICKY}),
+                ("SELECT 1 AS one", None),
+            )
+            await transaction.commit()
+
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        await insert_twice()
+    assert await _rows(notes) == []
+    async with scope.reading() as connection:  # the connection is usable again
+        assert await scalar(connection, "SELECT 1") == 1
+        assert connection.info.transaction_status.name == "IDLE"
+    await scope.close()
