@@ -176,7 +176,7 @@ class SqlResponseRepository:
         self, assessment_id: UUID, answers: Sequence[Answer]
     ) -> tuple[Assessment | None, SavedAnswers]:
         """The assessment locked, and the answers saved as `save` does it only if the
-        assessment is live and not completed, in one message: the lock's statement first,
+        assessment is live and not completed, in one round trip: the lock's statement first,
         so the save's snapshot sees every save before it."""
         ids, params = self._params(assessment_id, answers)
         locked, rows = await fetch_each(

@@ -161,11 +161,16 @@ def release(connection: AsyncConnection[Any]) -> bool:
     return connection.info.transaction_status != pq.TransactionStatus.IDLE
 
 
+def _take(connection: AsyncConnection[Any]) -> list[_Sent]:
+    """What waits on the connection, to be sent now (nothing outside a held transaction)."""
+    waiting = _WAITING.get(connection)
+    return waiting.take() if waiting is not None else []
+
+
 async def commit(connection: AsyncConnection[Any]) -> None:
     """COMMIT, with what is still waiting; nothing at all when the transaction never sent
     a statement."""
-    waiting = _WAITING.get(connection)
-    sent = waiting.take() if waiting is not None else []
+    sent = _take(connection)
     if sent == [_BEGIN]:
         return
     await _pipelined(connection, [*sent, _COMMIT])
@@ -188,9 +193,8 @@ async def _run(
     connection: AsyncConnection[Any], statement: Statement, params: Params | None
 ) -> AsyncCursor[Any]:
     sql, values = _prepared(statement, params)
-    waiting = _WAITING.get(connection)
-    if waiting is not None and (waiting.begin or waiting.writes):
-        *_, cursor = await _pipelined(connection, [*waiting.take(), (sql, values)])
+    if sent := _take(connection):
+        *_, cursor = await _pipelined(connection, [*sent, (sql, values)])
         return cursor
     cursor = connection.cursor(row_factory=namedtuple_row)
     return await cursor.execute(sql, values)
@@ -205,7 +209,7 @@ async def _pipelined(connection: AsyncConnection[Any], sent: list[_Sent]) -> lis
     async with connection.pipeline():
         for sql, values in sent:
             cursor = connection.cursor(row_factory=namedtuple_row)
-            control = values is None and sql in ("BEGIN", "COMMIT")
+            control = (sql, values) in (_BEGIN, _COMMIT)  # never worth preparing
             cursors.append(await cursor.execute(sql, values, prepare=False if control else None))
     return cursors
 
@@ -215,8 +219,7 @@ async def fetch_each(
 ) -> list[list[Any]]:
     """Every row of each statement's result, the statements sent in one round trip after
     what waits on the connection: one may lock a row that the next one reads."""
-    waiting = _WAITING.get(connection)
-    sent = waiting.take() if waiting is not None else []
+    sent = _take(connection)
     cursors = await _pipelined(connection, [*sent, *(_prepared(s, p) for s, p in runs)])
     return [await c.fetchall() if _has_rows(c) else [] for c in cursors[len(sent) :]]
 
