@@ -279,10 +279,11 @@ class ResponseRepository(Protocol):
         ...
 
     async def answers_locked(
-        self, assessment_id: UUID
+        self, assessment_id: UUID, *, notes: bool
     ) -> tuple[Assessment | None, dict[str, Answer]]:
         """`AssessmentRepository.get(lock=True)` and `answers` at once, the answers read
-        once the lock is held."""
+        once the lock is held; their notes only with `notes` (else None: scoring does not
+        read them)."""
         ...
 
     async def save_locked(

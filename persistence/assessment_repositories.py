@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from sqlalchemy import Update, bindparam, func, insert, select, update
+from sqlalchemy import Update, bindparam, func, insert, null, select, update
 
 from domain.assessments import Assessment, ClientDetails
 from domain.disc import DiscProfile
@@ -153,12 +153,15 @@ class SqlResponseRepository:
         return {a.question_key: a for a in answers if a is not None}
 
     async def answers_locked(
-        self, assessment_id: UUID
+        self, assessment_id: UUID, *, notes: bool
     ) -> tuple[Assessment | None, dict[str, Answer]]:
         """One round trip: the lock's statement first, so the answers' snapshot sees every
-        save before it."""
+        save before it. Without `notes`, the notes stay in the database: nothing to open."""
         params = {"assessment_id": assessment_id}
-        locked, rows = await fetch_each(self._connection, (_GET[True], params), (_ANSWERS, params))
+        answers_read = _ANSWERS if notes else _ANSWERS_WITHOUT_NOTES
+        locked, rows = await fetch_each(
+            self._connection, (_GET[True], params), (answers_read, params)
+        )
         answers = (self._rows.answer(assessment_id, row) for row in rows)
         found = assessment_from_row(locked[0]) if locked else None
         return found, {a.question_key: a for a in answers if a is not None}
@@ -220,6 +223,12 @@ class SqlResponseRepository:
 
 
 _ANSWERS = select(*ANSWER_COLUMNS).where(ResponseRow.assessment_id == bindparam("assessment_id"))
+_ANSWERS_WITHOUT_NOTES = select(
+    ResponseRow.question_id,
+    ResponseRow.answer_value,
+    ResponseRow.is_not_applicable,
+    null().label("consultant_notes"),
+).where(ResponseRow.assessment_id == bindparam("assessment_id"))
 # The answers as one JSON array of rows: one statement whatever the number of answers, and
 # one text value to send (psycopg's array dumping, element by element, cost more than the
 # statement itself). The values are sealed text (base64), so nothing in them is beyond JSON.

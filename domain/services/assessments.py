@@ -91,11 +91,11 @@ async def changeable(uow: UnitOfWork, actor: User, assessment_id: UUID) -> Asses
 
 
 async def changeable_with_answers(
-    uow: UnitOfWork, actor: User, assessment_id: UUID
+    uow: UnitOfWork, actor: User, assessment_id: UUID, *, notes: bool
 ) -> tuple[Assessment, Answers]:
     """`changeable`, and the assessment's stored answers read under its lock (one round
-    trip)."""
-    found, answers = await uow.responses.answers_locked(assessment_id)
+    trip), with their notes only if `notes`."""
+    found, answers = await uow.responses.answers_locked(assessment_id, notes=notes)
     return _changing(actor, found), answers
 
 
@@ -350,7 +350,7 @@ async def mark_section_not_applicable(
     visible questions (as `ItemError.index`); hidden follow-ups are neither marked nor
     reported."""
     async with uow:
-        assessment, sheet = await changeable_with_answers(uow, actor, assessment_id)
+        assessment, sheet = await changeable_with_answers(uow, actor, assessment_id, notes=True)
         if assessment.status is AssessmentStatus.COMPLETED:
             raise AlreadyCompleted
         marks = not_applicable_answers(bank.questions, sheet, section)
@@ -458,7 +458,7 @@ async def complete_assessment(
     The checklist's items are due within their time frames from the day (UTC) of completion,
     and go after any the consultant added before."""
     async with uow:
-        assessment, sheet = await changeable_with_answers(uow, actor, assessment_id)
+        assessment, sheet = await changeable_with_answers(uow, actor, assessment_id, notes=False)
         if assessment.status is AssessmentStatus.COMPLETED:
             raise AlreadyCompleted
         missing = missing_required(bank.questions, sheet)
@@ -499,7 +499,7 @@ async def recalculate_assessment(
     items are due within their time frames from the day (UTC) of the re-score. The audit row
     holds the old and new primary phase and DISC type."""
     async with uow:
-        assessment, sheet = await changeable_with_answers(uow, actor, assessment_id)
+        assessment, sheet = await changeable_with_answers(uow, actor, assessment_id, notes=False)
         if assessment.status is not AssessmentStatus.COMPLETED:
             raise NotCompleted("only a completed assessment can be recalculated")
         now = clock.now()

@@ -167,6 +167,29 @@ async def test_notes_of_a_completed_assessment_are_the_owners_alone(api: Api) ->
     assert by_admin["userErrors"] == []
 
 
+async def test_scoring_never_opens_a_note(api: Api) -> None:
+    """Completion and re-scoring read the answers alone: a note that does not open (here
+    marked as sealed with a key the service is not given) stops neither."""
+    ann = api.account()
+    created = await api(CREATE, {"input": _input()}, as_=ann)
+    assessment: str = created["data"]["createAssessment"]["assessment"]["id"]
+    items = _responses(STORY.sheet())
+    items[0] |= {"consultantNotes": "a note no key will open"}
+    saved = await api(SAVE, {"input": {"assessmentId": assessment, "responses": items}}, as_=ann)
+    assert saved["data"]["saveResponses"]["userErrors"] == []
+    altered = execute(
+        api.url,
+        "UPDATE responses SET consultant_notes = 'unknown:' || consultant_notes"
+        " WHERE assessment_id = :a AND consultant_notes IS NOT NULL RETURNING id",
+        a=expect_id(assessment, "Assessment"),
+    )
+    assert len(altered) == 1
+    completed = _read(await api(COMPLETE, {"id": assessment}, as_=ann))
+    assert (completed["userErrors"], completed["assessment"]["status"]) == ([], "COMPLETED")
+    rescored = _read(await api(RECALCULATE, {"id": assessment}, as_=ann))
+    assert (rescored["userErrors"], rescored["assessment"]["status"]) == ([], "COMPLETED")
+
+
 # --- recalculateAssessment -----------------------------------------------------------------
 
 NEW_RECOMMENDATION = Recommendation(
