@@ -3,11 +3,11 @@ straight to domain checklist items."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from functools import cache
 from uuid import UUID
 
+import orjson
 from sqlalchemy import Date, String, Update, Uuid, bindparam, func, insert, select, update
 
 from domain.checklists import NewItem
@@ -78,14 +78,19 @@ class SqlChecklistRepository:
             {
                 "item_text": item.text,
                 "item_order": item.order,
-                "phase_category": item.phase.value,
-                "priority": item.priority.value,
+                "phase_category": item.phase,
+                "priority": item.priority,
                 "source_key": item.source_key,
-                "due_date": item.due_date.isoformat() if item.due_date else None,
+                "due_date": item.due_date,
             }
             for item in items
         ]
-        params = {"assessment_id": assessment_id, "created_by": by, "items": json.dumps(rows)}
+        # orjson writes an enum as its value and a date as ISO 8601, as the columns take them.
+        params = {
+            "assessment_id": assessment_id,
+            "created_by": by,
+            "items": orjson.dumps(rows).decode(),
+        }
         await execute_later(self._connection, _ADD_ITEMS, params)
 
     async def entries(self, assessment_id: UUID) -> list[ChecklistEntry]:
@@ -143,7 +148,7 @@ INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order, p
 SELECT %(assessment_id)s::uuid, %(created_by)s::uuid, item.item_text,
        placed.last + row_number() OVER (ORDER BY item.item_order), item.phase_category,
        item.priority, item.source_key, item.due_date
-FROM jsonb_to_recordset(%(items)s::jsonb)
+FROM json_to_recordset(%(items)s::json)
      AS item(item_text text, item_order integer, phase_category text, priority text,
              source_key text, due_date date),
      (SELECT coalesce(max(item_order), 0) AS last FROM checklist_items
