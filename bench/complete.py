@@ -2,7 +2,9 @@
 
 On the practice dataset's pool of fully answered assessments not yet completed
 (bench/dataset.py; topped up through the API when fewer than a run needs remain), as their
-consultant: `--calls` calls one after another, each on a fresh assessment, per round.
+consultant: `--calls` calls one after another, each on a fresh assessment, per round, on
+one keep-alive connection of the standard library's HTTP client (`TimedClient`: httpx's own
+CPU would count as the service's).
 Baseline: the use case's pure part in this process on the same answer sheets (read back
 through the API): `missing_required`, `domain.scoring.score(bank.questions, sheet)`,
 `applicable(...)` and `checklist(...)`, as domain/services/assessments.py
@@ -27,14 +29,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Json, Jsonb
 
 from bench.bare import SIGNED_IN
 from bench.database import add_database_options, bench_database
 from bench.dataset import COMPLETE, PRACTICE_DB, completion_pool, ensure_practice
 from bench.measure import in_turn, median, ms, percentile, ratio
 from bench.report import write_section
-from bench.service import Client, bench_secret, serve
+from bench.service import Client, TimedClient, bench_secret, serve
 from bench.sheets import answer_from_response
 from domain.bank import load_bank
 from domain.model import Answer, DiscType, Phase
@@ -78,8 +80,7 @@ SELECT id, consultant_id, client_name, client_business_name, client_email, statu
 FROM assessments WHERE id = %(id)s AND deleted_at IS NULL FOR UPDATE
 """
 ANSWERS = """
-SELECT question_id, answer_value, is_not_applicable, consultant_notes
-FROM responses WHERE assessment_id = %(id)s
+SELECT question_id, answer_value, is_not_applicable FROM responses WHERE assessment_id = %(id)s
 """
 PHASE_RESULT = """
 INSERT INTO phase_results (assessment_id, stabilize_score, organize_score, build_score,
@@ -99,7 +100,7 @@ INSERT INTO checklist_items (assessment_id, created_by, item_text, item_order, p
 SELECT %(id)s, %(user)s, item.item_text,
        placed.last + row_number() OVER (ORDER BY item.item_order), item.phase_category,
        item.priority, item.source_key, item.due_date
-FROM jsonb_to_recordset(%(items)s)
+FROM json_to_recordset(%(items)s)
      AS item(item_text text, item_order integer, phase_category text, priority text,
              source_key text, due_date date),
      (SELECT coalesce(max(item_order), 0) AS last FROM checklist_items
@@ -141,7 +142,7 @@ def floor_parameters(assessment_id: str, card: Scorecard, items: list[Any]) -> d
         },
         "checklist": {
             "id": key,
-            "items": Jsonb(
+            "items": Json(
                 [
                     {
                         "item_text": item.text,
@@ -193,13 +194,8 @@ async def sheet_of(api: Client, assessment_id: str) -> dict[str, Answer]:
     return {a.question_key: a for a in answers}
 
 
-async def service_times(api: Client, ids: list[str]) -> list[float]:
-    times = []
-    for assessment_id in ids:
-        started = time.perf_counter()
-        await api.mutate(COMPLETE, "completeAssessment", id=assessment_id)
-        times.append(time.perf_counter() - started)
-    return times
+def service_times(api: TimedClient, ids: list[str]) -> list[float]:
+    return [api.mutate(COMPLETE, "completeAssessment", id=i) for i in ids]
 
 
 def claims_of(api: Client) -> Claims:
@@ -231,18 +227,19 @@ async def measure(
         floor_parameters(i, *domain_scoring(sheet)) for i, sheet in zip(ids, sheets, strict=True)
     ]
     conn = await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
-    await service_times(api, ids[:SERVICE_WARM_UPS])
+    timed = TimedClient(base, api.token)
+    service_times(timed, ids[:SERVICE_WARM_UPS])
     await floor_times(conn, claims_of(api), planned[SERVICE_WARM_UPS:WARM_UPS])
     domain_times(sheets[:FLOOR_WARM_UPS] * 10)
     results: dict[str, list[list[float]]] = {"service": [], "domain": [], "floor": []}
     for number in range(rounds):
-        await api.login(practice_email)
+        timed.token = await api.login(practice_email)
         first = WARM_UPS + number * per_round
         served, floored = slice(first, first + calls), slice(first + calls, first + per_round)
         print(f"round {number + 1}/{rounds}", flush=True)
         for contender in in_turn(["service", "domain", "floor"], number):
             if contender == "service":
-                times = await service_times(api, ids[served])
+                times = service_times(timed, ids[served])
             elif contender == "floor":
                 times = await floor_times(conn, claims_of(api), planned[floored])
             else:
@@ -250,6 +247,7 @@ async def measure(
             results[contender].append(times)
             print(f"  {contender}: median {ms(median(times))},"
                   f" p95 {ms(percentile(times, 95))}", flush=True)  # fmt: skip
+    timed.close()
     await api.aclose()
     await conn.close()
     return results
@@ -263,7 +261,8 @@ def body(results: dict[str, Any], rounds: int, calls: int) -> str:
         "## Completing an assessment (`bench/complete.py`)",
         "",
         f"`completeAssessment` over HTTP, {calls} calls one after another per round, each on a"
-        " fresh fully answered assessment of the practice dataset, against the use case's pure"
+        " fresh fully answered assessment of the practice dataset (one keep-alive connection"
+        " of Python's http.client), against the use case's pure"
         " part in-process on the same answer sheets (the required-answers check, `score`,"
         f" `applicable`, `checklist`). Medians over {rounds} rounds, the order alternating;"
         f" first {SERVICE_WARM_UPS} warm-up calls to the service (every connection of its pool"
