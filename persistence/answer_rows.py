@@ -10,7 +10,7 @@ plain. The notes are sealed in `consultant_notes`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -62,6 +62,12 @@ class AnswerRows:
             not_applicable=row.is_not_applicable,
             notes=notes,
         )
+
+    def sheet(self, assessment_id: UUID, rows: Iterable[Row]) -> dict[str, Answer]:
+        """The answers the rows of one assessment hold, by question key (those of questions
+        no longer in the bank left out)."""
+        answers = (self.answer(assessment_id, row) for row in rows)
+        return {a.question_key: a for a in answers if a is not None}
 
     def sealed(
         self, assessment_id: UUID, question_ids: Sequence[UUID], answers: Sequence[Answer]

@@ -149,8 +149,7 @@ class SqlResponseRepository:
 
     async def answers(self, assessment_id: UUID) -> dict[str, Answer]:
         rows = await fetch(self._connection, _ANSWERS, {"assessment_id": assessment_id})
-        answers = (self._rows.answer(assessment_id, row) for row in rows)
-        return {a.question_key: a for a in answers if a is not None}
+        return self._rows.sheet(assessment_id, rows)
 
     async def answers_locked(
         self, assessment_id: UUID, *, notes: bool
@@ -162,9 +161,8 @@ class SqlResponseRepository:
         locked, rows = await fetch_each(
             self._connection, (_GET[True], params), (answers_read, params)
         )
-        answers = (self._rows.answer(assessment_id, row) for row in rows)
         found = assessment_from_row(locked[0]) if locked else None
-        return found, {a.question_key: a for a in answers if a is not None}
+        return found, self._rows.sheet(assessment_id, rows)
 
     async def save(self, assessment_id: UUID, answers: Sequence[Answer]) -> SavedAnswers:
         """One statement: the upsert, and beside what it wrote, the assessment's other answers
@@ -218,8 +216,7 @@ class SqlResponseRepository:
 
     def _sheet(self, assessment_id: UUID, rows: list[Row]) -> dict[str, Answer]:
         """The stored answers among a save's rows, those it did not write."""
-        answers = (self._rows.answer(assessment_id, r) for r in rows if not r.written)
-        return {a.question_key: a for a in answers if a is not None}
+        return self._rows.sheet(assessment_id, (r for r in rows if not r.written))
 
 
 _ANSWERS = select(*ANSWER_COLUMNS).where(ResponseRow.assessment_id == bindparam("assessment_id"))
